@@ -1,0 +1,11 @@
+using System.CommandLine;
+
+namespace QuantaDiscovery.Cli;
+
+/// <summary>Every `quanta` subcommand, one line each; each lives in Commands/&lt;Name&gt;Command.cs.</summary>
+public static class CommandCatalog
+{
+    public static IEnumerable<Command> All() =>
+    [
+    ];
+}

@@ -1,0 +1,3 @@
+using QuantaDiscovery.Cli;
+
+return await QuantaCli.RunAsync(args);

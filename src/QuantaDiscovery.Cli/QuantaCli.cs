@@ -1,0 +1,29 @@
+using System.CommandLine;
+using QuantaDiscovery.Common;
+
+namespace QuantaDiscovery.Cli;
+
+/// <summary>The `quanta` command: a thin shell over the library. One file per subcommand in Commands/.</summary>
+public static class QuantaCli
+{
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("quanta: quanta discovery and neural scaling analyses (Michaud et al. 2023)");
+        foreach (var command in CommandCatalog.All())
+            root.Subcommands.Add(command);
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellation = default)
+    {
+        try
+        {
+            return await BuildRoot().Parse(args).InvokeAsync(cancellationToken: cancellation);
+        }
+        catch (InputException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+namespace QuantaDiscovery.Common;
+
+/// <summary>
+/// Bad user input: a file that cannot be read as what it claims to be. The message always names the
+/// file and, where known, the line (1-based) or document index (0-based) at fault, so a user can go
+/// straight to it. The CLI prints the message alone (no stack trace) and exits with code 2.
+/// </summary>
+public sealed class InputException : Exception
+{
+    public string? FilePath { get; }
+    public long? Line { get; }
+    public long? DocumentIndex { get; }
+
+    public InputException(string message, string? filePath = null, long? line = null, long? documentIndex = null,
+        Exception? inner = null)
+        : base(Compose(message, filePath, line, documentIndex), inner)
+    {
+        FilePath = filePath;
+        Line = line;
+        DocumentIndex = documentIndex;
+    }
+
+    private static string Compose(string message, string? filePath, long? line, long? documentIndex)
+    {
+        var where = filePath ?? "";
+        if (line is { } l) where += $":{l}";
+        if (documentIndex is { } d) where += $" (document {d})";
+        return where.Length == 0 ? message : $"{where}: {message}";
+    }
+}
