@@ -1,18 +1,21 @@
+using System.Text;
 using System.Text.Json;
 using QuantaDiscovery.Tests.Common;
 
 namespace QuantaDiscovery.Tests.Tokenize;
 
 /// <summary>
-/// data/tokenizer-cases.jsonl: 150 texts with the ids Hugging Face tokenizers (Rust) gave them with
-/// GPT-NeoX-20B's tokenizer.json and add_special_tokens=False.
+/// Texts with the ids Hugging Face tokenizers (Rust) gave them with GPT-NeoX-20B's tokenizer.json and
+/// add_special_tokens=False. data/tokenizer-cases.jsonl: 150 cases made with the Python bindings;
+/// data/fuzz-cases.jsonl: 400 seeded random texts (emoji, combining marks, CJK, space runs, odd
+/// whitespace, added tokens) made with the Node bindings by data/make-fuzz-cases.js.
 /// </summary>
 public class HuggingFaceCasesTests
 {
-    public static IReadOnlyList<(string Text, int[] Ids)> Cases { get; } = ReadCases();
+    public static TheoryData<string, int> CaseFiles => new() { { "tokenizer-cases.jsonl", 150 }, { "fuzz-cases.jsonl", 400 } };
 
-    private static List<(string, int[])> ReadCases() =>
-        [.. File.ReadLines(TestPaths.InRepo("tests/QuantaDiscovery.Tests/Tokenize/data/tokenizer-cases.jsonl"))
+    public static List<(string Text, int[] Ids)> ReadCases(string fileName) =>
+        [.. File.ReadLines(TestPaths.InRepo($"tests/QuantaDiscovery.Tests/Tokenize/data/{fileName}"))
             .Where(line => line.Length > 0)
             .Select(line =>
             {
@@ -21,30 +24,37 @@ public class HuggingFaceCasesTests
                         json.RootElement.GetProperty("ids").EnumerateArray().Select(e => e.GetInt32()).ToArray());
             })];
 
-    [Fact]
-    public void EveryCaseEncodesToHuggingFaceIds()
+    [Theory]
+    [MemberData(nameof(CaseFiles))]
+    public void EveryCaseEncodesToHuggingFaceIds(string fileName, int caseCount)
     {
-        Assert.Equal(150, Cases.Count);
-        var failures = Cases
+        var cases = ReadCases(fileName);
+        Assert.Equal(caseCount, cases.Count);
+        var failures = cases
             .Select(c => (c.Text, Expected: c.Ids, Actual: ReferenceTokenizer.Neox.Encode(c.Text)))
             .Where(c => !c.Expected.SequenceEqual(c.Actual))
             .Select(c => $"text {JsonSerializer.Serialize(c.Text)}\n  expected [{string.Join(",", c.Expected)}]\n  actual   [{string.Join(",", c.Actual)}]")
             .ToList();
-        Assert.True(failures.Count == 0, $"{failures.Count} of {Cases.Count} cases differ:\n{string.Join("\n", failures.Take(5))}");
+        Assert.True(failures.Count == 0, $"{failures.Count} of {cases.Count} cases differ:\n{string.Join("\n", failures.Take(5))}");
     }
 
-    [Fact]
-    public void BatchEncodingEqualsSingleEncoding()
+    [Theory]
+    [MemberData(nameof(CaseFiles))]
+    public void BatchEncodingEqualsTheReference(string fileName, int caseCount)
     {
-        var texts = Cases.Select(c => c.Text).ToList();
-        var batch = ReferenceTokenizer.Neox.EncodeBatch(texts, maxDegreeOfParallelism: 2);
-        for (var i = 0; i < texts.Count; i++) Assert.Equal(Cases[i].Ids, batch[i]);
+        var cases = ReadCases(fileName);
+        var batch = ReferenceTokenizer.Neox.EncodeBatch([.. cases.Select(c => c.Text)], maxDegreeOfParallelism: 2);
+        Assert.Equal(caseCount, batch.Length);
+        for (var i = 0; i < cases.Count; i++) Assert.Equal(cases[i].Ids, batch[i]);
     }
 
-    [Fact]
-    public void DecodingTheIdsGivesBackTheNfcText()
+    [Theory]
+    [MemberData(nameof(CaseFiles))]
+    public void DecodingTheReferenceIdsGivesBackTheNfcText(string fileName, int caseCount)
     {
-        foreach (var (text, ids) in Cases)
-            Assert.Equal(text.Normalize(System.Text.NormalizationForm.FormC), ReferenceTokenizer.Neox.Decode(ids));
+        var cases = ReadCases(fileName);
+        Assert.Equal(caseCount, cases.Count);
+        foreach (var (text, ids) in cases)
+            Assert.Equal(text.Normalize(NormalizationForm.FormC), ReferenceTokenizer.Neox.Decode(ids));
     }
 }
