@@ -100,25 +100,30 @@ internal sealed class AddedTokenMatcher
         return best;
     }
 
-    // Rust regex \w: alphanumerics, marks, connector punctuation.
-    private static bool IsWordChar(UnicodeCategory category) => category is
-        UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
-        or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter or UnicodeCategory.NonSpacingMark
-        or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark
-        or UnicodeCategory.DecimalDigitNumber or UnicodeCategory.LetterNumber or UnicodeCategory.OtherNumber
-        or UnicodeCategory.ConnectorPunctuation;
+    /// <summary>
+    /// Rust regex <c>\w</c> (UTS #18): Alphabetic (letters, letter numbers, Other_Alphabetic such as the
+    /// circled letters), marks, decimal digits, connector punctuation and the joiners U+200C/U+200D.
+    /// </summary>
+    private static bool IsWordChar(Rune rune) =>
+        rune.Value is 0x200C or 0x200D or >= 0x24B6 and <= 0x24E9 or >= 0x1F130 and <= 0x1F149
+            or >= 0x1F150 and <= 0x1F169 or >= 0x1F170 and <= 0x1F189
+        || Rune.GetUnicodeCategory(rune) is
+            UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
+            or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter or UnicodeCategory.LetterNumber
+            or UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark
+            or UnicodeCategory.DecimalDigitNumber or UnicodeCategory.ConnectorPunctuation;
 
     private static bool IsWordCharBefore(ReadOnlySpan<char> text, int index)
     {
         if (index == 0) return false;
         Rune.DecodeLastFromUtf16(text[..index], out var rune, out _);
-        return IsWordChar(Rune.GetUnicodeCategory(rune));
+        return IsWordChar(rune);
     }
 
     private static bool IsWordCharAt(ReadOnlySpan<char> text, int index)
     {
         if (index >= text.Length) return false;
         Rune.DecodeFromUtf16(text[index..], out var rune, out _);
-        return IsWordChar(Rune.GetUnicodeCategory(rune));
+        return IsWordChar(rune);
     }
 }

@@ -158,6 +158,46 @@ public sealed class ByteLevelBpeTokenizer
         finally { ArrayPool<byte>.Shared.Return(buffer); }
     }
 
+    /// <summary>
+    /// A smaller tokenizer made of the first <paramref name="keepMerges"/> merges: it keeps the byte
+    /// symbols, the tokens those merges make, the added tokens and the unk token, numbered 0, 1, ... in
+    /// their original id order (so GPT-NeoX-20B keeps <c>&lt;|endoftext|&gt;</c> = 0 and its byte symbols,
+    /// merge tokens follow in merge order, and its space-run tokens come last). The same pipeline
+    /// (normalizer, pre-tokenizer, added-token matching) applies.
+    /// </summary>
+    public ByteLevelBpeTokenizer Truncate(int keepMerges)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(keepMerges);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(keepMerges, MergeCount);
+        var vocabulary = _definition.Vocabulary;
+        var merges = _definition.Merges.Take(keepMerges).ToList();
+
+        var kept = new HashSet<int>(_definition.AddedTokens.Select(t => t.Id));
+        foreach (var (token, id) in vocabulary)
+            if (token.Length == 1 && ByteLevelAlphabet.ByteOf(token[0]) >= 0) kept.Add(id);
+        if (_unknownId >= 0) kept.Add(_unknownId);
+        foreach (var (left, right) in merges)
+        {
+            if (!kept.Contains(vocabulary[left]) || !kept.Contains(vocabulary[right]))
+                throw new InvalidOperationException(
+                    $"Merge \"{left} {right}\" uses a token made by no earlier merge; this tokenizer cannot be truncated.");
+            kept.Add(vocabulary[left + right]);
+        }
+
+        var newId = kept.Order().Select((oldId, index) => (oldId, index)).ToDictionary(p => p.oldId, p => p.index);
+        var truncated = _definition with
+        {
+            Vocabulary = vocabulary.Where(entry => kept.Contains(entry.Value))
+                .ToDictionary(entry => entry.Key, entry => newId[entry.Value], StringComparer.Ordinal),
+            Merges = merges,
+            AddedTokens = [.. _definition.AddedTokens.Select(t => t with { Id = newId[t.Id] })],
+        };
+        return new ByteLevelBpeTokenizer(truncated);
+    }
+
+    /// <summary>Writes this tokenizer as a Hugging Face <c>tokenizer.json</c> (readable by <see cref="Load"/> and by Hugging Face tokenizers).</summary>
+    public void Save(string path) => TokenizerJson.Write(_definition, path);
+
     private ReadOnlySpan<byte> TokenBytes(int id) =>
         (uint)id < (uint)_tokenBytes.Length && _tokenBytes[id] is { } bytes ? bytes : [];
 
