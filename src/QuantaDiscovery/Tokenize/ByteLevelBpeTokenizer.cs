@@ -61,6 +61,7 @@ public sealed class ByteLevelBpeTokenizer
         _merger = new BpeMerger([.. definition.Merges.Select(m =>
             (vocabulary[m.Left], vocabulary[m.Right], vocabulary[m.Left + m.Right]))]);
 
+        AddedTokens = [.. definition.AddedTokens.OrderBy(t => t.Id)];
         var raw = definition.AddedTokens.Where(t => !t.Normalized).ToList();
         var normalized = definition.AddedTokens.Where(t => t.Normalized).ToList();
         _rawTokens = new AddedTokenMatcher(raw, [.. raw.Select(t => t.Content)]);
@@ -84,7 +85,7 @@ public sealed class ByteLevelBpeTokenizer
     public int MergeCount => _definition.Merges.Count;
 
     /// <summary>The added tokens (special or not), by ascending id.</summary>
-    public IReadOnlyList<AddedToken> AddedTokens => [.. _definition.AddedTokens.OrderBy(t => t.Id)];
+    public IReadOnlyList<AddedToken> AddedTokens { get; }
 
     /// <summary>
     /// The token's string as stored in the tokenizer (byte-level alphabet, e.g. "Ġthe"; added tokens

@@ -131,10 +131,10 @@ internal static class TokenizerJson
             var seenIds = new HashSet<int>();
             foreach (var entry in vocab.EnumerateObject())
             {
-                var jsonPath = $"$.model.vocab[{JsonSerializer.Serialize(entry.Name)}]";
+                string JsonPath() => $"$.model.vocab[{JsonSerializer.Serialize(entry.Name)}]";
                 if (entry.Value.ValueKind != JsonValueKind.Number || !entry.Value.TryGetInt32(out var id) || id < 0)
-                    throw Error(jsonPath, $"expected a non-negative integer id, found {Truncated(entry.Value.GetRawText())}");
-                if (!seenIds.Add(id)) throw Error(jsonPath, $"id {id} is given to two tokens");
+                    throw Error(JsonPath(), $"expected a non-negative integer id, found {Truncated(entry.Value.GetRawText())}");
+                if (!seenIds.Add(id)) throw Error(JsonPath(), $"id {id} is given to two tokens");
                 vocabulary[entry.Name] = id;
             }
             return vocabulary;
@@ -146,7 +146,8 @@ internal static class TokenizerJson
             var i = 0;
             foreach (var merge in merges.EnumerateArray())
             {
-                var jsonPath = $"$.model.merges[{i++}]";
+                var index = i++;
+                string JsonPath() => $"$.model.merges[{index}]";
                 string[] parts = merge.ValueKind switch
                 {
                     JsonValueKind.String => merge.GetString()!.Split(' '),
@@ -155,10 +156,10 @@ internal static class TokenizerJson
                     _ => [],
                 };
                 if (parts.Length != 2)
-                    throw Error(jsonPath, $"expected \"left right\" or [\"left\", \"right\"], found {Truncated(merge.GetRawText())}");
-                foreach (var token in new[] { parts[0], parts[1], parts[0] + parts[1] })
+                    throw Error(JsonPath(), $"expected \"left right\" or [\"left\", \"right\"], found {Truncated(merge.GetRawText())}");
+                foreach (var token in (ReadOnlySpan<string>)[parts[0], parts[1], parts[0] + parts[1]])
                     if (!vocabulary.ContainsKey(token))
-                        throw Error(jsonPath, $"token {JsonSerializer.Serialize(token)} is not in model.vocab");
+                        throw Error(JsonPath(), $"token {JsonSerializer.Serialize(token)} is not in model.vocab");
                 rules.Add((parts[0], parts[1]));
             }
             return rules;
