@@ -282,7 +282,7 @@ public sealed class ByteLevelBpeTokenizer
     {
         if (state.CacheLookup.TryGetValue(word, out var cached))
         {
-            state.Output.AddRange(cached);
+            state.Output.AddRange(cached.AsSpan());
             return;
         }
         var ids = TokenizeWord(word, state);
@@ -291,7 +291,7 @@ public sealed class ByteLevelBpeTokenizer
             if (state.Cache.Count >= MaxCachedWords) state.Cache.Clear();
             state.CacheLookup[word] = ids;
         }
-        state.Output.AddRange(ids);
+        state.Output.AddRange(ids.AsSpan());
     }
 
     private int[] TokenizeWord(ReadOnlySpan<char> word, EncoderState state)
