@@ -1,6 +1,6 @@
-// .NET side of the tokenizer benchmark. Usage: TokenizerBenchmark <tokenizer.json> <texts.json> <hf-ids.bin>
+// .NET side of the tokenizer benchmark. Usage: TokenizerBenchmark <tokenizer.json> <texts.json> <hf-ids.bin> [passes]
 // Encodes the texts single-threaded and with EncodeBatch over 1 and 2 threads (warm-up pass, then best
-// of 3), prints "RESULT dotnet <mode> <MB/s>", and counts texts whose ids differ from Hugging Face's.
+// of `passes`, default 3), prints "RESULT dotnet <mode> <MB/s>", and counts texts whose ids differ from Hugging Face's.
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
@@ -8,6 +8,7 @@ using QuantaDiscovery.Tokenize;
 
 var tokenizer = ByteLevelBpeTokenizer.Load(args[0]);
 var texts = JsonSerializer.Deserialize<string[]>(File.ReadAllText(args[1]))!;
+var passes = args.Length > 3 ? int.Parse(args[3]) : 3;
 var megabytes = texts.Sum(t => (long)Encoding.UTF8.GetByteCount(t)) / 1e6;
 Console.WriteLine($"{texts.Length} texts, {megabytes:F2} MB UTF-8");
 
@@ -28,7 +29,7 @@ void Report(string mode, Action pass)
     pass(); // warm-up
     var (best, cpuOfBest) = (double.MaxValue, 0.0);
     var process = Process.GetCurrentProcess();
-    for (var run = 0; run < 3; run++)
+    for (var run = 0; run < passes; run++)
     {
         process.Refresh();
         var cpuBefore = process.TotalProcessorTime;
