@@ -20,12 +20,12 @@ namespace QuantaDiscovery.Tokenize;
 /// <para>Microsoft.ML.Tokenizers 2.0.1 is not used at run time. Its <c>BpeTokenizer</c> (byte-level
 /// options, GPT-2 regex, <c>&lt;|endoftext|&gt;</c> as special token) reproduced 93 of the 150 Hugging Face
 /// reference cases for GPT-NeoX-20B: it has no equivalent of Hugging Face's added vocabulary (normalized,
-/// non-special tokens such as the space runs, lstrip/rstrip/single_word), and it ran about 15× slower
-/// than this class on the same text. So the whole pipeline is implemented here; the package's
+/// non-special tokens such as the space runs; lstrip/rstrip/single_word), and in a rough timing it ran
+/// over 10× slower than this class. So the whole pipeline is implemented here; the package's
 /// <c>BpeTokenizer</c> serves the tests as an independent second implementation of the BPE merges.</para>
-/// <para>Differences from Hugging Face that cannot show in its output: a lone UTF-16 surrogate (which a
-/// Rust string cannot hold) is encoded as U+FFFD; NFC and character classes follow .NET's Unicode
-/// tables (ICU), so a character assigned in a newer Unicode version than Hugging Face's may class differently.</para>
+/// <para>Known differences from Hugging Face: a lone UTF-16 surrogate (which a Rust string cannot hold) is
+/// encoded as U+FFFD; NFC and character classes follow .NET's Unicode tables (ICU), so a character
+/// assigned in a Unicode version newer than Hugging Face's tables may be classed differently.</para>
 /// <para>Thread-safe: every thread gets its own word cache and working buffers.</para>
 /// </remarks>
 public sealed class ByteLevelBpeTokenizer
