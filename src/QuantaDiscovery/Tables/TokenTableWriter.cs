@@ -66,7 +66,7 @@ public sealed class TokenTableWriter : IDisposable, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentOutOfRangeException.ThrowIfLessThan(rowGroupSize, 1);
         var parquetSchema = ParquetSchemaOf(schema);
-        var file = new FileStream(path + ".tmp", FileMode.Create, FileAccess.ReadWrite, FileShare.None);
+        var file = new FileStream(path + ".tmp", FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
         try
         {
             var writer = ParquetWriter.CreateAsync(parquetSchema, file).GetAwaiter().GetResult();
