@@ -16,7 +16,8 @@ internal static class JsonLinesCorpus
         var checkGzipTrailer = format == CorpusFormat.JsonLinesGzip && !GzipTruncation.DetectedByRuntime;
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
         var counted = checkGzipTrailer ? new CountingStream(Decompress(file, format)) : null;
-        using var lines = new LineReader(counted ?? Decompress(file, format));
+        Stream decompressed = counted ?? Decompress(file, format);
+        using var lines = new LineReader(format == CorpusFormat.JsonLines ? decompressed : new ReadAheadStream(decompressed));
         long lineIndex = -1;
         while (NextLine(lines, path, format, lineIndex))
         {
