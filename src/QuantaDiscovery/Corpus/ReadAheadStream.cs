@@ -34,11 +34,18 @@ internal sealed class ReadAheadStream : Stream
     {
         try
         {
-            while (!_stop.IsCancellationRequested)
+            while (!_stop.IsCancellationRequested && _failure is null)
             {
                 var buffer = ArrayPool<byte>.Shared.Rent(_chunkSize);
                 int count = 0, read;
-                while (count < _chunkSize && (read = _inner.Read(buffer, count, _chunkSize - count)) > 0) count += read;
+                try
+                {
+                    while (count < _chunkSize && (read = _inner.Read(buffer, count, _chunkSize - count)) > 0) count += read;
+                }
+                catch (Exception e)
+                {
+                    _failure = ExceptionDispatchInfo.Capture(e);    // thrown to the consumer after the bytes before it
+                }
                 if (count == 0)
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
@@ -48,10 +55,6 @@ internal sealed class ReadAheadStream : Stream
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested) { }
-        catch (Exception e)
-        {
-            _failure = ExceptionDispatchInfo.Capture(e);
-        }
         finally
         {
             _chunks.CompleteAdding();

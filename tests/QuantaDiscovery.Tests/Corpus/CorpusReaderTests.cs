@@ -165,6 +165,19 @@ public class CorpusReaderTests
     }
 
     [Fact]
+    public void StoppingEarlyReleasesTheReadAheadOfACompressedFile()
+    {
+        // ~8 MB decompressed: more than the read-ahead holds, so the background reader is blocked when we stop
+        var lines = Enumerable.Range(0, 2000).Select(i => PileLine(new(i, new string((char)('a' + i % 26), 4000), "Books3")));
+        var path = Write(TestPaths.NewTempFolder(), "big.jsonl.zst", Zstd(JsonLines(lines)));
+
+        var read = CorpusReader.Read(path, new CorpusReadOptions { MaxDocuments = 5 }).ToList();
+
+        Assert.Equal([0L, 1, 2, 3, 4], read.Select(d => d.Index));
+        File.Delete(path);    // the file is closed
+    }
+
+    [Fact]
     public void TruncatedZstdNamesTheLastCompleteLine()
     {
         var lines = Enumerable.Range(0, 2000).Select(i => PileLine(new(i, $"document number {i} {Guid.NewGuid()}", "Github")));
