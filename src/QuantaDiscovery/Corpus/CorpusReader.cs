@@ -29,7 +29,7 @@ public static class CorpusReader
     public static IEnumerable<CorpusDocument> Read(string path, CorpusReadOptions? options = null,
         CorpusReadReport? report = null, CancellationToken cancellationToken = default)
     {
-        var format = FormatOf(path);
+        var format = Validate(path, options);
         options ??= new CorpusReadOptions();
         report ??= new CorpusReadReport();
         return format == CorpusFormat.Parquet
@@ -44,7 +44,7 @@ public static class CorpusReader
     public static IAsyncEnumerable<CorpusDocument> ReadAsync(string path, CorpusReadOptions? options = null,
         CorpusReadReport? report = null, CancellationToken cancellationToken = default)
     {
-        var format = FormatOf(path);
+        var format = Validate(path, options);
         options ??= new CorpusReadOptions();
         report ??= new CorpusReadReport();
         return format == CorpusFormat.Parquet
@@ -72,5 +72,12 @@ public static class CorpusReader
         if (!File.Exists(path))
             throw new InputException("file not found", path);
         return format.Value;
+    }
+
+    private static CorpusFormat Validate(string path, CorpusReadOptions? options)
+    {
+        if (options?.MaxDocuments < 0)
+            throw new ArgumentOutOfRangeException(nameof(options), $"MaxDocuments is {options.MaxDocuments}; it cannot be negative");
+        return FormatOf(path);
     }
 }

@@ -13,12 +13,14 @@ internal static class JsonLinesCorpus
     public static IEnumerable<CorpusDocument> Read(string path, CorpusFormat format, CorpusReadOptions options,
         CorpusReadReport report, CancellationToken cancellationToken)
     {
-        var checkGzipTrailer = format == CorpusFormat.JsonLinesGzip && !GzipTruncation.DetectedByRuntime;
+        if (options.MaxDocuments == 0) yield break;
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
-        var counted = checkGzipTrailer ? new CountingStream(Decompress(file, format)) : null;
-        Stream decompressed = counted ?? Decompress(file, format);
-        using var lines = new LineReader(format == CorpusFormat.JsonLines ? decompressed : new ReadAheadStream(decompressed));
-        long lineIndex = -1;
+        var decompressed = Decompress(file, format);
+        var counted = format == CorpusFormat.JsonLinesGzip && !GzipTruncation.DetectedByRuntime
+            ? new CountingStream(decompressed) : null;
+        var source = counted ?? decompressed;
+        using var lines = new LineReader(format == CorpusFormat.JsonLines ? source : new ReadAheadStream(source));
+        long lineIndex = -1, yielded = 0;
         while (NextLine(lines, path, format, lineIndex))
         {
             lineIndex++;
@@ -34,7 +36,7 @@ internal static class JsonLinesCorpus
             }
             report.DocumentsRead++;
             yield return new CorpusDocument(lineIndex, text!, setName);
-            if (report.DocumentsRead == options.MaxDocuments) yield break;
+            if (++yielded == options.MaxDocuments) yield break;
         }
         if (counted is not null)
             GzipTruncation.CheckTrailer(counted.BytesRead, path, lineIndex + 1);

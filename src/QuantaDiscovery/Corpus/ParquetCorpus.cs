@@ -17,6 +17,7 @@ internal static class ParquetCorpus
     public static async IAsyncEnumerable<CorpusDocument> ReadAsync(string path, CorpusReadOptions options,
         CorpusReadReport report, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        if (options.MaxDocuments == 0) yield break;
         await using var reader = await ParquetFiles.OpenAsync(path, cancellationToken);
         var fields = reader.Schema.GetDataFields();
         var text = FindStringColumn(fields, path, "text")
@@ -25,7 +26,7 @@ internal static class ParquetCorpus
         var setName = FindStringColumn(fields, path, "meta/pile_set_name") ?? FindStringColumn(fields, path, "pile_set_name");
         var metaJson = setName is null ? FindStringColumn(fields, path, "meta") : null;
 
-        long firstRow = 0;
+        long firstRow = 0, yielded = 0;
         for (int group = 0; group < reader.RowGroupCount; group++)
         {
             var rowGroup = reader.OpenRowGroupReader(group);
@@ -47,7 +48,7 @@ internal static class ParquetCorpus
                 var set = metaJson is null ? sets?[i] : SetNameFromJson(sets![i], path, index);
                 report.DocumentsRead++;
                 yield return new CorpusDocument(index, documentText, set);
-                if (report.DocumentsRead == options.MaxDocuments) yield break;
+                if (++yielded == options.MaxDocuments) yield break;
             }
             firstRow += rows;
         }

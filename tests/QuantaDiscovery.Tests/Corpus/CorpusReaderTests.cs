@@ -174,7 +174,6 @@ public class CorpusReaderTests
         var read = CorpusReader.Read(path, new CorpusReadOptions { MaxDocuments = 5 }).ToList();
 
         Assert.Equal([0L, 1, 2, 3, 4], read.Select(d => d.Index));
-        File.Delete(path);    // the file is closed
     }
 
     [Fact]
