@@ -98,5 +98,7 @@ static int Read(string path, long lines, long uncompressedBytes)
     Console.WriteLine($"ours: documents={documents} characters={characters} sets={setCounts.Count} wall_s={total:F2} " +
         $"cpu_s={process.TotalProcessorTime.TotalSeconds:F2} MB/s={uncompressedBytes / 1e6 / total:F1} " +
         $"peak_working_set_MB={process.PeakWorkingSet64 / 1e6:F1}");
+    Console.WriteLine($"ours: gc_count gen0={GC.CollectionCount(0)} gen1={GC.CollectionCount(1)} gen2={GC.CollectionCount(2)} " +
+        $"gc_pause_s={GC.GetTotalPauseDuration().TotalSeconds:F2} allocated_GB={GC.GetTotalAllocatedBytes() / 1e9:F1}");
     return documents == lines ? 0 : 1;
 }

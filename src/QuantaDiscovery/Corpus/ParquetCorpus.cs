@@ -23,7 +23,7 @@ internal static class ParquetCorpus
         var text = FindStringColumn(fields, path, "text")
             ?? throw new InputException(
                 $"no 'text' column; the file has columns: {string.Join(", ", fields.Select(ParquetFiles.ColumnName))}", path);
-        var setName = FindStringColumn(fields, path, "meta/pile_set_name") ?? FindStringColumn(fields, path, "pile_set_name");
+        var setName = FindStringColumn(fields, path, "meta.pile_set_name") ?? FindStringColumn(fields, path, "pile_set_name");
         var metaJson = setName is null ? FindStringColumn(fields, path, "meta") : null;
 
         long firstRow = 0, yielded = 0;
@@ -54,10 +54,10 @@ internal static class ParquetCorpus
         }
     }
 
-    /// <summary>The non-repeated column at <paramref name="columnPath"/>; it must hold strings if present.</summary>
-    private static DataField? FindStringColumn(DataField[] fields, string path, string columnPath)
+    /// <summary>The column named <paramref name="columnName"/> (nested: "meta.pile_set_name"); it must hold strings.</summary>
+    private static DataField? FindStringColumn(DataField[] fields, string path, string columnName)
     {
-        var field = fields.FirstOrDefault(f => f.Path.ToString() == columnPath);
+        var field = fields.FirstOrDefault(f => ParquetFiles.ColumnName(f) == columnName);
         if (field is null) return null;
         if (field.ClrType != typeof(ReadOnlyMemory<char>) || field.MaxRepetitionLevel > 0)
             throw new InputException(

@@ -21,8 +21,8 @@ internal static class ParquetFiles
         }
     }
 
-    /// <summary>A column's name as pandas and DuckDB show it: nested fields joined with '.'.</summary>
-    public static string ColumnName(DataField field) => field.Path.ToString().Replace('/', '.');
+    /// <summary>A column's name as pandas and DuckDB show it: nested fields joined with '.' (a name may hold '/').</summary>
+    public static string ColumnName(DataField field) => string.Join('.', field.Path.ToList());
 
     /// <summary>Reads a string column of one row group; null where the value (or an enclosing struct) is null.</summary>
     public static async Task<string?[]> ReadStringsAsync(ParquetRowGroupReader rowGroup, DataField field, int rows,

@@ -54,7 +54,7 @@ public class TokenTableTests
     {
         var rows = SampleRows(60);
         var path = Path.Combine(TestPaths.NewTempFolder(), "matrix.parquet");
-        var schema = TokenTableSchema.LossMatrix(["pythia-70m", "pythia-160m"], hasSet: true);
+        var schema = TokenTableSchema.LossMatrix(["EleutherAI/pythia-70m", "pythia-1.4b"], hasSet: true);
         var lossesRowMajor = rows.LossA.Zip(rows.LossB, (a, b) => new[] { a, b }).SelectMany(x => x).ToArray();
         int half = rows.Doc.Length / 2;
         using (var writer = TokenTableWriter.Create(path, schema, rowGroupSize: 100))
@@ -68,11 +68,11 @@ public class TokenTableTests
 
         using var reader = TokenTableReader.Open(path);
         Assert.Equal((rows.Doc.Length + 99) / 100, reader.RowGroupCount);
-        Assert.Equal(["pythia-70m", "pythia-160m"], reader.LossColumns);
+        Assert.Equal(["EleutherAI/pythia-70m", "pythia-1.4b"], reader.LossColumns);
         Assert.Equal(rows.Doc, reader.ReadColumn<long>("doc"));
         Assert.Equal(rows.Pos, reader.ReadColumn<int>("pos"));
-        Assert.Equal(rows.LossA, reader.ReadColumn<float>("pythia-70m"));
-        Assert.Equal(rows.LossB, reader.ReadColumn<float>("pythia-160m"));
+        Assert.Equal(rows.LossA, reader.ReadColumn<float>("EleutherAI/pythia-70m"));
+        Assert.Equal(rows.LossB, reader.ReadColumn<float>("pythia-1.4b"));
         Assert.Equal(rows.Set, reader.ReadColumn<string?>("set"));
         Assert.Throws<ArgumentException>(() => reader.ReadColumn<int>("doc"));
 
