@@ -1,0 +1,4 @@
+using System.Runtime.CompilerServices;
+
+// The tests check the gzip-truncation fallback, which is internal.
+[assembly: InternalsVisibleTo("QuantaDiscovery.Tests")]
