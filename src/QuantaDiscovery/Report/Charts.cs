@@ -1,0 +1,162 @@
+using System.Globalization;
+using ScottPlot;
+using ScottPlot.TickGenerators;
+
+namespace QuantaDiscovery.Report;
+
+/// <summary>An axis: its quantity, its unit (shown in parentheses), and whether it is logarithmic (base 10).</summary>
+public sealed record AxisSpec(string Label, string? Unit = null, bool Log = false)
+{
+    public string Title => Unit is null ? Label : $"{Label} ({Unit})";
+}
+
+public enum SeriesStyle { Line, Markers, LineAndMarkers }
+
+/// <summary>One curve or point set. Points with a non-positive coordinate on a log axis are left out of the plot.</summary>
+public sealed record ChartSeries(string? Label, IReadOnlyList<double> X, IReadOnlyList<double> Y, SeriesStyle Style = SeriesStyle.Line)
+{
+    public static ChartSeries Points(string? label, IReadOnlyList<double> x, IReadOnlyList<double> y) => new(label, x, y, SeriesStyle.Markers);
+}
+
+/// <summary>The two files written for one chart.</summary>
+public sealed record ChartFiles(string Png, string Svg);
+
+/// <summary>
+/// Plots that the pipeline stages save as PNG and SVG side by side (ScottPlot 5), with axis titles carrying units.
+/// ScottPlot has no logarithmic axis type, so a log axis plots log10 of the data and draws its own ticks: a labelled
+/// major tick at every decade (10ⁿ) and minor ticks at 2–9 × 10ⁿ; a range narrower than a decade labels 1–9 × 10ⁿ.
+/// </summary>
+public static class Charts
+{
+    public const int DefaultWidth = 800, DefaultHeight = 560;
+
+    /// <summary>Line and/or scatter series on common axes, saved to <c>{pathWithoutExtension}.png</c> and <c>.svg</c>.</summary>
+    public static ChartFiles Save(string pathWithoutExtension, string title, AxisSpec x, AxisSpec y, IEnumerable<ChartSeries> series,
+        int width = DefaultWidth, int height = DefaultHeight)
+    {
+        using var plot = Build(title, x, y, series);
+        return SaveBoth(plot, pathWithoutExtension, width, height);
+    }
+
+    /// <summary>A scatter plot of one point set.</summary>
+    public static ChartFiles Scatter(string pathWithoutExtension, string title, AxisSpec x, AxisSpec y,
+        IReadOnlyList<double> xs, IReadOnlyList<double> ys, string? label = null) =>
+        Save(pathWithoutExtension, title, x, y, [ChartSeries.Points(label, xs, ys)]);
+
+    /// <summary>
+    /// One histogram curve per sample set over the same <paramref name="bins"/>, drawn as a step outline so that several
+    /// overlap legibly. With <paramref name="density"/> the curves integrate to the fraction of values inside the bins.
+    /// </summary>
+    public static ChartFiles Histogram(string pathWithoutExtension, string title, AxisSpec x, AxisSpec y,
+        IEnumerable<(string? Label, IReadOnlyList<double> Values)> samples, HistogramBins bins, bool density = true)
+    {
+        var series = samples.Select(s =>
+        {
+            var histogram = Report.Histogram.Compute(s.Values, bins);
+            return StepSeries(s.Label, bins, density ? histogram.Density : histogram.Counts.Select(c => (double)c).ToArray());
+        });
+        return Save(pathWithoutExtension, title, x, y, series);
+    }
+
+    /// <summary>A histogram that is already binned, as a step outline (each bin a flat segment).</summary>
+    public static ChartSeries StepSeries(string? label, HistogramBins bins, IReadOnlyList<double> heights)
+    {
+        var xs = new double[2 * bins.Count];
+        var ys = new double[2 * bins.Count];
+        for (int i = 0; i < bins.Count; i++)
+        {
+            xs[2 * i] = bins.Edge(i);
+            xs[2 * i + 1] = bins.Edge(i + 1);
+            ys[2 * i] = ys[2 * i + 1] = heights[i];
+        }
+        return new ChartSeries(label, xs, ys);
+    }
+
+    /// <summary>The ScottPlot plot behind <see cref="Save"/>, for callers that add annotations before <see cref="SaveBoth"/>.</summary>
+    public static Plot Build(string title, AxisSpec x, AxisSpec y, IEnumerable<ChartSeries> series)
+    {
+        var plot = new Plot();
+        plot.Title(title);
+        plot.XLabel(x.Title);
+        plot.YLabel(y.Title);
+        var allX = new List<double>();
+        var allY = new List<double>();
+        bool labelled = false;
+        foreach (var s in series)
+        {
+            if (s.X.Count != s.Y.Count)
+                throw new ArgumentException($"series '{s.Label}' has {s.X.Count} x values but {s.Y.Count} y values");
+            var xs = new List<double>(s.X.Count);
+            var ys = new List<double>(s.Y.Count);
+            for (int i = 0; i < s.X.Count; i++)
+            {
+                if (!double.IsFinite(s.X[i]) || !double.IsFinite(s.Y[i])) continue;
+                if ((x.Log && !(s.X[i] > 0)) || (y.Log && !(s.Y[i] > 0))) continue;
+                xs.Add(x.Log ? Math.Log10(s.X[i]) : s.X[i]);
+                ys.Add(y.Log ? Math.Log10(s.Y[i]) : s.Y[i]);
+            }
+            if (xs.Count == 0) continue;
+            var scatter = plot.Add.Scatter(xs.ToArray(), ys.ToArray());
+            scatter.LineWidth = s.Style == SeriesStyle.Markers ? 0 : 1.5f;
+            scatter.MarkerSize = s.Style == SeriesStyle.Line ? 0 : 7;
+            if (s.Label is not null) { scatter.LegendText = s.Label; labelled = true; }
+            allX.AddRange(xs);
+            allY.AddRange(ys);
+        }
+        if (labelled) plot.ShowLegend(Alignment.UpperRight);
+        if (allX.Count > 0)
+        {
+            var (xLow, xHigh) = Padded(allX.Min(), allX.Max());
+            var (yLow, yHigh) = Padded(allY.Min(), allY.Max());
+            plot.Axes.SetLimits(xLow, xHigh, yLow, yHigh);
+            if (x.Log) plot.Axes.Bottom.TickGenerator = new NumericManual(LogTicks(xLow, xHigh));
+            if (y.Log) plot.Axes.Left.TickGenerator = new NumericManual(LogTicks(yLow, yHigh));
+        }
+        return plot;
+    }
+
+    public static ChartFiles SaveBoth(Plot plot, string pathWithoutExtension, int width = DefaultWidth, int height = DefaultHeight)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(pathWithoutExtension));
+        if (folder is not null) Directory.CreateDirectory(folder);
+        var files = new ChartFiles(pathWithoutExtension + ".png", pathWithoutExtension + ".svg");
+        plot.SavePng(files.Png, width, height);
+        plot.SaveSvg(files.Svg, width, height);
+        return files;
+    }
+
+    /// <summary>Ticks for an axis that plots log10 of the data, between <paramref name="low"/> and <paramref name="high"/> (in log10).</summary>
+    public static Tick[] LogTicks(double low, double high)
+    {
+        var ticks = new List<Tick>();
+        int first = (int)Math.Floor(low), last = (int)Math.Ceiling(high);
+        bool narrow = Math.Floor(high) - Math.Ceiling(low) < 1; // fewer than two decade ticks in view
+        for (int decade = first; decade <= last; decade++)
+        {
+            for (int mantissa = 1; mantissa <= 9; mantissa++)
+            {
+                double position = decade + Math.Log10(mantissa);
+                if (position < low || position > high) continue;
+                if (mantissa == 1) ticks.Add(Tick.Major(position, DecadeLabel(decade)));
+                else if (narrow) ticks.Add(Tick.Major(position, (mantissa * Math.Pow(10, decade)).ToString("G3", CultureInfo.InvariantCulture)));
+                else ticks.Add(Tick.Minor(position));
+            }
+        }
+        return ticks.ToArray();
+    }
+
+    /// <summary>10ⁿ written with Unicode superscripts, e.g. "10⁻³".</summary>
+    public static string DecadeLabel(int exponent)
+    {
+        const string superscripts = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+        var digits = Math.Abs(exponent).ToString(CultureInfo.InvariantCulture).Select(d => superscripts[d - '0']);
+        return "10" + (exponent < 0 ? "⁻" : "") + string.Concat(digits);
+    }
+
+    private static (double Low, double High) Padded(double low, double high)
+    {
+        if (low == high) return (low - 0.5, high + 0.5);
+        double margin = 0.04 * (high - low);
+        return (low - margin, high + margin);
+    }
+}
