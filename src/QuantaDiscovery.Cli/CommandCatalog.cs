@@ -8,5 +8,6 @@ public static class CommandCatalog
     public static IEnumerable<Command> All() =>
     [
         Commands.FitCommand.Create(),
+        Commands.ScalingCommand.Create(),
     ];
 }
