@@ -23,18 +23,19 @@ public sealed record ChartFiles(string Png, string Svg);
 
 /// <summary>
 /// Plots that the pipeline stages save as PNG and SVG side by side (ScottPlot 5), with axis titles carrying units.
-/// ScottPlot has no logarithmic axis type, so a log axis plots log10 of the data and draws its own ticks: a labelled
-/// major tick at every decade (10ⁿ) and minor ticks at 2–9 × 10ⁿ; a range narrower than a decade labels 1–9 × 10ⁿ.
+/// ScottPlot has no logarithmic axis type, so a log axis plots log10 of the data and draws its own ticks (<see cref="LogTicks"/>):
+/// a labelled major tick at every decade (10ⁿ) with minor ticks at 2–9 × 10ⁿ, and round values on narrow ranges.
 /// </summary>
 public static class Charts
 {
     public const int DefaultWidth = 800, DefaultHeight = 560;
 
     /// <summary>Line and/or scatter series on common axes, saved to <c>{pathWithoutExtension}.png</c> and <c>.svg</c>.</summary>
+    /// <param name="legend">where the legend goes (shown when any series has a label)</param>
     public static ChartFiles Save(string pathWithoutExtension, string title, AxisSpec x, AxisSpec y, IEnumerable<ChartSeries> series,
-        int width = DefaultWidth, int height = DefaultHeight)
+        Alignment legend = Alignment.UpperRight, int width = DefaultWidth, int height = DefaultHeight)
     {
-        using var plot = Build(title, x, y, series);
+        using var plot = Build(title, x, y, series, legend);
         return SaveBoth(plot, pathWithoutExtension, width, height);
     }
 
@@ -73,7 +74,7 @@ public static class Charts
     }
 
     /// <summary>The ScottPlot plot behind <see cref="Save"/>, for callers that add annotations before <see cref="SaveBoth"/>.</summary>
-    public static Plot Build(string title, AxisSpec x, AxisSpec y, IEnumerable<ChartSeries> series)
+    public static Plot Build(string title, AxisSpec x, AxisSpec y, IEnumerable<ChartSeries> series, Alignment legend = Alignment.UpperRight)
     {
         var plot = new Plot();
         plot.Title(title);
@@ -103,7 +104,7 @@ public static class Charts
             allX.AddRange(xs);
             allY.AddRange(ys);
         }
-        if (labelled) plot.ShowLegend(Alignment.UpperRight);
+        if (labelled) plot.ShowLegend(legend);
         if (allX.Count > 0)
         {
             var (xLow, xHigh) = Padded(allX.Min(), allX.Max());
@@ -125,12 +126,18 @@ public static class Charts
         return files;
     }
 
-    /// <summary>Ticks for an axis that plots log10 of the data, between <paramref name="low"/> and <paramref name="high"/> (in log10).</summary>
+    /// <summary>
+    /// Ticks for an axis that plots log10 of the data, between <paramref name="low"/> and <paramref name="high"/> (in log10):
+    /// labelled decades with minor ticks at 2–9 × 10ⁿ when two or more decades show; else 1, 2 and 5 × 10ⁿ labelled when the
+    /// range spans a factor of five or more; else evenly spaced round values, as a linear axis would have.
+    /// </summary>
     public static Tick[] LogTicks(double low, double high)
     {
         var ticks = new List<Tick>();
         int first = (int)Math.Floor(low), last = (int)Math.Ceiling(high);
-        bool narrow = Math.Floor(high) - Math.Ceiling(low) < 1; // fewer than two decade ticks in view
+        bool decades = Math.Floor(high) - Math.Ceiling(low) >= 1;
+        if (!decades && high - low < Math.Log10(5))
+            return RoundValueTicks(Math.Pow(10, low), Math.Pow(10, high));
         for (int decade = first; decade <= last; decade++)
         {
             for (int mantissa = 1; mantissa <= 9; mantissa++)
@@ -138,11 +145,35 @@ public static class Charts
                 double position = decade + Math.Log10(mantissa);
                 if (position < low || position > high) continue;
                 if (mantissa == 1) ticks.Add(Tick.Major(position, DecadeLabel(decade)));
-                else if (narrow) ticks.Add(Tick.Major(position, (mantissa * Math.Pow(10, decade)).ToString("G3", CultureInfo.InvariantCulture)));
+                else if (!decades && mantissa is 2 or 5) ticks.Add(Tick.Major(position, Number(mantissa * Math.Pow(10, decade))));
                 else ticks.Add(Tick.Minor(position));
             }
         }
         return ticks.ToArray();
+    }
+
+    /// <summary>About five round values (1, 2, 2.5 or 5 × 10ⁿ apart) between two positive values, placed at their log10.</summary>
+    private static Tick[] RoundValueTicks(double low, double high)
+    {
+        double raw = (high - low) / 5 * (1 - 1e-9);
+        double magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
+        double step = new[] { 1, 2, 2.5, 5, 10 }.Select(f => f * magnitude).First(s => s >= raw);
+        var ticks = new List<Tick>();
+        for (double v = Math.Ceiling(low / step) * step; v <= high * (1 + 1e-12); v += step)
+            if (v > 0) ticks.Add(Tick.Major(Math.Log10(v), Number(v)));
+        return ticks.ToArray();
+    }
+
+    /// <summary>A tick label: plain between 10⁻³ and 10⁴, else as m×10ⁿ.</summary>
+    public static string Number(double value)
+    {
+        if (value == 0) return "0";
+        int exponent = (int)Math.Floor(Math.Log10(Math.Abs(value)) + 1e-12);
+        if (exponent is >= -3 and <= 3)
+            return Math.Round(value, 12).ToString("G4", CultureInfo.InvariantCulture);
+        double mantissa = Math.Round(value / Math.Pow(10, exponent), 10);
+        return mantissa == 1 ? DecadeLabel(exponent)
+            : mantissa.ToString("G4", CultureInfo.InvariantCulture) + "×" + DecadeLabel(exponent);
     }
 
     /// <summary>10ⁿ written with Unicode superscripts, e.g. "10⁻³".</summary>

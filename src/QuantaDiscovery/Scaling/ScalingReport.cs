@@ -42,14 +42,15 @@ public static class ScalingReport
         Charts.Save(Path.Combine(outputFolder, "near_zero_fraction"),
             $"Tokens with loss below {summary.ThresholdNats.ToString("G3", CultureInfo.InvariantCulture)} nats",
             new AxisSpec("non-embedding parameters N", "count", Log: true), new AxisSpec("share of tokens", "fraction"),
-            [new ChartSeries(null, finals.Select(m => m.Params).ToArray(), finals.Select(m => m.NearZeroFraction).ToArray(), SeriesStyle.LineAndMarkers)]);
+            [new ChartSeries(null, finals.Select(m => m.Params).ToArray(), finals.Select(m => m.NearZeroFraction).ToArray(), SeriesStyle.LineAndMarkers)],
+            ScottPlot.Alignment.UpperLeft);
         var emergence = summary.Emergence;
         Charts.Save(Path.Combine(outputFolder, "emergence"), "Size at which tokens become learned and stay learned",
             new AxisSpec("non-embedding parameters N", "count", Log: true), new AxisSpec("share of tokens", "fraction"),
             [
                 new ChartSeries("first learned at this size", emergence.Params, emergence.FirstLearnedShare, SeriesStyle.LineAndMarkers),
                 new ChartSeries("learned by this size (cumulative)", emergence.Params, emergence.LearnedShare, SeriesStyle.LineAndMarkers),
-            ]);
+            ], ScottPlot.Alignment.UpperLeft);
     }
 
     private static void PlotLossVsParams(ScalingSummary summary, string path)

@@ -35,11 +35,26 @@ public class ChartsTests
     }
 
     [Fact]
-    public void LogTicksLabelMantissasWhenLessThanTwoDecadesShow()
+    public void LogTicksLabelRoundValuesOnRangesNarrowerThanAFactorOfFive()
     {
-        var majors = Charts.LogTicks(Math.Log10(2.5), Math.Log10(7.5)).Where(t => t.IsMajor).Select(t => t.Label);
-        Assert.Equal(["3", "4", "5", "6", "7"], majors);
+        var ticks = Charts.LogTicks(Math.Log10(2.5), Math.Log10(7.5));
+        Assert.Equal(["3", "4", "5", "6", "7"], ticks.Select(t => t.Label));
+        Assert.Equal(Math.Log10(4), ticks[1].Position, 1e-12);
     }
+
+    [Fact]
+    public void LogTicksLabelOneTwoFiveWhenOnlyOneDecadeShows()
+    {
+        var majors = Charts.LogTicks(Math.Log10(3e5), Math.Log10(4e6)).Where(t => t.IsMajor).Select(t => t.Label);
+        Assert.Equal(["5×10⁵", "10⁶", "2×10⁶"], majors);
+    }
+
+    [Theory]
+    [InlineData(2500.0, "2500")]
+    [InlineData(0.25, "0.25")]
+    [InlineData(3e8, "3×10⁸")]
+    [InlineData(1e-5, "10⁻⁵")]
+    public void NumbersAreWrittenPlainOrWithAPowerOfTen(double value, string expected) => Assert.Equal(expected, Charts.Number(value));
 
     [Theory]
     [InlineData(0, "10⁰")]
