@@ -7,25 +7,27 @@ using QuantaDiscovery.Common;
 namespace QuantaDiscovery.Fit;
 
 /// <summary>
-/// A small table read whole from CSV (header row, comma-separated, invariant culture, optional double quotes) or
+/// A small table read whole from CSV (header row, comma-separated, invariant culture, optional double quotes, blank
+/// lines skipped) or
 /// Parquet (Parquet.Net). Columns are fetched by name; errors name the file and the CSV line or Parquet row.
 /// </summary>
 public sealed class ColumnTable
 {
     private readonly Dictionary<string, string[]> _text = new(StringComparer.Ordinal);
     private readonly Dictionary<string, double[]> _numbers = new(StringComparer.Ordinal);
-    private readonly bool _fromCsv;
+    private readonly int[]? _csvLines;
 
     public string Path { get; }
     public IReadOnlyList<string> Columns { get; }
     public int RowCount { get; }
 
-    private ColumnTable(string path, IReadOnlyList<string> columns, int rowCount, bool fromCsv)
+    /// <param name="csvLines">for CSV, the 1-based line of each data row</param>
+    private ColumnTable(string path, IReadOnlyList<string> columns, int rowCount, int[]? csvLines)
     {
         Path = path;
         Columns = columns;
         RowCount = rowCount;
-        _fromCsv = fromCsv;
+        _csvLines = csvLines;
     }
 
     public bool Has(string column) => Columns.Contains(column, StringComparer.Ordinal);
@@ -74,8 +76,8 @@ public sealed class ColumnTable
     }
 
     /// <summary>An input error located at a data row (0-based): the CSV line, or the Parquet row index.</summary>
-    public InputException RowError(int row, string message) => _fromCsv
-        ? new InputException(message, Path, line: row + 2)
+    public InputException RowError(int row, string message) => _csvLines is not null
+        ? new InputException(message, Path, line: _csvLines[row])
         : new InputException($"row {row}: {message}", Path);
 
     public void RequireColumn(string column)
@@ -106,10 +108,7 @@ public sealed class ColumnTable
             rows.Add(fields);
             lineNumbers.Add(i + 1);
         }
-        if (lineNumbers.Count > 0 && lineNumbers[^1] != lineNumbers.Count + 1)
-            throw new InputException("blank lines inside the data; remove them so line numbers stay exact", path,
-                line: lineNumbers.Select((l, k) => (l, k)).First(p => p.l != p.k + 2).l - 1);
-        var table = new ColumnTable(path, header, rows.Count, fromCsv: true);
+        var table = new ColumnTable(path, header, rows.Count, lineNumbers.ToArray());
         for (int c = 0; c < header.Length; c++)
             table._text[header[c]] = rows.Select(r => r[c]).ToArray();
         return table;
@@ -150,7 +149,7 @@ public sealed class ColumnTable
                 using var group = reader.OpenRowGroupReader(g);
                 rows += group.RowCount;
             }
-            var table = new ColumnTable(path, fields.Select(f => f.Name).ToArray(), checked((int)rows), fromCsv: false);
+            var table = new ColumnTable(path, fields.Select(f => f.Name).ToArray(), checked((int)rows), csvLines: null);
             foreach (var field in fields)
             {
                 if (field.ClrType == typeof(string))

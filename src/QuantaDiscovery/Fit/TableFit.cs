@@ -107,12 +107,12 @@ public static class TableFit
             if (logY)
             {
                 var fit = PowerLawFit.LogLog(x, y);
-                return new FitReport(options.Form, table.Path, options.XColumn, options.YColumn, options.Range?.ToString(),
+                return new FitReport(options.Form, table.Path, options.XColumn, options.YColumn, SpanOf(options.Range, x),
                     fit.Points, fit.Alpha, Finite(fit.AlphaStandardError), fit.Amplitude, Finite(fit.AmplitudeStandardError),
                     null, null, fit.RSquared, "log-log", bootstrap, null);
             }
             var offsetFit = PowerLawFit.WithOffset(x, y);
-            return new FitReport(options.Form, table.Path, options.XColumn, options.YColumn, options.Range?.ToString(),
+            return new FitReport(options.Form, table.Path, options.XColumn, options.YColumn, SpanOf(options.Range, x),
                 offsetFit.Points, offsetFit.Alpha, Finite(offsetFit.AlphaStandardError), offsetFit.Amplitude,
                 Finite(offsetFit.AmplitudeStandardError), offsetFit.Offset, Finite(offsetFit.OffsetStandardError),
                 offsetFit.RSquared, "linear", bootstrap, null);
@@ -180,6 +180,9 @@ public static class TableFit
         }
     }
 
+    /// <summary>The requested range, or else the span of the x values fitted.</summary>
+    private static string SpanOf(FitRange? requested, double[] x) => (requested ?? new FitRange(x.Min(), x.Max())).ToString();
+
     private static BootstrapSummary? RunBootstrap(FitOptions options, int n, Func<Random, int, double[]> refit)
     {
         if (options.BootstrapReplicates <= 0) return null;
@@ -211,7 +214,7 @@ public static class TableFit
 }
 
 /// <summary>The content of <c>fit.json</c>. Standard errors are null where undefined (as many points as parameters).</summary>
-/// <param name="Range">the x range (power forms) or the inclusive rank range (zipf) that was fitted</param>
+/// <param name="Range">"lo:hi": the requested x range (else the span of x) for power forms, the inclusive rank range for zipf</param>
 /// <param name="ResidualSpace">where R² is measured: "log-log" or "linear"</param>
 public sealed record FitReport(FitForm Form, string Input, string? X, string Y, string? Range, int Points,
     double Alpha, double? AlphaSe, double A, double? ASe, double? C, double? CSe, double RSquared, string ResidualSpace,

@@ -116,6 +116,17 @@ public class TableFitTests
     }
 
     [Fact]
+    public async Task CsvReaderTakesQuotesAndBlankLinesAndKeepsLineNumbers()
+    {
+        var path = WriteCsv("\"model, name\",N,L\n\"a \"\"x\"\"\",1e6,2\n\n\"b\",1e7,-1\n");
+        var table = await ColumnTable.ReadAsync(path);
+        Assert.Equal(["model, name", "N", "L"], table.Columns);
+        Assert.Equal(["a \"x\"", "b"], table.Strings("model, name"));
+        var e = await Assert.ThrowsAsync<InputException>(() => TableFit.RunAsync(path, new FitOptions(FitForm.Power, "N", "L")));
+        Assert.Equal(4, e.Line);
+    }
+
+    [Fact]
     public async Task ZipfReportsRankSlopeAndDiscreteMle()
     {
         var sizes = Enumerable.Range(1, 400).Select(r => Math.Max(1, Math.Round(5000 * Math.Pow(r, -1.2)))).ToArray();
