@@ -143,13 +143,7 @@ public sealed class ColumnTable
         {
             await using var reader = await ParquetReader.CreateAsync(path, cancellationToken: cancellation);
             var fields = reader.Schema.DataFields;
-            long rows = 0;
-            for (int g = 0; g < reader.RowGroupCount; g++)
-            {
-                using var group = reader.OpenRowGroupReader(g);
-                rows += group.RowCount;
-            }
-            var table = new ColumnTable(path, fields.Select(f => f.Name).ToArray(), checked((int)rows), csvLines: null);
+            var table = new ColumnTable(path, fields.Select(f => f.Name).ToArray(), ParquetColumns.RowCount(reader), csvLines: null);
             foreach (var field in fields)
             {
                 if (field.ClrType == typeof(string))
@@ -173,28 +167,36 @@ public static class ParquetColumns
     public static async Task<T[]> ReadAsync<T>(ParquetReader reader, DataField field, string path,
         CancellationToken cancellation = default) where T : struct
     {
-        var total = new List<T>();
-        long offset = 0;
+        var values = new T[RowCount(reader)];
+        int offset = 0;
         for (int g = 0; g < reader.RowGroupCount; g++)
         {
             using var group = reader.OpenRowGroupReader(g);
             int n = checked((int)group.RowCount);
             if (field.IsNullable)
             {
-                var values = new T?[n];
-                await group.ReadAsync<T>(field, values.AsMemory(), cancellationToken: cancellation);
+                var nullable = new T?[n];
+                await group.ReadAsync<T>(field, nullable.AsMemory(), cancellationToken: cancellation);
                 for (int i = 0; i < n; i++)
-                    total.Add(values[i] ?? throw new InputException($"row {offset + i}: column '{field.Name}' is null", path));
+                    values[offset + i] = nullable[i] ?? throw new InputException($"row {offset + i}: column '{field.Name}' is null", path);
             }
             else
-            {
-                var values = new T[n];
-                await group.ReadAsync<T>(field, values.AsMemory(), cancellationToken: cancellation);
-                total.AddRange(values);
-            }
+                await group.ReadAsync<T>(field, values.AsMemory(offset, n), cancellationToken: cancellation);
             offset += n;
         }
-        return total.ToArray();
+        return values;
+    }
+
+    /// <summary>Rows over all row groups.</summary>
+    public static int RowCount(ParquetReader reader)
+    {
+        long rows = 0;
+        for (int g = 0; g < reader.RowGroupCount; g++)
+        {
+            using var group = reader.OpenRowGroupReader(g);
+            rows += group.RowCount;
+        }
+        return checked((int)rows);
     }
 
     /// <summary>Reads any integer or floating-point column as double.</summary>

@@ -38,20 +38,24 @@ public class TableFitTests
     }
 
     [Fact]
-    public async Task ParquetTableFitsLikeCsv()
+    public async Task ParquetTableWithRowGroupsAndNullableColumnsFitsLikeCsv()
     {
         var path = Path.Combine(TestPaths.NewTempFolder(), "table.parquet");
         var n = new DataField<long>("N");
-        var loss = new DataField<float>("L");
+        var loss = new DataField<float?>("L");
         await using (var stream = File.Create(path))
         await using (var writer = await ParquetWriter.CreateAsync(new ParquetSchema(n, loss), stream))
-        using (var group = writer.CreateRowGroup())
         {
-            await group.WriteAsync<long>(n, Sizes.Select(v => (long)v).ToArray().AsMemory());
-            await group.WriteAsync<float>(loss, Sizes.Select(v => (float)(5 * Math.Pow(v, -0.08))).ToArray().AsMemory());
+            foreach (var part in new[] { Sizes[..3], Sizes[3..] })
+            {
+                using var group = writer.CreateRowGroup();
+                await group.WriteAsync<long>(n, part.Select(v => (long)v).ToArray().AsMemory());
+                await group.WriteAsync<float>(loss, part.Select(v => (float?)(5 * Math.Pow(v, -0.08))).ToArray().AsMemory());
+            }
         }
         var report = await TableFit.RunAsync(path, new FitOptions(FitForm.Power, "N", "L"));
         Assert.Equal(0.08, report.Alpha, 1e-6);
+        Assert.Equal(Sizes.Length, report.Points);
     }
 
     [Fact]
