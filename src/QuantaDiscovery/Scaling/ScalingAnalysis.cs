@@ -85,13 +85,15 @@ public static class ScalingAnalysis
             int tokens = matrix.Tokens;
             var result = Bootstrap.Run(options.BootstrapReplicates, options.Seed, options.ConfidenceLevel, random =>
             {
-                var sums = new double[columns.Length];
-                for (int draw = 0; draw < tokens; draw++)
+                // A resample of the tokens, as the number of times each token is drawn; then one sequential pass per model.
+                var multiplicity = new int[tokens];
+                for (int draw = 0; draw < tokens; draw++) multiplicity[random.Next(tokens)]++;
+                var resampledBits = columns.Select(column =>
                 {
-                    int t = random.Next(tokens);
-                    for (int k = 0; k < columns.Length; k++) sums[k] += columns[k][t];
-                }
-                var resampledBits = sums.Select(s => Bits(s / tokens)).ToArray();
+                    double sum = 0;
+                    for (int t = 0; t < tokens; t++) sum += multiplicity[t] * (double)column[t];
+                    return Bits(sum / tokens);
+                }).ToArray();
                 return [PowerLawFit.LogLog(parameters, resampledBits).Alpha];
             });
             var interval = result.Intervals.Count > 0 ? new[] { result.Intervals[0].Lower, result.Intervals[0].Upper } : null;
