@@ -117,6 +117,23 @@ public class ScalingAnalysisTests
     }
 
     [Fact]
+    public async Task CheckpointsGiveLossVersusStepWithItsPowerLaw()
+    {
+        var folder = TestPaths.NewTempFolder();
+        long[] steps = [0, 1000, 4000, 16000, 64000];
+        double StepBits(long step) => step == 0 ? 10.9 : 9 * Math.Pow(step, -0.1);
+        var losses = steps.Select(s => Enumerable.Repeat((float)(StepBits(s) * Math.Log(2)), 8).ToArray())
+            .Append(Enumerable.Repeat(1f, 8).ToArray()).ToArray();
+        var lines = steps.Select(s => $"big-{s},1e8,{s}").Append("small,1e6,64000");
+        var summary = await Analyse(LossNpy(folder, losses), ModelsCsv(folder, lines, "name,params,step"));
+        var curve = Assert.Single(summary.LossVsStep!, c => c.Params == 1e8);
+        Assert.Equal(steps, curve.Steps);
+        Assert.Equal(0.1, curve.Fit!.Alpha, 1e-5);
+        Assert.Equal(4, curve.Fit.Points);
+        Assert.Equal(["small", "big-64000"], summary.LossVsParams!.Models);
+    }
+
+    [Fact]
     public async Task HistogramsAreDensitiesOverBits()
     {
         var folder = TestPaths.NewTempFolder();
