@@ -73,7 +73,10 @@ public static class Charts
         return new ChartSeries(label, xs, ys);
     }
 
-    /// <summary>The ScottPlot plot behind <see cref="Save"/>, for callers that add annotations before <see cref="SaveBoth"/>.</summary>
+    /// <summary>
+    /// The ScottPlot plot behind <see cref="Save"/>, for callers that add annotations before <see cref="SaveBoth"/>.
+    /// On a log axis the plot's coordinates are log10 of the data, so annotations there take log10 positions too.
+    /// </summary>
     public static Plot Build(string title, AxisSpec x, AxisSpec y, IEnumerable<ChartSeries> series, Alignment legend = Alignment.UpperRight)
     {
         var plot = new Plot();
