@@ -8,5 +8,7 @@ public static class CommandCatalog
     public static IEnumerable<Command> All() =>
     [
         Commands.TokenizeCommand.Create(),
+        Commands.FitCommand.Create(),
+        Commands.ScalingCommand.Create(),
     ];
 }

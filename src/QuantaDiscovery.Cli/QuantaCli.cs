@@ -18,7 +18,9 @@ public static class QuantaCli
     {
         try
         {
-            return await BuildRoot().Parse(args).InvokeAsync(cancellationToken: cancellation);
+            // The default handler would print the stack trace and exit 1; bad input should exit 2 with its message only.
+            var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+            return await BuildRoot().Parse(args).InvokeAsync(invocation, cancellation);
         }
         catch (InputException e)
         {

@@ -1,0 +1,201 @@
+using QuantaDiscovery.Fit;
+using QuantaDiscovery.Report;
+
+namespace QuantaDiscovery.Scaling;
+
+/// <param name="ThresholdNats">a token counts as learned (near-zero loss) below this loss</param>
+/// <param name="Exclude">models left out of the L(N) fit (the paper leaves out the largest)</param>
+/// <param name="BootstrapReplicates">token-resampling replicates for the CI on α_N (0: none)</param>
+/// <param name="Bins">histogram bins over the loss in bits (the paper: 1,000 bins over 0–18 bits)</param>
+public sealed record ScalingOptions(double ThresholdNats = 0.1, IReadOnlyCollection<string>? Exclude = null,
+    int BootstrapReplicates = 0, int Seed = 0, double ConfidenceLevel = 0.95, HistogramBins? Bins = null)
+{
+    public HistogramBins HistogramBins => Bins ?? new HistogramBins(0, 18, 1000);
+}
+
+/// <summary>
+/// The scaling analyses of Michaud et al. (2023) §5 over a per-token loss matrix: mean loss L(N) in bits against
+/// non-embedding parameters with its power-law fit, L(S) per size over checkpoints, the loss distributions p(L) and
+/// L·p(L), the share of near-zero-loss tokens, and the size at which each token becomes (and stays) learned.
+/// </summary>
+public static class ScalingAnalysis
+{
+    public static ScalingSummary Run(LossMatrix matrix, ScalingOptions options)
+    {
+        if (!(options.ThresholdNats > 0))
+            throw new ArgumentOutOfRangeException(nameof(options), options.ThresholdNats, "the threshold must be positive");
+        var suite = matrix.Suite;
+        var exclude = new HashSet<string>(options.Exclude ?? [], StringComparer.Ordinal);
+        foreach (var name in exclude) suite.IndexOf(name);
+
+        int modelCount = suite.Models.Count;
+        var meanNats = new double[modelCount];
+        Parallel.For(0, modelCount, m => meanNats[m] = Mean(matrix.Losses[m]));
+        var finals = suite.FinalCheckpoints();
+        var fitted = finals.Where(i => !exclude.Contains(suite.Models[i].Name)).ToArray();
+
+        var models = Enumerable.Range(0, modelCount).Select(m => new ModelSummary(
+            suite.Models[m].Name, suite.Models[m].Parameters, suite.Models[m].Step, meanNats[m], Bits(meanNats[m]),
+            NearZeroFraction(matrix.Losses[m], options.ThresholdNats), fitted.Contains(m),
+            SetMeansBits(matrix, m))).ToArray();
+
+        return new ScalingSummary(matrix.Tokens, options.ThresholdNats, models,
+            FitSize(matrix, fitted, meanNats, exclude, options), StepCurves(suite, meanNats),
+            Histograms(matrix, options.HistogramBins), Emergence(matrix, finals, options.ThresholdNats));
+    }
+
+    public static double Bits(double nats) => nats / Math.Log(2);
+
+    private static double Mean(float[] values)
+    {
+        double sum = 0;
+        foreach (var v in values) sum += v;
+        return sum / values.Length;
+    }
+
+    private static double NearZeroFraction(float[] losses, double threshold) =>
+        losses.Count(v => v < threshold) / (double)losses.Length;
+
+    private static Dictionary<string, double>? SetMeansBits(LossMatrix matrix, int model)
+    {
+        if (matrix.SetIndex is not { } setIndex) return null;
+        var sums = new double[matrix.SetNames.Count];
+        var counts = new long[matrix.SetNames.Count];
+        var losses = matrix.Losses[model];
+        for (int t = 0; t < losses.Length; t++)
+        {
+            sums[setIndex[t]] += losses[t];
+            counts[setIndex[t]]++;
+        }
+        return matrix.SetNames.Select((name, s) => (name, s)).ToDictionary(p => p.name, p => Bits(sums[p.s] / counts[p.s]));
+    }
+
+    private static SizeFit? FitSize(LossMatrix matrix, int[] fitted, double[] meanNats, HashSet<string> exclude, ScalingOptions options)
+    {
+        var suite = matrix.Suite;
+        var parameters = fitted.Select(i => suite.Models[i].Parameters).ToArray();
+        var meanBits = fitted.Select(i => Bits(meanNats[i])).ToArray();
+        if (fitted.Length < 2) return null;
+        var fit = PowerLawFit.LogLog(parameters, meanBits);
+
+        BootstrapSummary? bootstrap = null;
+        if (options.BootstrapReplicates > 0)
+        {
+            var columns = fitted.Select(i => matrix.Losses[i]).ToArray();
+            int tokens = matrix.Tokens;
+            var result = Bootstrap.Run(options.BootstrapReplicates, options.Seed, options.ConfidenceLevel, random =>
+            {
+                // A resample of the tokens, as the number of times each token is drawn; then one sequential pass per model.
+                var multiplicity = new int[tokens];
+                for (int draw = 0; draw < tokens; draw++) multiplicity[random.Next(tokens)]++;
+                var resampledBits = columns.Select(column =>
+                {
+                    double sum = 0;
+                    for (int t = 0; t < tokens; t++) sum += multiplicity[t] * (double)column[t];
+                    return Bits(sum / tokens);
+                }).ToArray();
+                return [PowerLawFit.LogLog(parameters, resampledBits).Alpha];
+            });
+            var interval = result.Intervals.Count > 0 ? new[] { result.Intervals[0].Lower, result.Intervals[0].Upper } : null;
+            bootstrap = new BootstrapSummary(result.Replicates, result.Failed, result.Seed, options.ConfidenceLevel,
+                "percentile", "tokens", interval, null, null);
+        }
+        return new SizeFit(fitted.Select(i => suite.Models[i].Name).ToArray(), parameters, meanBits, fit.Alpha,
+            TableFit.Finite(fit.AlphaStandardError), fit.Amplitude, TableFit.Finite(fit.AmplitudeStandardError), fit.RSquared,
+            exclude.Order(StringComparer.Ordinal).ToArray(), bootstrap);
+    }
+
+    private static IReadOnlyList<StepCurve>? StepCurves(ModelSuite suite, double[] meanNats)
+    {
+        if (!suite.HasSteps) return null;
+        var curves = new List<StepCurve>();
+        foreach (var size in suite.Sizes())
+        {
+            var withSteps = size.Where(i => suite.Models[i].Step is not null).ToArray();
+            if (withSteps.Length == 0) continue;
+            var steps = withSteps.Select(i => suite.Models[i].Step!.Value).ToArray();
+            var bits = withSteps.Select(i => Bits(meanNats[i])).ToArray();
+            var positive = Enumerable.Range(0, steps.Length).Where(k => steps[k] > 0).ToArray();
+            PowerFitSummary? fit = null;
+            if (positive.Length >= 3)
+            {
+                var f = PowerLawFit.LogLog(positive.Select(k => (double)steps[k]).ToArray(), positive.Select(k => bits[k]).ToArray());
+                fit = new PowerFitSummary(f.Alpha, TableFit.Finite(f.AlphaStandardError), f.Amplitude, f.RSquared, f.Points);
+            }
+            curves.Add(new StepCurve(suite.Models[size[0]].Parameters, withSteps.Select(i => suite.Models[i].Name).ToArray(),
+                steps, bits, fit));
+        }
+        return curves;
+    }
+
+    private static LossHistograms Histograms(LossMatrix matrix, HistogramBins bins)
+    {
+        var centers = bins.Centers();
+        var perModel = new ModelHistogram[matrix.Suite.Models.Count];
+        Parallel.For(0, perModel.Length, m =>
+        {
+            var histogram = Histogram.Compute(matrix.Losses[m].Select(v => Bits(v)), bins);
+            var density = histogram.Density;
+            perModel[m] = new ModelHistogram(matrix.Suite.Models[m].Name, density,
+                density.Select((p, i) => centers[i] * p).ToArray(), histogram.Below, histogram.Above);
+        });
+        return new LossHistograms(bins.Low, bins.High, bins.Count, bins.Width, centers, perModel);
+    }
+
+    /// <summary>
+    /// For each token, the smallest size (by parameters, final checkpoints) from which its loss stays below the threshold
+    /// at every larger size; counted per size.
+    /// </summary>
+    public static EmergenceSummary Emergence(LossMatrix matrix, int[] sizes, double thresholdNats)
+    {
+        var firstLearned = new long[sizes.Length];
+        long never = 0;
+        for (int t = 0; t < matrix.Tokens; t++)
+        {
+            int first = sizes.Length;
+            while (first > 0 && matrix.Losses[sizes[first - 1]][t] < thresholdNats) first--;
+            if (first == sizes.Length) never++;
+            else firstLearned[first]++;
+        }
+        double tokens = matrix.Tokens;
+        var share = firstLearned.Select(c => c / tokens).ToArray();
+        var cumulative = new double[sizes.Length];
+        for (int k = 0; k < sizes.Length; k++) cumulative[k] = (k == 0 ? 0 : cumulative[k - 1]) + share[k];
+        var suite = matrix.Suite;
+        return new EmergenceSummary(thresholdNats, sizes.Select(i => suite.Models[i].Name).ToArray(),
+            sizes.Select(i => suite.Models[i].Parameters).ToArray(), firstLearned, share, cumulative, never / tokens);
+    }
+}
+
+/// <summary>Everything <c>quanta scaling</c> computes; written as <c>summary.json</c>.</summary>
+public sealed record ScalingSummary(int Tokens, double ThresholdNats, IReadOnlyList<ModelSummary> Models,
+    SizeFit? LossVsParams, IReadOnlyList<StepCurve>? LossVsStep, LossHistograms Histograms, EmergenceSummary Emergence);
+
+/// <param name="NearZeroFraction">share of tokens with loss below the threshold</param>
+/// <param name="InSizeFit">whether this model is a point of the L(N) fit</param>
+/// <param name="MeanLossBitsBySet">mean loss per value of the matrix's <c>set</c> column, when present</param>
+public sealed record ModelSummary(string Name, double Params, long? Step, double MeanLossNats, double MeanLossBits,
+    double NearZeroFraction, bool InSizeFit, IReadOnlyDictionary<string, double>? MeanLossBitsBySet);
+
+/// <summary>L(N) = a·N^(−α_N), mean loss in bits against non-embedding parameters, fitted in log-log space.</summary>
+public sealed record SizeFit(string[] Models, double[] Params, double[] MeanLossBits, double AlphaN, double? AlphaNSe,
+    double A, double? ASe, double RSquared, string[] Excluded, BootstrapSummary? Bootstrap);
+
+/// <summary>Mean loss against training step for one size; <see cref="Fit"/> is L(S) = a·S^(−α_S) over steps &gt; 0.</summary>
+public sealed record StepCurve(double Params, string[] Models, long[] Steps, double[] MeanLossBits, PowerFitSummary? Fit);
+
+public sealed record PowerFitSummary(double Alpha, double? AlphaSe, double A, double RSquared, int Points);
+
+/// <summary>p(L) (density per bit, integrating to the share of tokens inside the bins) and L·p(L), per model.</summary>
+public sealed record LossHistograms(double LowBits, double HighBits, int Bins, double BinWidthBits, double[] BinCentersBits,
+    IReadOnlyList<ModelHistogram> Models);
+
+/// <param name="Below">tokens below the first bin (none for losses ≥ 0)</param>
+/// <param name="Above">tokens above the last bin</param>
+public sealed record ModelHistogram(string Name, double[] Density, double[] LossTimesDensity, long Below, long Above);
+
+/// <param name="FirstLearnedCount">tokens learned first at each size and at every larger size</param>
+/// <param name="LearnedShare">cumulative: share of tokens learned, to stay, by each size</param>
+/// <param name="NeverLearnedShare">tokens above the threshold at the largest size</param>
+public sealed record EmergenceSummary(double ThresholdNats, string[] Sizes, double[] Params, long[] FirstLearnedCount,
+    double[] FirstLearnedShare, double[] LearnedShare, double NeverLearnedShare);
