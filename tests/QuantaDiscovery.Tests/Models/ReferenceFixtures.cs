@@ -8,6 +8,15 @@ public static class ReferenceFixtures
 {
     public static string Folder(string name) => TestPaths.InRepo($"tests/QuantaDiscovery.Tests/Models/data/{name}");
 
+    /// <summary>A temporary copy of a fixture folder, for tests that write into it (model.onnx).</summary>
+    public static string Copy(string name)
+    {
+        var copy = TestPaths.NewTempFolder();
+        foreach (var file in Directory.GetFiles(Folder(name)))
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        return copy;
+    }
+
     public sealed record Expected(int[][] Documents, double[][] Losses);
 
     public static Expected Load(string name)
