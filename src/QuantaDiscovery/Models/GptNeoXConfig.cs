@@ -42,7 +42,9 @@ public sealed record GptNeoXConfig
         GptNeoXConfig? config;
         try
         {
-            config = JsonSerializer.Deserialize<GptNeoXConfig>(File.ReadAllText(path), Json);
+            var json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+                ?? throw new InputException("config.json is not a JSON object", path);
+            config = JsonSerializer.Deserialize<GptNeoXConfig>(WithClassicRotaryNames(json), Json);
         }
         catch (JsonException e)
         {
@@ -52,6 +54,19 @@ public sealed record GptNeoXConfig
             throw new InputException("empty config", path);
         config.Validate(path);
         return config;
+    }
+
+    /// <summary>
+    /// Newer transformers versions name the rotary fields rope_theta and partial_rotary_factor (at the top level, or
+    /// inside rope_parameters); Pythia's configs use rotary_emb_base and rotary_pct. Either is accepted.
+    /// </summary>
+    private static JsonObject WithClassicRotaryNames(JsonObject json)
+    {
+        var sources = new[] { json, json["rope_parameters"] as JsonObject }.OfType<JsonObject>().ToList();
+        foreach (var (modern, classic) in new[] { ("rope_theta", "rotary_emb_base"), ("partial_rotary_factor", "rotary_pct") })
+            if (!json.ContainsKey(classic) && sources.FirstOrDefault(s => s.ContainsKey(modern)) is { } source)
+                json[classic] = source[modern]!.DeepClone();
+        return json;
     }
 
     /// <summary>Writes config.json in HF's layout (with model_type and architectures, so transformers loads it).</summary>

@@ -33,40 +33,60 @@ public sealed record OnnxScorerOptions
 public sealed class OnnxLossScorer : IDisposable
 {
     private readonly InferenceSession _session;
-    private readonly ModelFolder _folder;
     private readonly OnnxScorerOptions _options;
+    private readonly string _checkedFile;
+    private readonly int? _vocabSize, _maxPositions;
     private readonly bool _takesAttentionMask, _takesPositionIds;
 
+    /// <summary>Scores with the folder's model.onnx; token ids and lengths are checked against its config.json.</summary>
     public OnnxLossScorer(ModelFolder folder, OnnxScorerOptions? options = null)
+        : this(folder.RequireOnnx(), options, folder.ConfigPath, folder.Config.VocabSize, folder.Config.MaxPositionEmbeddings)
     {
-        _folder = folder;
+    }
+
+    /// <summary>
+    /// Scores with any causal LM ONNX file (input_ids [, attention_mask, position_ids] → logits); token ids are
+    /// checked against the logits' vocabulary axis when the graph states it.
+    /// </summary>
+    public OnnxLossScorer(string onnxPath, OnnxScorerOptions? options = null)
+        : this(onnxPath, options, onnxPath, null, null)
+    {
+    }
+
+    private OnnxLossScorer(string onnxPath, OnnxScorerOptions? options, string checkedFile, int? vocabSize, int? maxPositions)
+    {
         _options = options ?? new OnnxScorerOptions();
         if (_options.MaxBatchSize < 1 || _options.MaxBatchTokens < 1)
             throw new ArgumentException("MaxBatchSize and MaxBatchTokens must be positive");
-        var path = folder.RequireOnnx();
+        if (!File.Exists(onnxPath))
+            throw new InputException("ONNX file not found", onnxPath);
 
         ModelProto model;
         try
         {
-            using var stream = File.OpenRead(path);
+            using var stream = File.OpenRead(onnxPath);
             model = ModelProto.Parser.ParseFrom(stream);
         }
         catch (Google.Protobuf.InvalidProtocolBufferException e)
         {
-            throw new InputException($"not an ONNX model: {e.Message}", path, inner: e);
+            throw new InputException($"not an ONNX model: {e.Message}", onnxPath, inner: e);
         }
-        OnnxLossHead.Append(model, path);
-        _takesAttentionMask = model.Graph.Input.Any(i => i.Name == "attention_mask");
+        var logitsShape = model.Graph?.Output.FirstOrDefault(o => o.Name == "logits")?.Type?.TensorType?.Shape;
+        _vocabSize = vocabSize ?? (logitsShape is { Dim.Count: 3 } && logitsShape.Dim[2].HasDimValue ? (int)logitsShape.Dim[2].DimValue : null);
+        _maxPositions = maxPositions;
+        _checkedFile = checkedFile;
+        OnnxLossHead.Append(model, onnxPath);
+        _takesAttentionMask = model.Graph!.Input.Any(i => i.Name == "attention_mask");
         _takesPositionIds = model.Graph.Input.Any(i => i.Name == "position_ids");
 
-        using var sessionOptions = CreateSessionOptions(_options, folder.Directory);
+        using var sessionOptions = CreateSessionOptions(_options, Path.GetDirectoryName(Path.GetFullPath(onnxPath))!);
         try
         {
             _session = new InferenceSession(Google.Protobuf.MessageExtensions.ToByteArray(model), sessionOptions);
         }
         catch (OnnxRuntimeException e)
         {
-            throw new InputException($"ONNX Runtime cannot load the model: {e.Message}", path, inner: e);
+            throw new InputException($"ONNX Runtime cannot load the model: {e.Message}", onnxPath, inner: e);
         }
     }
 
@@ -108,20 +128,20 @@ public sealed class OnnxLossScorer : IDisposable
 
     /// <summary>
     /// Losses of each document: an array of length len − 1 (entry j − 1 for token j); empty for documents of 0 or 1
-    /// tokens. Token ids must lie in [0, vocab_size) and documents fit max_position_embeddings.
+    /// tokens. Token ids must lie in [0, vocab_size) and documents fit max_position_embeddings, where known.
     /// </summary>
     public IReadOnlyList<float[]> ScoreBatch(IReadOnlyList<int[]> documents)
     {
-        var config = _folder.Config;
         var results = new float[documents.Count][];
         for (int d = 0; d < documents.Count; d++)
         {
             var document = documents[d];
-            if (document.Length > config.MaxPositionEmbeddings)
-                throw new InputException($"{document.Length} tokens exceed max_position_embeddings {config.MaxPositionEmbeddings}", _folder.ConfigPath, documentIndex: d);
-            foreach (var token in document)
-                if ((uint)token >= (uint)config.VocabSize)
-                    throw new InputException($"token id {token} is outside [0, vocab_size = {config.VocabSize})", _folder.ConfigPath, documentIndex: d);
+            if (document.Length > _maxPositions)
+                throw new InputException($"{document.Length} tokens exceed max_position_embeddings {_maxPositions}", _checkedFile, documentIndex: d);
+            if (_vocabSize is int vocab)
+                foreach (var token in document)
+                    if ((uint)token >= (uint)vocab)
+                        throw new InputException($"token id {token} is outside [0, vocab_size = {vocab})", _checkedFile, documentIndex: d);
             results[d] = [];
         }
 

@@ -40,6 +40,20 @@ public class ModelFolderTests
     }
 
     [Fact]
+    public void Newer_transformers_rotary_names_are_accepted()
+    {
+        var folder = ReferenceFixtures.Copy("tiny-parallel");
+        EditConfig(folder, json =>
+        {
+            json.Remove("rotary_pct");
+            json.Remove("rotary_emb_base");
+            json["rope_parameters"] = new JsonObject { ["rope_theta"] = 500.0, ["partial_rotary_factor"] = 0.5 };
+        });
+        var config = ModelFolder.Open(folder).Config;
+        Assert.Equal((500.0, 0.5), (config.RotaryEmbBase, config.RotaryPct));
+    }
+
+    [Fact]
     public void Config_missing_a_required_field_is_an_error()
     {
         var folder = ReferenceFixtures.Copy("tiny-parallel");

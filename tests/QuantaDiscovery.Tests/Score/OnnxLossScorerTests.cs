@@ -56,6 +56,17 @@ public class OnnxLossScorerTests
         AssertMatchesReference("tiny-torch-onnx", ModelFolder.Open(ReferenceFixtures.Folder("tiny-torch-onnx")), 2e-5);
 
     [Fact]
+    public void Onnx_file_without_a_model_folder_checks_ids_against_the_logits_vocabulary()
+    {
+        var expected = ReferenceFixtures.Load("tiny-torch-onnx");
+        using var scorer = new OnnxLossScorer(Path.Combine(ReferenceFixtures.Folder("tiny-torch-onnx"), "model.onnx"));
+        var actual = scorer.ScoreBatch(expected.Documents);
+        Assert.True(ReferenceFixtures.MaxAbsDifference(expected.Losses[^1], actual[^1]) < 2e-5);
+        var error = Assert.Throws<InputException>(() => scorer.ScoreBatch([[5, 128]]));
+        Assert.Contains("vocab_size = 128", error.Message);
+    }
+
+    [Fact]
     public void Weights_in_external_data_give_the_same_losses()
     {
         var folder = Exported("tiny-parallel", externalDataThresholdBytes: 0);
