@@ -10,7 +10,7 @@ mkdir -p "$WORK"
 if [ ! -d node_modules/onnxruntime-node ]; then ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund >/dev/null; fi
 dotnet build LossBench/LossBench.csproj -c Release 2>&1 | grep -E " error |rror\(s\)" || true
 {
-  dotnet LossBench/bin/Release/net10.0/LossBench.dll "$WORK" $THREADS $CONTEXT tiny:64:2:4:512:16 pythia-70m-shaped:512:6:8:50304:6
+  dotnet LossBench/bin/Release/net10.0/LossBench.dll "$WORK" $THREADS $CONTEXT tiny:64:2:4:512:8 pythia-70m-shaped:512:6:8:50304:3
   node bench_ort_node.mjs "$WORK" $THREADS 1 tiny pythia-70m-shaped
   /usr/bin/python3 bench_torch.py "$WORK" $THREADS tiny pythia-70m-shaped
 } | tee "$WORK/results.jsonl"
