@@ -44,10 +44,14 @@ for (const name of models) {
   }
 
   await score(0, 1);
-  const start = process.hrtime.bigint();
-  let sum = 0;
-  for (let first = 0; first < rows; first += Number(batch)) sum += await score(first, Math.min(Number(batch), rows - first));
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  // The fastest of three passes, as on our side.
+  let seconds = Infinity, sum = 0;
+  for (let repeat = 0; repeat < 3; repeat++) {
+    const start = process.hrtime.bigint();
+    sum = 0;
+    for (let first = 0; first < rows; first += Number(batch)) sum += await score(first, Math.min(Number(batch), rows - first));
+    seconds = Math.min(seconds, Number(process.hrtime.bigint() - start) / 1e9);
+  }
   console.log(JSON.stringify({
     side: `onnxruntime-node ${ort.env.versions?.common ?? ''} full logits, batch ${batch}`, model: name, documents: rows,
     tokens: rows * cols, seconds, mean_loss: sum / (rows * (cols - 1)),

@@ -1,5 +1,5 @@
 // Our side of benchmarks/losses: creates the random models (once), exports model.onnx, writes the shared
-// documents.npy, then times OnnxLossScorer.ScoreBatch over all documents. Prints one JSON line per model.
+// documents.npy, then times OnnxLossScorer.ScoreBatch over all documents (fastest of three passes). Prints one JSON line per model.
 // Usage: LossBench <work folder> <intra-op threads> <context> <name:hidden:layers:heads:vocab:documents>...
 using System.Diagnostics;
 using System.Text.Json;
@@ -33,9 +33,15 @@ foreach (var spec in args[3..])
 
     using var scorer = new OnnxLossScorer(folder, new OnnxScorerOptions { IntraOpThreads = threads });
     scorer.ScoreBatch(documents.Take(1).ToList());
-    var clock = Stopwatch.StartNew();
-    var losses = scorer.ScoreBatch(documents);
-    double seconds = clock.Elapsed.TotalSeconds;
+    // The fastest of three passes, since the benchmark machine is shared.
+    double seconds = double.MaxValue;
+    IReadOnlyList<float[]> losses = [];
+    for (int repeat = 0; repeat < 3; repeat++)
+    {
+        var clock = Stopwatch.StartNew();
+        losses = scorer.ScoreBatch(documents);
+        seconds = Math.Min(seconds, clock.Elapsed.TotalSeconds);
+    }
     Console.WriteLine(JsonSerializer.Serialize(new
     {
         side = "quanta OnnxLossScorer",
