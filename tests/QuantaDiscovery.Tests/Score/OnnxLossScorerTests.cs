@@ -31,11 +31,13 @@ public class OnnxLossScorerTests
     public void Exported_model_matches_the_PyTorch_reference(string name) =>
         AssertMatchesReference(name, Exported(name), 2e-5);
 
-    [Fact]
-    public void Exported_model_agrees_with_TorchSharp_within_1e4_nats()
+    [Theory]
+    [InlineData("tiny-parallel")]
+    [InlineData("tiny-sequential")]
+    public void Exported_model_agrees_with_TorchSharp_within_1e4_nats(string name)
     {
-        var folder = Exported("tiny-sequential");
-        var documents = ReferenceFixtures.Load("tiny-sequential").Documents;
+        var folder = Exported(name);
+        var documents = ReferenceFixtures.Load(name).Documents;
         using var scorer = new OnnxLossScorer(folder);
         var onnx = scorer.ScoreBatch(documents);
         using var model = GptNeoXModel.Load(folder);
