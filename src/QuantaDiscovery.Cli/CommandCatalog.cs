@@ -10,5 +10,6 @@ public static class CommandCatalog
         Commands.TokenizeCommand.Create(),
         Commands.FitCommand.Create(),
         Commands.ScalingCommand.Create(),
+        Commands.ExportOnnxCommand.Create(),
     ];
 }

@@ -1,0 +1,29 @@
+using System.CommandLine;
+using QuantaDiscovery.Models;
+using QuantaDiscovery.Models.Onnx;
+
+namespace QuantaDiscovery.Cli.Commands;
+
+/// <summary>`quanta export-onnx --model DIR`: writes DIR/model.onnx from DIR's config.json and safetensors weights.</summary>
+internal static class ExportOnnxCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<DirectoryInfo>("--model")
+        {
+            Description = "model folder in Hugging Face layout (config.json, model.safetensors or its sharded index)",
+            Required = true,
+        };
+        var command = new Command("export-onnx",
+            "Export a GPT-NeoX model folder to model.onnx (inputs input_ids and attention_mask, output logits; opset " +
+            $"{OnnxExporter.Opset}; weights over 2 GB go to {OnnxExporter.ExternalDataFileName})") { model };
+        command.SetAction(parseResult =>
+        {
+            var folder = ModelFolder.Open(parseResult.GetValue(model)!.FullName);
+            var path = OnnxExporter.Export(folder);
+            Console.WriteLine($"wrote {path}");
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,135 @@
+using QuantaDiscovery.Common;
+using QuantaDiscovery.Models;
+using QuantaDiscovery.Models.Onnx;
+using QuantaDiscovery.Score;
+using QuantaDiscovery.Tests.Models;
+using static TorchSharp.torch;
+
+namespace QuantaDiscovery.Tests.Score;
+
+public class OnnxLossScorerTests
+{
+    private static ModelFolder Exported(string name, long externalDataThresholdBytes = OnnxExporter.DefaultExternalDataThresholdBytes)
+    {
+        var folder = ModelFolder.Open(ReferenceFixtures.Copy(name));
+        OnnxExporter.Export(folder, externalDataThresholdBytes: externalDataThresholdBytes);
+        return folder;
+    }
+
+    private static void AssertMatchesReference(string fixture, ModelFolder folder, double tolerance)
+    {
+        var expected = ReferenceFixtures.Load(fixture);
+        using var scorer = new OnnxLossScorer(folder, new OnnxScorerOptions { IntraOpThreads = 1 });
+        var actual = scorer.ScoreBatch(expected.Documents);
+        for (int d = 0; d < expected.Documents.Length; d++)
+            Assert.True(ReferenceFixtures.MaxAbsDifference(expected.Losses[d], actual[d]) < tolerance, $"document {d}");
+    }
+
+    [Theory]
+    [InlineData("tiny-parallel")]
+    [InlineData("tiny-sequential")]
+    public void Exported_model_matches_the_PyTorch_reference(string name) =>
+        AssertMatchesReference(name, Exported(name), 2e-5);
+
+    [Theory]
+    [InlineData("tiny-parallel")]
+    [InlineData("tiny-sequential")]
+    public void Exported_model_agrees_with_TorchSharp_within_1e4_nats(string name)
+    {
+        var folder = Exported(name);
+        var documents = ReferenceFixtures.Load(name).Documents;
+        using var scorer = new OnnxLossScorer(folder);
+        var onnx = scorer.ScoreBatch(documents);
+        using var model = GptNeoXModel.Load(folder);
+        using var noGrad = no_grad();
+        for (int d = 0; d < documents.Length; d++)
+        {
+            if (documents[d].Length < 2) continue;
+            using var ids = tensor(documents[d].Select(t => (long)t).ToArray(), [1, documents[d].Length]);
+            var torchSharp = model.TokenLosses(ids).data<float>().ToArray();
+            Assert.Equal(torchSharp.Length, onnx[d].Length);
+            for (int j = 0; j < torchSharp.Length; j++)
+                Assert.True(Math.Abs(torchSharp[j] - onnx[d][j]) < 1e-4, $"document {d}, token {j + 1}");
+        }
+    }
+
+    [Fact]
+    public void Onnx_file_from_torch_onnx_export_scores_like_the_reference() =>
+        AssertMatchesReference("tiny-torch-onnx", ModelFolder.Open(ReferenceFixtures.Folder("tiny-torch-onnx")), 2e-5);
+
+    [Fact]
+    public void Onnx_file_without_a_model_folder_checks_ids_against_the_logits_vocabulary()
+    {
+        var expected = ReferenceFixtures.Load("tiny-torch-onnx");
+        using var scorer = new OnnxLossScorer(Path.Combine(ReferenceFixtures.Folder("tiny-torch-onnx"), "model.onnx"));
+        var actual = scorer.ScoreBatch(expected.Documents);
+        Assert.True(ReferenceFixtures.MaxAbsDifference(expected.Losses[^1], actual[^1]) < 2e-5);
+        var error = Assert.Throws<InputException>(() => scorer.ScoreBatch([[5, 128]]));
+        Assert.Contains("vocab_size = 128", error.Message);
+    }
+
+    [Fact]
+    public void Loss_head_uses_the_opset_18_form_of_ReduceLogSumExp_when_the_graph_imports_opset_18()
+    {
+        // Every operator of the export means the same at opsets 17 and 18, so only the loss head changes.
+        var folder = Exported("tiny-parallel");
+        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(folder.OnnxPath));
+        model.OpsetImport.Single().Version = 18;
+        File.WriteAllBytes(folder.OnnxPath, Google.Protobuf.MessageExtensions.ToByteArray(model));
+        AssertMatchesReference("tiny-parallel", folder, 2e-5);
+    }
+
+    [Fact]
+    public void Weights_in_external_data_give_the_same_losses()
+    {
+        var folder = Exported("tiny-parallel", externalDataThresholdBytes: 0);
+        Assert.True(File.Exists(Path.Combine(folder.Directory, OnnxExporter.ExternalDataFileName)));
+        Assert.True(new FileInfo(folder.OnnxPath).Length < 64 * 1024);
+        AssertMatchesReference("tiny-parallel", folder, 2e-5);
+    }
+
+    [Fact]
+    public void Batched_scores_equal_one_document_at_a_time()
+    {
+        var folder = Exported("tiny-parallel");
+        var random = new Random(3);
+        var documents = Enumerable.Range(0, 23).Select(_ => Enumerable.Range(0, random.Next(0, 50)).Select(_ => random.Next(128)).ToArray()).ToArray();
+        using var batched = new OnnxLossScorer(folder, new OnnxScorerOptions { MaxBatchSize = 8 });
+        using var single = new OnnxLossScorer(folder, new OnnxScorerOptions { MaxBatchSize = 1 });
+        var together = batched.ScoreBatch(documents);
+        var alone = single.ScoreBatch(documents);
+        for (int d = 0; d < documents.Length; d++)
+        {
+            Assert.Equal(Math.Max(documents[d].Length - 1, 0), together[d].Length);
+            Assert.Equal(alone[d].Length, together[d].Length);
+            for (int j = 0; j < alone[d].Length; j++)
+                Assert.True(Math.Abs(alone[d][j] - together[d][j]) < 1e-5, $"document {d}, token {j + 1}");
+        }
+    }
+
+    [Fact]
+    public void Out_of_vocabulary_token_is_an_error_naming_the_document()
+    {
+        using var scorer = new OnnxLossScorer(Exported("tiny-parallel"));
+        var error = Assert.Throws<InputException>(() => scorer.ScoreBatch([[1, 2, 3], [4, 128]]));
+        Assert.Equal(1, error.DocumentIndex);
+        Assert.Contains("128", error.Message);
+    }
+
+    [Fact]
+    public void Missing_model_onnx_is_an_error_naming_it()
+    {
+        var folder = ModelFolder.Open(ReferenceFixtures.Copy("tiny-parallel"));
+        var error = Assert.Throws<InputException>(() => new OnnxLossScorer(folder));
+        Assert.Contains("model.onnx", error.Message);
+        Assert.Contains("export-onnx", error.Message);
+    }
+
+    [Fact]
+    public void Cuda_without_a_CUDA_build_is_a_clear_error_not_a_CPU_fallback()
+    {
+        var error = Assert.Throws<InputException>(() =>
+            new OnnxLossScorer(Exported("tiny-parallel"), new OnnxScorerOptions { Device = "cuda" }));
+        Assert.Contains("QuantaGpu", error.Message);
+    }
+}
