@@ -11,5 +11,6 @@ public static class CommandCatalog
         Commands.FitCommand.Create(),
         Commands.ScalingCommand.Create(),
         Commands.ExportOnnxCommand.Create(),
+        Commands.LossesCommand.Create(),
     ];
 }

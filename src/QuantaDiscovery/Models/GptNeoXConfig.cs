@@ -32,6 +32,24 @@ public sealed record GptNeoXConfig
     /// <summary>Rotary dimensions per head: int(head_size · rotary_pct), as HF truncates it.</summary>
     [JsonIgnore] public int RotaryDims => (int)(HeadSize * RotaryPct);
 
+    /// <summary>
+    /// Parameters outside embed_in and embed_out, the N of the scaling laws (Kaplan et al. 2020; the
+    /// Pythia suite's "non-embedding params"): per layer the fused QKV and output projections, the MLP and
+    /// two layer norms (weights and biases), plus the final layer norm.
+    /// </summary>
+    [JsonIgnore]
+    public long NonEmbeddingParameters
+    {
+        get
+        {
+            long h = HiddenSize, i = IntermediateSize;
+            long attention = (h * 3 * h + 3 * h) + (h * h + h);
+            long mlp = (h * i + i) + (i * h + h);
+            long layerNorms = 2 * 2 * h;
+            return NumHiddenLayers * (attention + mlp + layerNorms) + 2 * h;
+        }
+    }
+
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     /// <summary>Reads and validates a config.json; errors name the file and the field.</summary>

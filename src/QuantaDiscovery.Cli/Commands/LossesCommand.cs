@@ -1,0 +1,60 @@
+using System.CommandLine;
+using QuantaDiscovery.Score;
+
+namespace QuantaDiscovery.Cli.Commands;
+
+internal static class LossesCommand
+{
+    public static Command Create()
+    {
+        var models = new Option<string[]>("--model") { Description = "a model folder (config.json, model.onnx, tokenizer.json); repeat for a suite", Required = true, AllowMultipleArgumentsPerToken = false };
+        var input = new Option<string>("--input") { Description = "Pile-format corpus: .jsonl, .jsonl.zst, .jsonl.gz or .parquet", Required = true };
+        var output = new Option<string>("--output") { Description = "output folder: losses/<model>.parquet, loss_matrix.parquet/.npy, models.csv", Required = true };
+        var context = new Option<int>("--context") { Description = "tokens kept from the start of each document", DefaultValueFactory = _ => 1024 };
+        var maxDocs = new Option<long?>("--max-docs") { Description = "score only the first N documents" };
+        var batchSize = new Option<int>("--batch-size") { Description = "most documents per forward pass", DefaultValueFactory = _ => 32 };
+        var device = new Option<string>("--device") { Description = "cpu, or cuda (needs the -p:QuantaGpu=true build)", DefaultValueFactory = _ => "cpu" };
+        device.AcceptOnlyFromAmong("cpu", "cuda");
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0: one per core)", DefaultValueFactory = _ => 0 };
+        var tokenizer = new Option<string?>("--tokenizer") { Description = "tokenizer.json to use instead of the first model's" };
+        var skipBadLines = new Option<bool>("--skip-bad-lines") { Description = "count and report bad corpus lines instead of stopping" };
+        var command = new Command("losses", "Per-token losses −ln p(x_j | x_<j) of one or more models over a corpus (the paper's convention)")
+        {
+            models, input, output, context, maxDocs, batchSize, device, threads, tokenizer, skipBadLines,
+        };
+        command.SetAction(parse =>
+        {
+            var options = new CorpusScoringOptions
+            {
+                Context = parse.GetValue(context),
+                MaxDocuments = parse.GetValue(maxDocs),
+                SkipBadLines = parse.GetValue(skipBadLines),
+                TokenizerPath = parse.GetValue(tokenizer),
+                Scorer = new OnnxScorerOptions
+                {
+                    Device = parse.GetValue(device)!,
+                    IntraOpThreads = parse.GetValue(threads),
+                    MaxBatchSize = parse.GetValue(batchSize),
+                },
+            };
+            var progress = new ProgressLine<ScoringProgress>(p =>
+            {
+                var eta = p.TotalDocuments is long total && p.Documents > 0
+                    ? $", ETA {TimeSpan.FromSeconds(p.Elapsed.TotalSeconds * (total - p.Documents) / p.Documents):hh\\:mm\\:ss}" : "";
+                return $"scoring: {p.Documents:N0} documents, {p.PredictedTokens:N0} tokens, {p.TokensPerSecond:N0} tokens/s{eta}";
+            });
+            ScoringProgress? last = null;
+            var result = CorpusScoring.Run(parse.GetValue(models)!, parse.GetValue(input)!, parse.GetValue(output)!, options,
+                new Progress<ScoringProgress>(p => { last = p; progress.Report(p); }));
+            if (last is not null) progress.Finish(last);
+            Console.Error.WriteLine(result.Report.Summary() +
+                $"; {result.DocumentsWithoutPredictions:N0} documents had fewer than 2 tokens; {result.PredictedTokens:N0} losses per model");
+            foreach (var table in result.ModelTables) Console.WriteLine(table);
+            if (result.MatrixTable is not null) Console.WriteLine(result.MatrixTable);
+            if (result.MatrixNpy is not null) Console.WriteLine(result.MatrixNpy);
+            Console.WriteLine(result.ModelsCsv);
+            return 0;
+        });
+        return command;
+    }
+}
