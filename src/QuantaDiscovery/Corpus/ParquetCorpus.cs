@@ -32,8 +32,8 @@ internal static class ParquetCorpus
             var rowGroup = reader.OpenRowGroupReader(group);
             int rows = checked((int)rowGroup.RowCount);
             var texts = await ParquetFiles.ReadStringsAsync(rowGroup, text, rows, cancellationToken);
-            var sets = setName is not null ? await ParquetFiles.ReadStringsAsync(rowGroup, setName, rows, cancellationToken)
-                : metaJson is not null ? await ParquetFiles.ReadStringsAsync(rowGroup, metaJson, rows, cancellationToken)
+            var sets = (setName ?? metaJson) is { } setColumn
+                ? await ParquetFiles.ReadStringsAsync(rowGroup, setColumn, rows, cancellationToken)
                 : null;
             for (int i = 0; i < rows; i++)
             {

@@ -62,6 +62,8 @@ public sealed record GptNeoXConfig
         {
             var json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
                 ?? throw new InputException("config.json is not a JSON object", path);
+            if (json["model_type"] is JsonValue modelType && modelType.ToString() != "gpt_neox")
+                throw new InputException($"model_type '{modelType}' is not gpt_neox (GPT-NeoX/Pythia)", path);
             config = JsonSerializer.Deserialize<GptNeoXConfig>(WithClassicRotaryNames(json), Json);
         }
         catch (JsonException e)

@@ -40,6 +40,14 @@ public class ModelFolderTests
     }
 
     [Fact]
+    public void Config_of_another_architecture_is_an_error()
+    {
+        var folder = ReferenceFixtures.Copy("tiny-parallel");
+        EditConfig(folder, json => json["model_type"] = "gpt2");
+        Assert.Contains("model_type 'gpt2'", Assert.Throws<InputException>(() => ModelFolder.Open(folder)).Message);
+    }
+
+    [Fact]
     public void Newer_transformers_rotary_names_are_accepted()
     {
         var folder = ReferenceFixtures.Copy("tiny-parallel");

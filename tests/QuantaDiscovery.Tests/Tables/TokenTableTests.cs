@@ -120,6 +120,17 @@ public class TokenTableTests
     }
 
     [Fact]
+    public async Task EmptyTableIsValid()
+    {
+        var path = Path.Combine(TestPaths.NewTempFolder(), "empty.parquet");
+        await using (TokenTableWriter.Create(path, TokenTableSchema.SingleModel(hasSet: true))) { }
+
+        using var reader = TokenTableReader.Open(path);
+        Assert.Equal(0, reader.RowCount);
+        Assert.Empty(reader.ReadAll().Doc);
+    }
+
+    [Fact]
     public void UnfinishedTemporaryFileIsNotAReadableTable()
     {
         var path = Path.Combine(TestPaths.NewTempFolder(), "killed.parquet");

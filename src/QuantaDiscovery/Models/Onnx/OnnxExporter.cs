@@ -17,8 +17,11 @@ public static class OnnxExporter
     public const int Opset = 17;
     public const int IrVersion = 8;
 
-    /// <summary>Protobuf cannot hold messages of 2 GiB or more, so larger weights go to an external data file.</summary>
-    public const long DefaultExternalDataThresholdBytes = 2L << 30;
+    /// <summary>
+    /// Protobuf cannot hold messages of 2 GiB or more, so weights over 2 GB (leaving room for the graph) go to an
+    /// external data file.
+    /// </summary>
+    public const long DefaultExternalDataThresholdBytes = 2_000_000_000;
 
     public const string ExternalDataFileName = "model.onnx_data";
 
