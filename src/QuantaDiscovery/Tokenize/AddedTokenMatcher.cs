@@ -43,7 +43,7 @@ internal sealed class AddedTokenMatcher
                 }
                 node = child;
             }
-            // Hugging Face keeps the first of two tokens with the same pattern.
+            // Of two tokens with the same pattern, the first is kept.
             if (node != 0 && _trie[node].TokenIndex < 0) _trie[node].TokenIndex = t;
         }
         _firstChars = SearchValues.Create([.. _trie[0].Children?.Keys ?? Enumerable.Empty<char>()]);

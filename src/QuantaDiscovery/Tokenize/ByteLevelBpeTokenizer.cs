@@ -23,11 +23,10 @@ namespace QuantaDiscovery.Tokenize;
 /// non-special tokens such as the space runs; lstrip/rstrip/single_word), and in a rough timing it ran
 /// over 10× slower than this class. So the whole pipeline is implemented here; the package's
 /// <c>BpeTokenizer</c> serves the tests as an independent second implementation of the BPE merges.</para>
-/// <para>Known differences from Hugging Face: a lone UTF-16 surrogate (which a Rust string cannot hold) is
-/// encoded as U+FFFD; NFC and character classes follow .NET's Unicode tables (ICU), so characters
-/// assigned after the Unicode version of Hugging Face's tables can differ. Example: U+0EBA (Unicode 12,
-/// combining class 9) is reordered before U+0308 by ICU's NFC but not by Hugging Face's; this was the
-/// only difference in 5,000 random texts of arbitrary code points.</para>
+/// <para>NFC follows Hugging Face's Unicode 9.0 tables (see <see cref="HuggingFaceNfc"/>), and a lone
+/// UTF-16 surrogate (which a Rust string cannot hold) is encoded as U+FFFD. Known residual difference:
+/// a combining mark assigned after Unicode 15.0, on a machine whose ICU knows it, is normalized by ICU
+/// but not by Hugging Face.</para>
 /// <para>Thread-safe: every thread gets its own word cache and working buffers.</para>
 /// </remarks>
 public sealed class ByteLevelBpeTokenizer
@@ -241,7 +240,7 @@ public sealed class ByteLevelBpeTokenizer
 
     private void EncodeRawPiece(ReadOnlySpan<char> piece, EncoderState state)
     {
-        var normalized = _definition.NfcNormalization ? NormalizeSpan(piece) : piece;
+        var normalized = _definition.NfcNormalization ? HuggingFaceNfc.Normalize(piece) : piece;
         if (_normalizedTokens.IsEmpty)
         {
             EncodePlainText(normalized, state);
@@ -321,38 +320,7 @@ public sealed class ByteLevelBpeTokenizer
         return symbols[..count].ToArray();
     }
 
-    /// <summary>NFC, skipping the work for text below U+0300 (such text is always in NFC).</summary>
-    private static ReadOnlySpan<char> NormalizeSpan(ReadOnlySpan<char> text)
-    {
-        if (text.IndexOfAnyInRange('\u0300', char.MaxValue) < 0) return text;
-        if (text.IndexOfAnyInRange('\uD800', '\uDFFF') < 0 && !text.Contains('\uFFFE')) return NormalizeValid(text);
-
-        // ICU refuses U+FFFE and lone surrogates. Neither composes with nor reorders around its
-        // neighbours (a lone surrogate is encoded as U+FFFD), so the NFC of the stretches between them,
-        // joined, is the NFC of the whole.
-        var normalized = new StringBuilder(text.Length);
-        var start = 0;
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-                continue;
-            }
-            if (text[i] != '\uFFFE' && !char.IsSurrogate(text[i])) continue;
-            normalized.Append(NormalizeValid(text[start..i])).Append(text[i]);
-            start = i + 1;
-        }
-        return normalized.Append(NormalizeValid(text[start..])).ToString();
-    }
-
-    private static ReadOnlySpan<char> NormalizeValid(ReadOnlySpan<char> text)
-    {
-        var s = text.ToString();
-        return s.IsNormalized(NormalizationForm.FormC) ? s : s.Normalize(NormalizationForm.FormC);
-    }
-
-    private string Normalize(string text) => _definition.NfcNormalization ? NormalizeSpan(text).ToString() : text;
+    private string Normalize(string text) => _definition.NfcNormalization ? HuggingFaceNfc.Normalize(text).ToString() : text;
 
     /// <summary>
     /// With <c>InvariantGlobalization</c> .NET's string normalization silently does nothing, which would

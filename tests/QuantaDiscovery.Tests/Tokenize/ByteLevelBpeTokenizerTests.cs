@@ -70,6 +70,10 @@ public class ByteLevelBpeTokenizerTests
     [Fact]
     public void EmptyTextHasNoTokens() => Assert.Empty(Neox.Encode(""));
 
+    /// <summary>
+    /// ICU's NFC is the expectation: Hugging Face's (Unicode 9.0 tables) differs only around marks assigned
+    /// later, and these seeded strings hold none where that would matter.
+    /// </summary>
     [Fact]
     public void RandomUnicodeRoundTripsToItsNfcForm()
     {

@@ -1,5 +1,6 @@
 // Writes fuzz-cases.jsonl: seeded random Unicode texts with the ids Hugging Face tokenizers (Rust, via
-// the npm `tokenizers` package) gives them with GPT-NeoX-20B's tokenizer.json, add_special_tokens false.
+// the npm `tokenizers` package) gives them with GPT-NeoX-20B's tokenizer.json, add_special_tokens false,
+// and its decoding of those ids.
 // Also writes small/<name>.tokenizer.json + small/<name>.cases.jsonl: GPT-NeoX-20B cut to its first
 // 1000 merges (done here, independently of the C# Truncate), and variants of it that exercise the other
 // tokenizer.json forms the loader accepts, each with Hugging Face's ids for random texts.
@@ -32,6 +33,8 @@ const pieces = [
   '\u1680', '\u2009', '\u200b', '\u001c', '\u001f',
   // combining marks (NFC composes some), Hangul jamo (NFC composes to syllables), decomposed forms
   'e\u0301', 'A\u030a', 'o\u0308\u0304', 'q\u0323\u0307', '\u0301', '\u1100\u1161\u11a8', 'n\u0303',
+  // marks assigned after Unicode 9.0, which Hugging Face's NFC tables do not know (ICU reorders/composes them)
+  'a\u0d3b\u0323', 'o\u0308\u0eba', 'e\ua82c\u0301', '\u{11935}\u{11930}', '\u1df6',
   // scripts: CJK, Japanese, Arabic, Devanagari, Greek, Cyrillic, Thai, Hebrew
   '量子', '中文字符', 'カタカナ', 'ひらがな', 'مرحبا', 'नमस्ते', 'ψυχή', 'Привет', 'ภาษาไทย', 'שלום',
   // emoji: astral, ZWJ sequences, skin tones, flags, variation selectors; astral letters and digits
@@ -51,8 +54,8 @@ for (let i = 0; i < 400; i++) {
 async function writeCases(tokenizer, texts, file) {
   const lines = [];
   for (const text of texts) {
-    const encoding = await tokenizer.encode(text, null, { addSpecialTokens: false });
-    lines.push(JSON.stringify({ text, ids: Array.from(encoding.getIds()) }));
+    const ids = Array.from((await tokenizer.encode(text, null, { addSpecialTokens: false })).getIds());
+    lines.push(JSON.stringify({ text, ids, decoded: await tokenizer.decode(ids, false) }));
   }
   fs.writeFileSync(file, lines.join('\n') + '\n');
   console.log(`wrote ${lines.length} cases to ${path.relative(root, file)}`);
