@@ -1,3 +1,8 @@
+using System.Globalization;
 using QuantaDiscovery.Cli;
 
+// Files this tool writes (CSV, JSON, logs) use invariant number formats whatever the user's locale.
+// (ICU stays on: the tokenizer's NFC normalisation needs it.)
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 return await QuantaCli.RunAsync(args);

@@ -99,6 +99,7 @@ public static class CorpusScoring
                 if (writers.Count == 0)
                 {
                     bool hasSet = chunk[0].SetName is not null;
+                    Directory.CreateDirectory(Path.Combine(outputDirectory, "losses"));
                     writers.AddRange(names.Select(n => TokenTableWriter.Create(
                         Path.Combine(outputDirectory, "losses", SafeFileName(n) + ".parquet"), TokenTableSchema.SingleModel(hasSet))));
                     if (names.Count > 1)

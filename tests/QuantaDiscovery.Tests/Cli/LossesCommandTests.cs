@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Text.Json;
+using QuantaDiscovery.Cli;
+using QuantaDiscovery.Common;
+using QuantaDiscovery.Models;
+using QuantaDiscovery.Models.Onnx;
+using QuantaDiscovery.Tables;
+using QuantaDiscovery.Tests.Common;
+using QuantaDiscovery.Tokenize;
+using static TorchSharp.torch;
+
+namespace QuantaDiscovery.Tests.Cli;
+
+/// <summary>
+/// `quanta losses` end to end on two random GPT-NeoX models sharing a truncated Pythia tokenizer: rows follow
+/// the paper's convention and agree with the TorchSharp forward, the loss matrix agrees with the per-model
+/// tables, and models.csv carries the non-embedding parameter counts.
+/// </summary>
+public class LossesCommandTests
+{
+    private const int Context = 24;
+
+    private static readonly string[] Texts =
+    [
+        "The quick brown fox jumps over the lazy dog. The quick brown fox jumps again and again.",
+        "def add(x, y):\n    return x + y\n",
+        "",
+        "a",
+        "Hello world, hello world, hello world.",
+    ];
+
+    private static string Corpus(string folder)
+    {
+        var path = Path.Combine(folder, "corpus.jsonl");
+        File.WriteAllLines(path, Texts.Select((t, i) => JsonSerializer.Serialize(new { text = t, meta = new { pile_set_name = i % 2 == 0 ? "Prose" : "Code" } })));
+        return path;
+    }
+
+    private static string Model(string folder, string name, ByteLevelBpeTokenizer tokenizer, int layers, bool parallel, int seed)
+    {
+        var directory = Path.Combine(folder, name);
+        var config = new GptNeoXConfig
+        {
+            HiddenSize = 32, NumHiddenLayers = layers, NumAttentionHeads = 4, IntermediateSize = 64,
+            VocabSize = tokenizer.VocabularySize + 3, MaxPositionEmbeddings = 64, UseParallelResidual = parallel,
+        };
+        var model = RandomGptNeoX.Create(directory, config, seed);
+        tokenizer.Save(model.TokenizerPath);
+        OnnxExporter.Export(model);
+        return directory;
+    }
+
+    [Fact]
+    public async Task SuiteOfTwoModelsGivesTablesMatrixAndParameterCounts()
+    {
+        var folder = TestPaths.NewTempFolder();
+        var tokenizer = ByteLevelBpeTokenizer.Load(TestPaths.InRepo("models/tokenizers/gpt-neox-20b/tokenizer.json")).Truncate(300);
+        string[] models = [Model(folder, "small", tokenizer, 1, true, 1), Model(folder, "large", tokenizer, 2, false, 2)];
+        var output = Path.Combine(folder, "out");
+
+        int code = await QuantaCli.RunAsync(["losses", "--model", models[0], "--model", models[1], "--input", Corpus(folder),
+            "--output", output, "--context", Context.ToString(CultureInfo.InvariantCulture), "--batch-size", "3", "--threads", "1"]);
+        Assert.Equal(0, code);
+
+        var expectedRows = Texts.Select(t => tokenizer.Encode(t).Take(Context).ToArray()).ToArray();
+        var matrix = TokenTable.Read(Path.Combine(output, "loss_matrix.parquet"));
+        Assert.Equal(["small", "large"], matrix.LossColumns);
+        Assert.Equal(expectedRows.Sum(ids => Math.Max(0, ids.Length - 1)), matrix.RowCount);
+        var npy = Npy.Read<float>(Path.Combine(output, "loss_matrix.npy"));
+        Assert.Equal([matrix.RowCount, 2], npy.Shape);
+
+        for (int m = 0; m < models.Length; m++)
+        {
+            var table = TokenTable.Read(Path.Combine(output, "losses", Path.GetFileName(models[m]) + ".parquet"));
+            Assert.Equal(matrix.Doc, table.Doc);
+            Assert.Equal(matrix.Pos, table.Pos);
+            Assert.Equal(matrix.Token, table.Token);
+            Assert.Equal(matrix.Loss(matrix.LossColumns[m]), table.Loss("loss"));
+            Assert.Equal(table.Loss("loss"), Enumerable.Range(0, table.RowCount).Select(r => npy.Data[2 * r + m]));
+
+            using var model = GptNeoXModel.Load(ModelFolder.Open(models[m]));
+            using var noGrad = no_grad();
+            int row = 0;
+            for (int d = 0; d < expectedRows.Length; d++)
+            {
+                var ids = expectedRows[d];
+                if (ids.Length < 2) continue;
+                using var input = tensor(ids.Select(t => (long)t).ToArray(), [1, ids.Length]);
+                var reference = model.TokenLosses(input).data<float>().ToArray();
+                for (int j = 1; j < ids.Length; j++, row++)
+                {
+                    Assert.Equal(d, table.Doc[row]);
+                    Assert.Equal(j, table.Pos[row]);
+                    Assert.Equal(ids[j], table.Token[row]);
+                    Assert.Equal(d % 2 == 0 ? "Prose" : "Code", table.Set![row]);
+                    Assert.True(Math.Abs(reference[j - 1] - table.Loss("loss")[row]) < 1e-4, $"model {m}, document {d}, token {j}");
+                }
+            }
+            Assert.Equal(table.RowCount, row);
+        }
+
+        var csv = File.ReadAllLines(Path.Combine(output, "models.csv"));
+        Assert.Equal("name,params", csv[0]);
+        for (int m = 0; m < models.Length; m++)
+        {
+            var config = ModelFolder.Open(models[m]).Config;
+            long nonEmbedding = GptNeoXModel.ParameterShapes(config).Where(p => !p.Name.Contains("embed"))
+                .Sum(p => p.Shape.Aggregate(1L, (a, b) => a * b));
+            Assert.Equal($"{Path.GetFileName(models[m])},{nonEmbedding}", csv[m + 1]);
+        }
+    }
+
+    [Fact]
+    public async Task TokenizerLargerThanTheModelVocabularyIsRefusedNamingTheFile()
+    {
+        var folder = TestPaths.NewTempFolder();
+        var big = ByteLevelBpeTokenizer.Load(TestPaths.InRepo("models/tokenizers/gpt-neox-20b/tokenizer.json"));
+        var model = Model(folder, "m", big.Truncate(50), 1, true, 3);
+        big.Save(Path.Combine(model, "tokenizer.json"));
+        var error = new StringWriter();
+        var previous = Console.Error;
+        Console.SetError(error);
+        try
+        {
+            int code = await QuantaCli.RunAsync(["losses", "--model", model, "--input", Corpus(folder), "--output", Path.Combine(folder, "out")]);
+            Assert.Equal(2, code);
+        }
+        finally { Console.SetError(previous); }
+        Assert.Contains("config.json", error.ToString());
+        Assert.False(Directory.Exists(Path.Combine(folder, "out", "losses")));
+    }
+}
