@@ -12,5 +12,6 @@ public static class CommandCatalog
         Commands.ScalingCommand.Create(),
         Commands.ExportOnnxCommand.Create(),
         Commands.LossesCommand.Create(),
+        Commands.BrowseCommand.Create(),
     ];
 }
