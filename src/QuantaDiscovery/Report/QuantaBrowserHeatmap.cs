@@ -47,10 +47,10 @@ public static class SimilarityHeatmap
         var heatmap = plot.Add.Heatmap(blocks);
         heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
         // Data coordinates in samples: x runs right, y runs down, as in a printed matrix.
-        heatmap.Extent = new CoordinateRect(0, samples, samples, 0);
+        heatmap.Extent = new CoordinateRect(0, samples, 0, samples);
         heatmap.ManualRange = new ScottPlot.Range(0, 1);
         var colorBar = plot.Add.ColorBar(heatmap);
-        colorBar.Label = "affinity A = 1 − arccos(C)/π";
+        colorBar.Label = "affinity";
         if (boundaries.Count <= 60)
             foreach (var start in boundaries)
             {

@@ -94,7 +94,7 @@ internal sealed class QuantaBrowserPage(QuantaSamples samples, int k, IReadOnlyL
                 .Append(").");
         html.Append("</figcaption>\n</figure>\n<figure>\n");
         Image(html, heatmapPng, "similarity matrix ordered by cluster");
-        html.Append("<figcaption>Affinity between samples' gradients, ordered by cluster (largest first, most typical first within each)")
+        html.Append("<figcaption>Affinity A = 1 − arccos(C)/π between samples' gradients (C: cosine similarity), ordered by cluster (largest first, most typical first within each)")
             .Append(samples.Count > 800 ? "; block-averaged for display" : "").Append(".</figcaption>\n</figure>\n</section>\n");
     }
 
