@@ -59,6 +59,7 @@ public static class QuantaBrowser
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Examples, 1, nameof(options.Examples));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.TopTokens, 1, nameof(options.TopTokens));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.HeatmapCells, 1, nameof(options.HeatmapCells));
         var samples = await QuantaSamples.ReadAsync(samplesParquet, cancellation);
         var affinity = ReadSimilarity(similarityNpy, samples.Count, samplesParquet);
         var sweep = await ClusterSweep.ReadAsync(clustersParquet, samples.Count, cancellation);

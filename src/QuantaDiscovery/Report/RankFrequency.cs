@@ -88,12 +88,12 @@ public static class RankFrequency
     /// Reads α_N from a number (invariant culture) or from the <c>summary.json</c> of <c>quanta scaling</c>
     /// (<c>loss_vs_params.alpha_n</c>).
     /// </summary>
-    /// <exception cref="InputException">the file is missing, not JSON, or holds no L(N) fit</exception>
+    /// <exception cref="InputException">a non-finite number, or a file that is missing, not JSON, or holds no L(N) fit</exception>
     public static (double AlphaN, string Source) ReadAlphaN(string numberOrSummaryPath)
     {
         if (double.TryParse(numberOrSummaryPath, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
             return double.IsFinite(number) ? (number, "given")
-                : throw new ArgumentException($"α_N must be finite, not {numberOrSummaryPath}", nameof(numberOrSummaryPath));
+                : throw new InputException($"α_N must be finite, not {numberOrSummaryPath}");
         var path = numberOrSummaryPath;
         if (!File.Exists(path)) throw new InputException("file not found (expected a number or a scaling summary.json)", path);
         try
