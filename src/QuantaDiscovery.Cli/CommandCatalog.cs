@@ -7,5 +7,7 @@ public static class CommandCatalog
 {
     public static IEnumerable<Command> All() =>
     [
+        Commands.ClusterCommand.Create(),
+        Commands.SimilarityCommand.Create(),
     ];
 }
