@@ -18,7 +18,9 @@ public static class QuantaCli
     {
         try
         {
-            return await BuildRoot().Parse(args).InvokeAsync(cancellationToken: cancellation);
+            // The default handler would print InputException with its stack trace and exit 1; let it reach the catch below.
+            var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+            return await BuildRoot().Parse(args).InvokeAsync(invocation, cancellation);
         }
         catch (InputException e)
         {

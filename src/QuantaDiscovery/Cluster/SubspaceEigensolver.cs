@@ -38,7 +38,7 @@ internal sealed class SubspaceEigensolver(Tensor matrix, int wanted, SpectralEmb
             var product = mm(matrix, block);
             var (theta, ritzVectors, ritzProducts) = RayleighRitz(block, product);
             var residuals = ritzProducts.sub(ritzVectors.mul(tensor(theta.Select(t => (float)t).ToArray()).unsqueeze(0)))
-                .square().sum(0).sqrt().to_type(ScalarType.Float64).data<double>().ToArray();
+                .square().sum(0, keepdim: false).sqrt().to_type(ScalarType.Float64).data<double>().ToArray();
 
             int need = wanted - lockedValues.Count;
             int converged = 0;
