@@ -31,9 +31,12 @@ public sealed record KMeansResult(int[] Labels, float[] Centers, double Inertia,
 /// </summary>
 public static class KMeans
 {
-    public static KMeansResult Fit(float[] points, int samples, int features, int clusters, KMeansOptions? options = null)
+    public static KMeansResult Fit(float[] points, int samples, int features, int clusters, KMeansOptions? options = null) =>
+        TorchThreads.SingleThreaded(() => FitSingleThreaded(points, samples, features, clusters, options ?? new KMeansOptions()));
+
+    /// <summary>Restarts run in parallel on .NET threads, each with one libtorch thread; the best is chosen in seed order.</summary>
+    private static KMeansResult FitSingleThreaded(float[] points, int samples, int features, int clusters, KMeansOptions options)
     {
-        options ??= new KMeansOptions();
         if ((long)samples * features != points.Length)
             throw new ArgumentException($"{points.Length} values do not form a {samples} × {features} matrix");
         if (clusters < 1 || clusters > samples)
@@ -51,20 +54,22 @@ public static class KMeans
 
         var random = new Random(options.Seed);
         var seeds = Enumerable.Range(0, options.Restarts).Select(_ => random.Next()).ToArray();
-        Run? best = null;
-        foreach (var seed in seeds)
+        var runs = new Run[seeds.Length];
+        Parallel.For(0, seeds.Length, r =>
         {
             using var restart = NewDisposeScope();
-            var centers = PlusPlus(x, squaredNorms, clusters, new Random(seed));
+            var centers = PlusPlus(x, squaredNorms, clusters, new Random(seeds[r]));
             var run = Lloyd(x, centers, options.MaxIterations, tolerance);
+            runs[r] = run with { Centers = run.Centers.DetachFromDisposeScope() };
+        });
+        Run? best = null;
+        foreach (var run in runs)
             if (best is null || (run.Inertia < best.Inertia && !SameClustering(run.Labels, best.Labels, clusters)))
-            {
-                best?.Centers.Dispose();
-                best = run with { Centers = run.Centers.MoveToOuterDisposeScope() };
-            }
-        }
+                best = run;
         var bestCenters = best!.Centers.to_type(ScalarType.Float64).add_(mean).to_type(ScalarType.Float32);
-        return new KMeansResult(best.Labels, bestCenters.contiguous().data<float>().ToArray(), best.Inertia, best.Iterations);
+        var result = new KMeansResult(best.Labels, bestCenters.contiguous().data<float>().ToArray(), best.Inertia, best.Iterations);
+        foreach (var run in runs) run.Centers.Dispose();
+        return result;
     }
 
     private sealed record Run(int[] Labels, Tensor Centers, double Inertia, int Iterations);

@@ -24,7 +24,7 @@ public sealed record SpectralEmbeddingOptions
     public EigenSolver Solver { get; init; } = EigenSolver.Auto;
 
     /// <summary>With <see cref="EigenSolver.Auto"/>, the dense solver is used up to this many samples.</summary>
-    public int DenseLimit { get; init; } = 2000;
+    public int DenseLimit { get; init; } = 1000;
 
     /// <summary>Subspace solver: an eigenpair (μ, v) is accepted once ‖M v − μ v‖ ≤ this (‖v‖ = 1, ‖M‖ ≤ 1).</summary>
     public double Tolerance { get; init; } = 1e-4;
@@ -96,9 +96,11 @@ public sealed class SpectralEmbedding
     }
 
     /// <summary>Computes the first <paramref name="components"/> columns of the spectral embedding of <paramref name="affinity"/>.</summary>
-    public static SpectralEmbedding Compute(AffinityMatrix affinity, int components, SpectralEmbeddingOptions? options = null)
+    public static SpectralEmbedding Compute(AffinityMatrix affinity, int components, SpectralEmbeddingOptions? options = null) =>
+        TorchThreads.SingleThreaded(() => ComputeSingleThreaded(affinity, components, options ?? new SpectralEmbeddingOptions()));
+
+    private static SpectralEmbedding ComputeSingleThreaded(AffinityMatrix affinity, int components, SpectralEmbeddingOptions options)
     {
-        options ??= new SpectralEmbeddingOptions();
         int n = affinity.Size;
         if (components < 1 || components > n)
             throw new ArgumentOutOfRangeException(nameof(components), $"components must be in [1, {n}], got {components}");

@@ -35,7 +35,7 @@ internal sealed class SubspaceEigensolver(Tensor matrix, int wanted, SpectralEmb
         for (int iteration = 1; ; iteration++)
         {
             using var sweep = NewDisposeScope();
-            var product = mm(matrix, block);
+            var product = TorchThreads.MatMul(matrix, block);
             var (theta, ritzVectors, ritzProducts) = RayleighRitz(block, product);
             var residuals = ritzProducts.sub(ritzVectors.mul(tensor(theta.Select(t => (float)t).ToArray()).unsqueeze(0)))
                 .square().sum(0, keepdim: false).sqrt().to_type(ScalarType.Float64).data<double>().ToArray();
@@ -100,7 +100,7 @@ internal sealed class SubspaceEigensolver(Tensor matrix, int wanted, SpectralEmb
         var current = mx.sub(x.mul(c)).div_(e);
         for (int j = 2; j <= degree; j++)
         {
-            var next = mm(matrix, current).sub_(current.mul(c)).mul_(2 / e).sub_(previous);
+            var next = TorchThreads.MatMul(matrix, current).sub_(current.mul(c)).mul_(2 / e).sub_(previous);
             next = ProjectOut(next, locked);
             var scale = next.square().sum(0, keepdim: true).sqrt_().clamp_min_(1e-30).reciprocal_();
             previous = current.mul(scale);
