@@ -26,8 +26,12 @@ public sealed record SpectralEmbeddingOptions
     /// <summary>With <see cref="EigenSolver.Auto"/>, the dense solver is used up to this many samples.</summary>
     public int DenseLimit { get; init; } = 1000;
 
-    /// <summary>Subspace solver: an eigenpair (μ, v) is accepted once ‖M v − μ v‖ ≤ this (‖v‖ = 1, ‖M‖ ≤ 1).</summary>
-    public double Tolerance { get; init; } = 1e-4;
+    /// <summary>
+    /// Subspace solver: an eigenpair (μ, v), ‖v‖ = 1, is accepted once ‖M v − μ v‖ ≤ this × (θ_max − λ_min(M)), where
+    /// θ_max is the largest Ritz value not yet accepted: relative to the width of the spectrum still to be resolved,
+    /// because for dense affinities all but the first eigenvalues of M crowd near 0.
+    /// </summary>
+    public double Tolerance { get; init; } = 1e-3;
 
     /// <summary>Subspace solver: the most filter-and-Rayleigh–Ritz sweeps before giving up.</summary>
     public int MaxIterations { get; init; } = 200;
@@ -109,10 +113,10 @@ public sealed class SpectralEmbedding
             solver = n <= options.DenseLimit || 3 * components >= n ? EigenSolver.Dense : EigenSolver.Subspace;
 
         using var scope = NewDisposeScope();
-        var (normalised, sqrtDegree) = NormalisedAffinity(affinity);
+        var (normalised, sqrtDegree, topEigenvector) = NormalisedAffinity(affinity);
         EigenResult result = solver == EigenSolver.Dense
             ? DenseTop(normalised, components)
-            : new SubspaceEigensolver(normalised, components, options).Solve();
+            : new SubspaceEigensolver(normalised, components, options, topEigenvector).Solve();
 
         // u = D^(-1/2) x, then the deterministic sign flip of sklearn.utils.extmath._deterministic_vector_sign_flip.
         var maps = result.Vectors.to_type(ScalarType.Float64).div_(sqrtDegree.unsqueeze(1));
@@ -130,18 +134,21 @@ public sealed class SpectralEmbedding
     /// M = D^(−1/2) A′ D^(−1/2) (float32, symmetrised) and √d, with scipy.sparse.csgraph.laplacian's
     /// conventions: the diagonal of A is ignored and an isolated sample gets √d = 1 (its row of M is zero).
     /// The eigenvalues of L = I − M are 1 − those of M, so the smallest of L are the largest of M.
+    /// Also returns v = √d with 0 on isolated samples: M·v = v (row i is Σ_j A′_ij / √d_i = √d_i) and no
+    /// eigenvalue of M exceeds 1 (L is positive semi-definite), so v is a leading eigenvector known for free.
     /// </summary>
-    private static (Tensor Normalised, Tensor SqrtDegree) NormalisedAffinity(AffinityMatrix affinity)
+    private static (Tensor Normalised, Tensor SqrtDegree, Tensor? TopEigenvector) NormalisedAffinity(AffinityMatrix affinity)
     {
         int n = affinity.Size;
         var a = tensor(affinity.Values).reshape(n, n);
         var m = a.add(a.t()).mul_(0.5f);
+        a.Dispose();
         m.diagonal().fill_(0f);
         var degree = m.sum(1, type: ScalarType.Float64);
         var sqrtDegree = where(degree.eq(0), ones_like(degree), degree.sqrt());
         var inverse = sqrtDegree.reciprocal().to_type(ScalarType.Float32);
         m.mul_(inverse.unsqueeze(1)).mul_(inverse.unsqueeze(0));
-        return (m, sqrtDegree);
+        return (m, sqrtDegree, degree.sum().item<double>() > 0 ? degree.sqrt() : null);
     }
 
     private static EigenResult DenseTop(Tensor normalised, int components)

@@ -14,7 +14,8 @@ namespace QuantaDiscovery.Cluster;
 /// largest and smallest wanted eigenvalues are amplified by at most 10³ relative to each other, which keeps
 /// float32 products from washing out the small ones.
 /// </summary>
-internal sealed class SubspaceEigensolver(Tensor matrix, int wanted, SpectralEmbeddingOptions options)
+/// <param name="knownTop">an eigenvector of M for its largest eigenvalue 1, if known: it is locked from the start</param>
+internal sealed class SubspaceEigensolver(Tensor matrix, int wanted, SpectralEmbeddingOptions options, Tensor? knownTop = null)
 {
     private const double MaxAmplificationSpread = 1e3;
     private const int MaxDegree = 12;
@@ -30,6 +31,13 @@ internal sealed class SubspaceEigensolver(Tensor matrix, int wanted, SpectralEmb
 
         var locked = empty(_n, 0, ScalarType.Float32);
         var lockedValues = new List<double>();
+        if (knownTop is not null)
+        {
+            locked = knownTop.div(knownTop.square().sum().sqrt()).to_type(ScalarType.Float32).reshape(_n, 1);
+            lockedValues.Add(1.0);
+            if (wanted == 1)
+                return new SpectralEmbedding.EigenResult(locked, [1.0], 0, 0, true);
+        }
         double lockedResidual = 0;
         var block = Orthonormalise(RandomBlock(Math.Min(wanted + guard, _n), random), locked);
         for (int iteration = 1; ; iteration++)
@@ -41,8 +49,10 @@ internal sealed class SubspaceEigensolver(Tensor matrix, int wanted, SpectralEmb
                 .square().sum(0, keepdim: false).sqrt().to_type(ScalarType.Float64).data<double>().ToArray();
 
             int need = wanted - lockedValues.Count;
+            // The tolerance is relative to the width of the spectrum still to be resolved.
+            double tolerance = options.Tolerance * Math.Max(theta[0] - lower, 1e-12);
             int converged = 0;
-            while (converged < need && converged < theta.Length && residuals[converged] <= options.Tolerance)
+            while (converged < need && converged < theta.Length && residuals[converged] <= tolerance)
                 converged++;
             if (converged > 0)
             {
