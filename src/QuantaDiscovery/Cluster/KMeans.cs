@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using static QuantaDiscovery.Cluster.Scalars;
 
 namespace QuantaDiscovery.Cluster;
 
@@ -66,7 +67,7 @@ public static class KMeans
         foreach (var run in runs)
             if (best is null || (run.Inertia < best.Inertia && !SameClustering(run.Labels, best.Labels, clusters)))
                 best = run;
-        var bestCenters = best!.Centers.to_type(ScalarType.Float64).add_(mean).to_type(ScalarType.Float32);
+        var bestCenters = best!.Centers.to_type(ScalarType.Float64).add_(mean, One).to_type(ScalarType.Float32);
         var result = new KMeansResult(best.Labels, bestCenters.contiguous().data<float>().ToArray(), best.Inertia, best.Iterations);
         foreach (var run in runs) run.Centers.Dispose();
         return result;
@@ -112,8 +113,8 @@ public static class KMeans
     {
         var index = tensor(rows);
         var products = mm(x.index_select(0, index), x.t());
-        return products.mul_(-2).add_(squaredNorms.unsqueeze(0)).add_(squaredNorms.index_select(0, index).unsqueeze(1))
-            .clamp_min_(0).to_type(ScalarType.Float64);
+        return products.mul_(MinusTwo).add_(squaredNorms.unsqueeze(0), One).add_(squaredNorms.index_select(0, index).unsqueeze(1), One)
+            .clamp_min_(Zero).to_type(ScalarType.Float64);
     }
 
     private static Run Lloyd(Tensor x, Tensor centers, int maxIterations, double tolerance)
@@ -128,9 +129,9 @@ public static class KMeans
             iteration++;
             labels = Assign(x, centers);
             var counts = bincount(labels, minlength: k).to_type(ScalarType.Float32);
-            var sums = zeros(k, x.shape[1], ScalarType.Float32).index_add_(0, labels, x, 1);
+            var sums = zeros(k, x.shape[1], ScalarType.Float32).index_add_(0, labels, x, One);
             RelocateEmptyClusters(x, centers, labels, counts, sums);
-            var updated = sums.div_(counts.clamp_min(1f).unsqueeze(1));
+            var updated = sums.div_(counts.clamp_min(One).unsqueeze(1));
             double shift = updated.sub(centers).square().sum(type: ScalarType.Float64).item<double>();
             centers = updated;
             if (previousLabels is not null && labels.eq(previousLabels).all().item<bool>())
@@ -157,7 +158,7 @@ public static class KMeans
     /// </summary>
     private static void RelocateEmptyClusters(Tensor x, Tensor oldCenters, Tensor labels, Tensor counts, Tensor sums)
     {
-        var empty = nonzero(counts.eq(0)).squeeze(1).data<long>().ToArray();
+        var empty = nonzero(counts.eq(Zero)).squeeze(1).data<long>().ToArray();
         if (empty.Length == 0) return;
         var distances = x.sub(oldCenters.index_select(0, labels)).square().sum(1);
         var farthest = distances.topk(empty.Length).indexes.data<long>().ToArray();
@@ -167,8 +168,8 @@ public static class KMeans
             long point = farthest[i], from = labelOf[point], to = empty[i];
             sums[from].sub_(x[point]);
             sums[to].copy_(x[point]);
-            counts[to].fill_(1f);
-            counts[from].sub_(1f);
+            counts[to].fill_(One);
+            counts[from].sub_(One);
         }
     }
 

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using static QuantaDiscovery.Cluster.Scalars;
 
 namespace QuantaDiscovery.Cluster;
 
@@ -122,7 +123,7 @@ public sealed class SpectralEmbedding
         var maps = result.Vectors.to_type(ScalarType.Float64).div_(sqrtDegree.unsqueeze(1));
         var largest = maps.abs().argmax(0);
         var signs = maps.gather(0, largest.unsqueeze(0)).sign();
-        signs = where(signs.eq(0), ones_like(signs), signs);
+        signs = where(signs.eq(Zero), ones_like(signs), signs);
         maps.mul_(signs);
         var values = maps.to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
         var laplacianEigenvalues = result.Eigenvalues.Select(mu => 1 - mu).ToArray();
@@ -141,11 +142,11 @@ public sealed class SpectralEmbedding
     {
         int n = affinity.Size;
         var a = tensor(affinity.Values).reshape(n, n);
-        var m = a.add(a.t()).mul_(0.5f);
+        var m = a.add(a.t(), One).mul_(OneHalf);
         a.Dispose();
-        m.diagonal().fill_(0f);
+        m.diagonal().fill_(Zero);
         var degree = m.sum(1, type: ScalarType.Float64);
-        var sqrtDegree = where(degree.eq(0), ones_like(degree), degree.sqrt());
+        var sqrtDegree = where(degree.eq(Zero), ones_like(degree), degree.sqrt());
         var inverse = sqrtDegree.reciprocal().to_type(ScalarType.Float32);
         m.mul_(inverse.unsqueeze(1)).mul_(inverse.unsqueeze(0));
         return (m, sqrtDegree, degree.sum().item<double>() > 0 ? degree.sqrt() : null);

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using static QuantaDiscovery.Cluster.Scalars;
 
 namespace QuantaDiscovery.Cluster;
 
@@ -91,7 +92,7 @@ internal sealed class SubspaceEigensolver(Tensor matrix, int wanted, SpectralEmb
     private static (double[] Theta, Tensor Vectors, Tensor Products) RayleighRitz(Tensor block, Tensor product)
     {
         var projected = mm(block.t(), product).to_type(ScalarType.Float64);
-        projected = projected.add(projected.t()).mul_(0.5);
+        projected = projected.add(projected.t(), One).mul_(OneHalf);
         var (values, vectors) = linalg.eigh(projected);
         var rotation = vectors.flip(1).to_type(ScalarType.Float32);
         var theta = values.flip(0).data<double>().ToArray();
@@ -105,14 +106,16 @@ internal sealed class SubspaceEigensolver(Tensor matrix, int wanted, SpectralEmb
     /// </summary>
     private Tensor ChebyshevFilter(Tensor x, Tensor mx, Tensor locked, int degree, double bottom, double upper)
     {
-        float e = (float)((upper - bottom) / 2), c = (float)((upper + bottom) / 2);
+        float e = (float)((upper - bottom) / 2);
+        using Scalar centre = (float)((upper + bottom) / 2), inverseHalfWidth = 1 / e, twiceInverseHalfWidth = 2 / e;
+        using Scalar tiny = 1e-30f;
         var previous = x;
-        var current = mx.sub(x.mul(c)).div_(e);
+        var current = mx.sub(x.mul(centre)).mul_(inverseHalfWidth);
         for (int j = 2; j <= degree; j++)
         {
-            var next = TorchThreads.MatMul(matrix, current).sub_(current.mul(c)).mul_(2 / e).sub_(previous);
+            var next = TorchThreads.MatMul(matrix, current).sub_(current.mul(centre)).mul_(twiceInverseHalfWidth).sub_(previous);
             next = ProjectOut(next, locked);
-            var scale = next.square().sum(0, keepdim: true).sqrt_().clamp_min_(1e-30).reciprocal_();
+            var scale = next.square().sum(0, keepdim: true).sqrt_().clamp_min_(tiny).reciprocal_();
             previous = current.mul(scale);
             current = next.mul_(scale);
         }
