@@ -13,5 +13,7 @@ public static class CommandCatalog
         Commands.ExportOnnxCommand.Create(),
         Commands.LossesCommand.Create(),
         Commands.BrowseCommand.Create(),
+        Commands.ClusterCommand.Create(),
+        Commands.SimilarityCommand.Create(),
     ];
 }
