@@ -13,7 +13,7 @@ internal static class GrokCommand
         var command = new Command("grok", "Train on a modular-arithmetic (or S5) table and watch it grok (Power et al. 2022; Omnigrok)");
         options.AddTo(command);
         command.Options.Add(output);
-        command.SetAction(parse =>
+        command.SetAction(parse => ToyCommand.Guard(() =>
         {
             var settings = options.Read(parse);
             var directory = parse.GetValue(output)!;
@@ -27,7 +27,7 @@ internal static class GrokCommand
                 $"generalised (val acc ≥ 0.99) at step {summary.GeneralisedStep?.ToString() ?? "never"}; " +
                 $"{summary.StepsRun} steps in {summary.WallSeconds:0.0} s ({summary.StepsPerSecond:0} steps/s) → {directory}");
             return 0;
-        });
+        }));
         return command;
     }
 }
@@ -46,11 +46,12 @@ internal sealed class GrokOptionSet
     private readonly Option<bool> constrainNorm = new("--constrain-norm") { Description = "keep the total weight norm at its initial value after every step (Omnigrok)" };
     private readonly Option<Precision> precision = new("--dtype") { Description = "float32 or float64 (float64 avoids the stuck runs of small train fractions)", DefaultValueFactory = _ => Precision.Float32 };
     private readonly Option<int> seed = new("--seed") { Description = "seed of the split and the initialisation", DefaultValueFactory = _ => 0 };
+    private readonly Option<int?> threads = new("--threads") { Description = "libtorch CPU threads (default: libtorch's choice)" };
     private readonly Option<bool> stopWhenGeneralised = new("--stop-when-generalised") { Description = "stop at the first step with validation accuracy ≥ 0.99" };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { task, modulus, trainFraction, architecture, steps, weightDecay, learningRate, initScale, constrainNorm, precision, seed, stopWhenGeneralised })
+        foreach (var option in new Option[] { task, modulus, trainFraction, architecture, steps, weightDecay, learningRate, initScale, constrainNorm, precision, seed, threads, stopWhenGeneralised })
             command.Options.Add(option);
     }
 
@@ -68,5 +69,6 @@ internal sealed class GrokOptionSet
         Precision = parse.GetValue(precision),
         Seed = parse.GetValue(seed),
         StopWhenGeneralised = parse.GetValue(stopWhenGeneralised),
+        Threads = parse.GetValue(threads),
     };
 }

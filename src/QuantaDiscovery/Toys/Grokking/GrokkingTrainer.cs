@@ -40,6 +40,8 @@ public static class GrokkingTrainer
         var table = BinaryOperations.Table(options.Operation, options.ResolvedModulus);
         var split = GrokkingSplit.Create(table, options.TrainFraction, options.Seed);
 
+        if (options.Threads is { } threads)
+            torch.set_num_threads(threads);
         torch.random.manual_seed(options.Seed);
         using GrokkingModel model = options.Architecture switch
         {
