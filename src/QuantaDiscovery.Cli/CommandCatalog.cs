@@ -8,5 +8,6 @@ public static class CommandCatalog
     public static IEnumerable<Command> All() =>
     [
         Commands.GrokCommand.Create(),
+        Commands.SparseParityCommand.Create(),
     ];
 }
