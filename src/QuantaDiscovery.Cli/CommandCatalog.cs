@@ -8,6 +8,8 @@ public static class CommandCatalog
     public static IEnumerable<Command> All() =>
     [
         Commands.GrokCommand.Create(),
+        Commands.GrokSweepCommand.Create(),
         Commands.SparseParityCommand.Create(),
+        Commands.SparseParitySweepCommand.Create(),
     ];
 }
