@@ -38,7 +38,7 @@ public sealed record SparseParitySummary(
 public static class SparseParityReport
 {
     /// <summary>At most this many tasks (the most frequent) are drawn in the per-task chart.</summary>
-    private const int TasksDrawn = 16;
+    private const int TasksDrawn = 10;
 
     public static SparseParitySummary Write(SparseParityRun run, string outputDirectory)
     {
