@@ -21,7 +21,8 @@ public static class ToyPlots
         {
             var (x, y) = Transform(s.X, s.Y, logX, logY);
             var line = plot.Add.ScatterLine(x, y);
-            line.LegendText = s.Label;
+            if (series.Length > 1)
+                line.LegendText = s.Label;
             line.LineWidth = 2;
         }
         if (series.Length > 1)
