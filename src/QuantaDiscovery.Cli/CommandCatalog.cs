@@ -15,5 +15,9 @@ public static class CommandCatalog
         Commands.BrowseCommand.Create(),
         Commands.ClusterCommand.Create(),
         Commands.SimilarityCommand.Create(),
+        Commands.GrokCommand.Create(),
+        Commands.GrokSweepCommand.Create(),
+        Commands.SparseParityCommand.Create(),
+        Commands.SparseParitySweepCommand.Create(),
     ];
 }
