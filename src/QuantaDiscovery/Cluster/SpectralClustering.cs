@@ -68,6 +68,7 @@ public static class SpectralClustering
             Npy.Write<int>(outputPath, labels.SelectMany(l => l).ToArray(), clusterCounts.Count, n);
         else
             Npy.Write<int>(outputPath, labels[0], n);
+        ClusterTable.Write(Path.ChangeExtension(outputPath, ".parquet"), clusterCounts, labels);
         var summary = new
         {
             affinity = Path.GetFullPath(affinityPath),

@@ -112,6 +112,19 @@ public class SpectralClusteringTests
         Assert.Equal([4, c.Truth.Length], sweep.Shape);
         Assert.Contains("\"clusters\": [\n    2,\n    3,\n    4,\n    6\n  ]", File.ReadAllText(Path.Combine(folder, "sweep.json")).ReplaceLineEndings("\n"));
 
+        // The long-format table beside it (sample, n_clusters, cluster) holds the same labels, block per K.
+        var table = await QuantaDiscovery.Fit.ColumnTable.ReadAsync(Path.Combine(folder, "sweep.parquet"));
+        int n = c.Truth.Length;
+        Assert.Equal(4 * n, table.Numbers("sample").Length);
+        int[] ks = [2, 3, 4, 6];
+        for (int i = 0; i < ks.Length; i++)
+            for (int s = 0; s < n; s++)
+            {
+                Assert.Equal(s, table.Numbers("sample")[i * n + s]);
+                Assert.Equal(ks[i], table.Numbers("n_clusters")[i * n + s]);
+                Assert.Equal(sweep.Data[i * n + s], table.Numbers("cluster")[i * n + s]);
+            }
+
         Assert.Equal(2, await QuantaCli.RunAsync(["cluster", "--affinity", affinity, "--clusters", "500", "--output", single]));
     }
 
