@@ -14,5 +14,12 @@ public static class CommandCatalog
         Commands.LossesCommand.Create(),
         Commands.SelectCommand.Create(),
         Commands.GradientsCommand.Create(),
+        Commands.BrowseCommand.Create(),
+        Commands.ClusterCommand.Create(),
+        Commands.SimilarityCommand.Create(),
+        Commands.GrokCommand.Create(),
+        Commands.GrokSweepCommand.Create(),
+        Commands.SparseParityCommand.Create(),
+        Commands.SparseParitySweepCommand.Create(),
     ];
 }

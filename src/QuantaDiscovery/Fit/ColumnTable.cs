@@ -146,7 +146,7 @@ public sealed class ColumnTable
             var table = new ColumnTable(path, fields.Select(f => f.Name).ToArray(), ParquetColumns.RowCount(reader), csvLines: null);
             foreach (var field in fields)
             {
-                if (field.ClrType == typeof(string))
+                if (field.ClrType == typeof(string) || field.ClrType == typeof(ReadOnlyMemory<char>))
                     table._text[field.Name] = await ParquetColumns.ReadStringsAsync(reader, field, cancellation);
                 else
                     table._numbers[field.Name] = await ParquetColumns.ReadAsDoubleAsync(reader, field, path, cancellation);
@@ -220,8 +220,7 @@ public static class ParquetColumns
         for (int g = 0; g < reader.RowGroupCount; g++)
         {
             using var group = reader.OpenRowGroupReader(g);
-            var values = new string?[group.RowCount];
-            await group.ReadAsync(field, values.AsMemory(), cancellationToken: cancellation);
+            var values = await Tables.ParquetFiles.ReadStringsAsync(group, field, checked((int)group.RowCount), cancellation);
             total.AddRange(values.Select(v => v ?? ""));
         }
         return total.ToArray();

@@ -40,3 +40,21 @@ public class FitCommandTests
         Assert.Equal(2, code);
     }
 }
+
+public class FitCommandParquetTests
+{
+    [Fact]
+    public async Task ParquetTableWithAStringColumnFits()
+    {
+        var folder = QuantaDiscovery.Tests.Common.TestPaths.NewTempFolder();
+        var input = Path.Combine(folder, "t.parquet");
+        using (var writer = QuantaDiscovery.Tables.TokenTableWriter.Create(input, QuantaDiscovery.Tables.TokenTableSchema.SingleModel(hasSet: true)))
+            for (int pos = 1; pos <= 6; pos++)
+                writer.Append(0, pos, 7, (float)(2.0 * Math.Pow(pos, -0.5)), pos % 2 == 0 ? "even" : "odd");
+        var output = Path.Combine(folder, "fit.json");
+        int code = await QuantaDiscovery.Cli.QuantaCli.RunAsync(["fit", "--input", input, "--x", "pos", "--y", "loss", "--output", output]);
+        Assert.Equal(0, code);
+        var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(output)).RootElement;
+        Assert.Equal(0.5, json.GetProperty("alpha").GetDouble(), 1e-5);
+    }
+}

@@ -1,0 +1,35 @@
+using System.CommandLine;
+using QuantaDiscovery.Cluster;
+
+namespace QuantaDiscovery.Cli.Commands;
+
+internal static class ClusterCommand
+{
+    public static Command Create()
+    {
+        var affinity = new Option<string>("--affinity") { Description = "precomputed affinity, .npy float32 [n, n] (row i = sample i)", Required = true };
+        var clusters = new Option<string>("--clusters") { Description = "k, a list 50,100,200 or a range start:stop:step (a sweep)", Required = true };
+        var output = new Option<string>("--output") { Description = "labels .npy, int32 [n] (one k) or [len(ks), n] (sweep); a .json beside it lists the ks", Required = true };
+        var restarts = new Option<int>("--n-init") { Description = "k-means restarts", DefaultValueFactory = _ => 30 };
+        var seed = new Option<int>("--seed") { Description = "random seed", DefaultValueFactory = _ => 0 };
+        var solver = new Option<EigenSolver>("--eigen-solver") { Description = "auto, dense or subspace", DefaultValueFactory = _ => EigenSolver.Auto };
+        var command = new Command("cluster", "spectral clustering of a precomputed affinity (scikit-learn's SpectralClustering semantics)")
+        {
+            affinity, clusters, output, restarts, seed, solver,
+        };
+        command.SetAction(parse =>
+        {
+            var (counts, sweep) = SpectralClustering.ParseCounts(parse.GetValue(clusters)!);
+            var options = new SpectralClusteringOptions
+            {
+                Restarts = parse.GetValue(restarts), Seed = parse.GetValue(seed), Solver = parse.GetValue(solver),
+            };
+            var embedding = SpectralClustering.Run(parse.GetValue(affinity)!, counts, sweep, parse.GetValue(output)!, options);
+            if (!embedding.Converged)
+                Console.Error.WriteLine($"warning: eigensolver stopped after {embedding.Iterations} sweeps with residual {embedding.MaxResidual:G3}");
+            Console.WriteLine($"clustered {embedding.Samples} samples into k = {string.Join(", ", counts)}: {parse.GetValue(output)}");
+            return 0;
+        });
+        return command;
+    }
+}

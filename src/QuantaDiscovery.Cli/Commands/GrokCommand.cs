@@ -1,0 +1,74 @@
+using System.CommandLine;
+using QuantaDiscovery.Toys.Grokking;
+
+namespace QuantaDiscovery.Cli.Commands;
+
+/// <summary>`quanta grok`: one grokking run on a binary-operation table.</summary>
+internal static class GrokCommand
+{
+    public static Command Create()
+    {
+        var options = new GrokOptionSet();
+        var output = new Option<string>("--output") { Description = "output folder (metrics.csv, summary.json, PNG charts)", Required = true };
+        var command = new Command("grok", "Train on a modular-arithmetic (or S5) table and watch it grok (Power et al. 2022; Omnigrok)");
+        options.AddTo(command);
+        command.Options.Add(output);
+        command.SetAction(parse => ToyCommand.Guard(() =>
+        {
+            var settings = options.Read(parse);
+            var directory = parse.GetValue(output)!;
+            var run = GrokkingTrainer.Train(settings, step =>
+            {
+                if (step.Step % 250 == 0)
+                    Console.WriteLine($"step {step.Step,6}  train loss {step.TrainLoss:0.0000e+0} acc {step.TrainAccuracy:0.000}  val loss {step.ValidationLoss:0.0000e+0} acc {step.ValidationAccuracy:0.000}  ‖θ‖ {step.WeightNorm:0.00}");
+            });
+            var summary = GrokkingReport.Write(run, directory);
+            Console.WriteLine($"memorised (train acc ≥ 0.99) at step {summary.MemorisedStep?.ToString() ?? "never"}, " +
+                $"generalised (val acc ≥ 0.99) at step {summary.GeneralisedStep?.ToString() ?? "never"}; " +
+                $"{summary.StepsRun} steps in {summary.WallSeconds:0.0} s ({summary.StepsPerSecond:0} steps/s) → {directory}");
+            return 0;
+        }));
+        return command;
+    }
+}
+
+/// <summary>The options shared by `quanta grok` and `quanta grok-sweep`.</summary>
+internal sealed class GrokOptionSet
+{
+    private readonly Option<string> task = new("--task") { Description = $"operation: {string.Join(", ", BinaryOperations.ByName.Keys)}", DefaultValueFactory = _ => "x+y" };
+    private readonly Option<int?> modulus = new("--p") { Description = "prime modulus p (default 59 for mlp, 113 for transformer; ignored for s5)" };
+    private readonly Option<double> trainFraction = new("--train-frac") { Description = "fraction of the table used for training", DefaultValueFactory = _ => 0.5 };
+    private readonly Option<GrokkingArchitecture> architecture = new("--arch") { Description = "mlp or transformer (Nanda et al. 2023)", DefaultValueFactory = _ => GrokkingArchitecture.Mlp };
+    private readonly Option<int> steps = new("--steps") { Description = "full-batch optimiser steps", DefaultValueFactory = _ => 3000 };
+    private readonly Option<double?> weightDecay = new("--weight-decay") { Description = "AdamW weight decay γ (default 1; 0 with --constrain-norm)" };
+    private readonly Option<double?> learningRate = new("--lr") { Description = "AdamW learning rate (default 3e-3 for mlp, 1e-3 for transformer)" };
+    private readonly Option<double> initScale = new("--init-scale") { Description = "Omnigrok α: multiply all initial weights by α", DefaultValueFactory = _ => 1.0 };
+    private readonly Option<bool> constrainNorm = new("--constrain-norm") { Description = "keep the total weight norm at its initial value after every step (Omnigrok)" };
+    private readonly Option<Precision> precision = new("--dtype") { Description = "float32 or float64 (float64 avoids the stuck runs of small train fractions)", DefaultValueFactory = _ => Precision.Float32 };
+    private readonly Option<int> seed = new("--seed") { Description = "seed of the split and the initialisation", DefaultValueFactory = _ => 0 };
+    private readonly Option<int?> threads = new("--threads") { Description = "libtorch CPU threads (default: libtorch's choice)" };
+    private readonly Option<bool> stopWhenGeneralised = new("--stop-when-generalised") { Description = "stop at the first step with validation accuracy ≥ 0.99" };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { task, modulus, trainFraction, architecture, steps, weightDecay, learningRate, initScale, constrainNorm, precision, seed, threads, stopWhenGeneralised })
+            command.Options.Add(option);
+    }
+
+    public GrokkingOptions Read(ParseResult parse) => new()
+    {
+        Operation = BinaryOperations.Parse(parse.GetValue(task)!),
+        Modulus = parse.GetValue(modulus),
+        TrainFraction = parse.GetValue(trainFraction),
+        Architecture = parse.GetValue(architecture),
+        Steps = parse.GetValue(steps),
+        WeightDecay = parse.GetValue(weightDecay),
+        LearningRate = parse.GetValue(learningRate),
+        InitScale = parse.GetValue(initScale),
+        ConstrainNorm = parse.GetValue(constrainNorm),
+        Precision = parse.GetValue(precision),
+        Seed = parse.GetValue(seed),
+        StopWhenGeneralised = parse.GetValue(stopWhenGeneralised),
+        Threads = parse.GetValue(threads),
+    };
+}

@@ -1,0 +1,165 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using static QuantaDiscovery.Cluster.Scalars;
+
+namespace QuantaDiscovery.Cluster;
+
+/// <summary>How the eigenvectors of the normalised Laplacian are found.</summary>
+public enum EigenSolver
+{
+    /// <summary><see cref="Dense"/> for small matrices (or when most eigenvectors are wanted), else <see cref="Subspace"/>.</summary>
+    Auto,
+
+    /// <summary>Full symmetric eigendecomposition in float64 (LAPACK through libtorch): O(n³).</summary>
+    Dense,
+
+    /// <summary>
+    /// Chebyshev-filtered subspace iteration with locking (Zhou &amp; Saad 2007, "A Chebyshev–Davidson
+    /// algorithm for large symmetric eigenproblems"): O(n² k) per sweep, float32 matrix products.
+    /// </summary>
+    Subspace,
+}
+
+public sealed record SpectralEmbeddingOptions
+{
+    public EigenSolver Solver { get; init; } = EigenSolver.Auto;
+
+    /// <summary>With <see cref="EigenSolver.Auto"/>, the dense solver is used up to this many samples.</summary>
+    public int DenseLimit { get; init; } = 1000;
+
+    /// <summary>
+    /// Subspace solver: an eigenpair (μ, v), ‖v‖ = 1, is accepted once ‖M v − μ v‖ ≤ this × (θ_max − λ_min(M)), where
+    /// θ_max is the largest Ritz value not yet accepted: relative to the width of the spectrum still to be resolved,
+    /// because for dense affinities all but the first eigenvalues of M crowd near 0.
+    /// </summary>
+    public double Tolerance { get; init; } = 1e-3;
+
+    /// <summary>Subspace solver: the most filter-and-Rayleigh–Ritz sweeps before giving up.</summary>
+    public int MaxIterations { get; init; } = 200;
+
+    /// <summary>Seed of the subspace solver's random starting block.</summary>
+    public int Seed { get; init; }
+}
+
+/// <summary>
+/// The spectral embedding of a precomputed affinity, as scikit-learn's
+/// <c>spectral_embedding(A, n_components=k, norm_laplacian=True, drop_first=False)</c> computes it:
+/// with A′ = A without its diagonal, d = A′·1 and L = I − D^(−1/2) A′ D^(−1/2) the symmetric normalised
+/// Laplacian (von Luxburg 2007, §3.2; Ng, Jordan &amp; Weiss 2002), the columns are the eigenvectors of L for
+/// its k smallest eigenvalues, each divided row-wise by √d (so u = D^(−1/2) x, the random-walk
+/// eigenvector) and then sign-flipped so that its entry of largest magnitude is positive.
+/// Compute it once for the largest k wanted; <see cref="Maps"/> slices the leading columns for any
+/// smaller k, so a sweep over k costs one eigendecomposition.
+/// </summary>
+public sealed class SpectralEmbedding
+{
+    private readonly float[] _maps;
+
+    /// <summary>Number of samples n.</summary>
+    public int Samples { get; }
+
+    /// <summary>Number of columns computed (the largest k that <see cref="Maps"/> can give).</summary>
+    public int Components { get; }
+
+    /// <summary>The eigenvalues of L for the computed columns, ascending (0 for a connected graph first).</summary>
+    public IReadOnlyList<double> LaplacianEigenvalues { get; }
+
+    /// <summary>The solver that ran (never <see cref="EigenSolver.Auto"/>).</summary>
+    public EigenSolver Solver { get; }
+
+    /// <summary>Subspace solver: sweeps run (0 for the dense solver).</summary>
+    public int Iterations { get; }
+
+    /// <summary>Largest residual ‖M v − μ v‖ among the returned eigenpairs.</summary>
+    public double MaxResidual { get; }
+
+    /// <summary>False when the subspace solver stopped at its iteration cap before every residual met the tolerance.</summary>
+    public bool Converged { get; }
+
+    private SpectralEmbedding(float[] maps, int samples, int components, double[] eigenvalues, EigenSolver solver,
+        int iterations, double maxResidual, bool converged)
+    {
+        _maps = maps;
+        Samples = samples;
+        Components = components;
+        LaplacianEigenvalues = eigenvalues;
+        Solver = solver;
+        Iterations = iterations;
+        MaxResidual = maxResidual;
+        Converged = converged;
+    }
+
+    /// <summary>The first <paramref name="components"/> columns of the embedding: samples × components, row-major.</summary>
+    public float[] Maps(int components)
+    {
+        if (components < 1 || components > Components)
+            throw new ArgumentOutOfRangeException(nameof(components), $"this embedding has {Components} components; asked for {components}");
+        var slice = new float[(long)Samples * components];
+        for (int i = 0; i < Samples; i++)
+            _maps.AsSpan(i * Components, components).CopyTo(slice.AsSpan(i * components, components));
+        return slice;
+    }
+
+    /// <summary>Computes the first <paramref name="components"/> columns of the spectral embedding of <paramref name="affinity"/>.</summary>
+    public static SpectralEmbedding Compute(AffinityMatrix affinity, int components, SpectralEmbeddingOptions? options = null) =>
+        TorchThreads.SingleThreaded(() => ComputeSingleThreaded(affinity, components, options ?? new SpectralEmbeddingOptions()));
+
+    private static SpectralEmbedding ComputeSingleThreaded(AffinityMatrix affinity, int components, SpectralEmbeddingOptions options)
+    {
+        int n = affinity.Size;
+        if (components < 1 || components > n)
+            throw new ArgumentOutOfRangeException(nameof(components), $"components must be in [1, {n}], got {components}");
+        var solver = options.Solver;
+        if (solver == EigenSolver.Auto)
+            solver = n <= options.DenseLimit || 3 * components >= n ? EigenSolver.Dense : EigenSolver.Subspace;
+
+        using var scope = NewDisposeScope();
+        var (normalised, sqrtDegree, topEigenvector) = NormalisedAffinity(affinity);
+        EigenResult result = solver == EigenSolver.Dense
+            ? DenseTop(normalised, components)
+            : new SubspaceEigensolver(normalised, components, options, topEigenvector).Solve();
+
+        // u = D^(-1/2) x, then the deterministic sign flip of sklearn.utils.extmath._deterministic_vector_sign_flip.
+        var maps = result.Vectors.to_type(ScalarType.Float64).div_(sqrtDegree.unsqueeze(1));
+        var largest = maps.abs().argmax(0);
+        var signs = maps.gather(0, largest.unsqueeze(0)).sign();
+        signs = where(signs.eq(Zero), ones_like(signs), signs);
+        maps.mul_(signs);
+        var values = maps.to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
+        var laplacianEigenvalues = result.Eigenvalues.Select(mu => 1 - mu).ToArray();
+        return new SpectralEmbedding(values, n, components, laplacianEigenvalues, solver, result.Iterations,
+            result.MaxResidual, result.Converged);
+    }
+
+    /// <summary>
+    /// M = D^(−1/2) A′ D^(−1/2) (float32, symmetrised) and √d, with scipy.sparse.csgraph.laplacian's
+    /// conventions: the diagonal of A is ignored and an isolated sample gets √d = 1 (its row of M is zero).
+    /// The eigenvalues of L = I − M are 1 − those of M, so the smallest of L are the largest of M.
+    /// Also returns v = √d with 0 on isolated samples: M·v = v (row i is Σ_j A′_ij / √d_i = √d_i) and no
+    /// eigenvalue of M exceeds 1 (L is positive semi-definite), so v is a leading eigenvector known for free.
+    /// </summary>
+    private static (Tensor Normalised, Tensor SqrtDegree, Tensor? TopEigenvector) NormalisedAffinity(AffinityMatrix affinity)
+    {
+        int n = affinity.Size;
+        var a = tensor(affinity.Values).reshape(n, n);
+        var m = a.add(a.t(), One).mul_(OneHalf);
+        a.Dispose();
+        m.diagonal().fill_(Zero);
+        var degree = m.sum(1, type: ScalarType.Float64);
+        var sqrtDegree = where(degree.eq(Zero), ones_like(degree), degree.sqrt());
+        var inverse = sqrtDegree.reciprocal().to_type(ScalarType.Float32);
+        m.mul_(inverse.unsqueeze(1)).mul_(inverse.unsqueeze(0));
+        return (m, sqrtDegree, degree.sum().item<double>() > 0 ? degree.sqrt() : null);
+    }
+
+    private static EigenResult DenseTop(Tensor normalised, int components)
+    {
+        var (values, vectors) = linalg.eigh(normalised.to_type(ScalarType.Float64));
+        int n = (int)values.shape[0];
+        var top = vectors.narrow(1, n - components, components).flip(1);
+        var mu = values.narrow(0, n - components, components).flip(0).data<double>().ToArray();
+        return new EigenResult(top, mu, 0, 0, true);
+    }
+
+    internal sealed record EigenResult(Tensor Vectors, double[] Eigenvalues, int Iterations, double MaxResidual, bool Converged);
+}

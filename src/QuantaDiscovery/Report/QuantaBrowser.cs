@@ -1,0 +1,149 @@
+using System.Globalization;
+using QuantaDiscovery.Common;
+
+namespace QuantaDiscovery.Report;
+
+/// <param name="K">the clustering shown; default the largest K in clusters.parquet</param>
+/// <param name="Examples">examples listed per cluster (all members when a cluster is smaller)</param>
+/// <param name="TopTokens">most frequent target tokens listed per cluster</param>
+/// <param name="AlphaN">the scaling exponent α_N to set beside the rank-frequency slope (see <see cref="RankFrequency.ReadAlphaN"/>)</param>
+/// <param name="AlphaNSource">where α_N came from, for the report</param>
+/// <param name="FirstRank">first rank of the rank-frequency fit; default ⌈K_max / 4⌉</param>
+/// <param name="LastRank">last rank of the rank-frequency fit; default K_max</param>
+/// <param name="HeatmapCells">the heatmap shows at most this many rows and columns (block averages of the ordered matrix)</param>
+public sealed record QuantaBrowserOptions(int? K = null, int Examples = 10, int TopTokens = 10, double? AlphaN = null,
+    string? AlphaNSource = null, int? FirstRank = null, int? LastRank = null, int HeatmapCells = 800)
+{
+    public static QuantaBrowserOptions Default { get; } = new();
+}
+
+/// <summary>A target token and how many samples of a cluster predict it.</summary>
+public sealed record TokenCount(int Token, string Text, int Count);
+
+/// <summary>
+/// One cluster of the clustering shown.
+/// </summary>
+/// <param name="Members">sample ids, most typical first: by mean affinity to the other members</param>
+/// <param name="Cohesion">mean affinity between distinct members (1 for a single sample)</param>
+public sealed record BrowsedCluster(int Id, int[] Members, double Cohesion, double MeanLoss, IReadOnlyList<TokenCount> TopTokens)
+{
+    public int Size => Members.Length;
+}
+
+/// <summary>What <see cref="QuantaBrowser.Write"/> produced.</summary>
+/// <param name="Clusters">the clusters of the clustering shown, largest first</param>
+public sealed record QuantaBrowserReport(int Samples, int K, IReadOnlyList<BrowsedCluster> Clusters, RankFrequencyResult RankFrequency,
+    string Html, string HeatmapPng, ChartFiles RankFrequencyPlot);
+
+/// <summary>
+/// The quanta browser: one self-contained HTML page over the outputs of token selection, similarity and clustering, in the manner
+/// of the cluster browser accompanying Michaud et al. (2023), "The Quantization Model of Neural Scaling".
+/// Beside the page it writes the rank-frequency table, fit and plot (<see cref="RankFrequency"/>) and the heatmap PNG.
+/// </summary>
+public static class QuantaBrowser
+{
+    public const string HeatmapFile = "similarity_heatmap.png";
+
+    /// <summary>Metadata files shown in the page's header when found beside an input file.</summary>
+    public static readonly string[] MetadataFiles = ["selection.json", "gradients.json"];
+
+    /// <exception cref="InputException">an input file is malformed or the three disagree on the samples</exception>
+    public static QuantaBrowserReport Write(string samplesParquet, string similarityNpy, string clustersParquet, string outputHtml,
+        QuantaBrowserOptions options) =>
+        WriteAsync(samplesParquet, similarityNpy, clustersParquet, outputHtml, options).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Write"/>
+    public static async Task<QuantaBrowserReport> WriteAsync(string samplesParquet, string similarityNpy, string clustersParquet,
+        string outputHtml, QuantaBrowserOptions options, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Examples, 1, nameof(options.Examples));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.TopTokens, 1, nameof(options.TopTokens));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.HeatmapCells, 1, nameof(options.HeatmapCells));
+        var samples = await QuantaSamples.ReadAsync(samplesParquet, cancellation);
+        var affinity = ReadSimilarity(similarityNpy, samples.Count, samplesParquet);
+        var sweep = await ClusterSweep.ReadAsync(clustersParquet, samples.Count, cancellation);
+        int k = options.K ?? sweep.MaxK;
+        if (sweep.Clusterings.All(c => c.K != k))
+            throw new InputException($"no clustering with n_clusters = {k} (the file has {string.Join(", ", sweep.Clusterings.Select(c => c.K))})",
+                clustersParquet);
+
+        var folder = Path.GetDirectoryName(Path.GetFullPath(outputHtml))!;
+        Directory.CreateDirectory(folder);
+        var rankFrequency = RankFrequency.Compute(sweep.Sizes(), options.FirstRank, options.LastRank, options.AlphaN, options.AlphaNSource);
+        var plot = RankFrequency.WriteFiles(rankFrequency, folder);
+
+        var clusters = Browse(sweep.For(k), samples, affinity, options.TopTokens);
+        var order = clusters.SelectMany(c => c.Members).ToArray();
+        var boundaries = new List<int>();
+        for (int i = 0, start = 0; i < clusters.Count - 1; i++) boundaries.Add(start += clusters[i].Size);
+        var heatmapPath = Path.Combine(folder, HeatmapFile);
+        var blocks = SimilarityHeatmap.BlockAverage(affinity, samples.Count, order, options.HeatmapCells);
+        SimilarityHeatmap.Save(heatmapPath, blocks, samples.Count, boundaries,
+            $"Similarity of {samples.Count} samples, ordered by cluster (K = {k})");
+
+        var metadata = MetadataFiles
+            .SelectMany(name => new[] { samplesParquet, similarityNpy, clustersParquet }
+                .Select(input => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(input))!, name)))
+            .Distinct().Where(File.Exists).ToArray();
+        var page = new QuantaBrowserPage(samples, k, clusters, rankFrequency, options.Examples,
+            File.ReadAllBytes(plot.Png), File.ReadAllBytes(heatmapPath), metadata.Select(QuantaBrowserPage.ReadMetadata).ToArray(),
+            [samplesParquet, similarityNpy, clustersParquet]);
+        await File.WriteAllTextAsync(outputHtml, page.Render(), cancellation);
+        return new QuantaBrowserReport(samples.Count, k, clusters, rankFrequency, outputHtml, heatmapPath, plot);
+    }
+
+    /// <summary>Reads the affinity matrix, checking it is float32 [n, n] with finite values in [0, 1].</summary>
+    public static float[] ReadSimilarity(string path, int samples, string samplesPath)
+    {
+        if (!File.Exists(path)) throw new InputException("file not found", path);
+        var matrix = Npy.Read<float>(path);
+        if (matrix.Shape.Length != 2 || matrix.Shape[0] != samples || matrix.Shape[1] != samples)
+            throw new InputException(
+                $"the similarity matrix has shape ({string.Join(", ", matrix.Shape)}) but {samplesPath} holds {samples} samples: expected ({samples}, {samples})",
+                path);
+        const float tolerance = 1e-4f;
+        var data = matrix.Data;
+        for (int i = 0; i < data.Length; i++)
+            if (!(data[i] >= -tolerance && data[i] <= 1 + tolerance))
+                throw new InputException(
+                    FormattableString.Invariant($"element [{i / samples}, {i % samples}] is {data[i]}: affinities lie in [0, 1]"), path);
+        return data;
+    }
+
+    /// <summary>
+    /// The clusters of <paramref name="clustering"/>, largest first (ties by id), each with its members ordered by mean affinity to
+    /// the other members, its cohesion, mean loss and most frequent targets. Empty clusters are left out.
+    /// </summary>
+    public static IReadOnlyList<BrowsedCluster> Browse(Clustering clustering, QuantaSamples samples, ReadOnlySpan<float> affinity,
+        int topTokens)
+    {
+        int n = samples.Count;
+        var members = new List<int>[clustering.K];
+        for (int c = 0; c < members.Length; c++) members[c] = [];
+        for (int i = 0; i < n; i++) members[clustering.Labels[i]].Add(i);
+        var clusters = new List<BrowsedCluster>();
+        for (int c = 0; c < members.Length; c++)
+        {
+            var ids = members[c].ToArray();
+            if (ids.Length == 0) continue;
+            var typicality = new double[ids.Length];
+            for (int a = 0; a < ids.Length; a++)
+            {
+                var row = affinity.Slice(ids[a] * n, n);
+                double sum = 0;
+                foreach (var b in ids) sum += row[b];
+                typicality[a] = ids.Length == 1 ? 1 : (sum - row[ids[a]]) / (ids.Length - 1);
+            }
+            var ordered = ids.Select((id, a) => (id, score: typicality[a]))
+                .OrderByDescending(p => p.score).ThenBy(p => p.id).Select(p => p.id).ToArray();
+            var tokens = ids.GroupBy(i => samples.Token[i])
+                .Select(g => new TokenCount(g.Key, samples.Target[g.First()], g.Count()))
+                .OrderByDescending(t => t.Count).ThenBy(t => t.Token).Take(topTokens).ToArray();
+            clusters.Add(new BrowsedCluster(c, ordered, typicality.Average(), ids.Average(i => samples.Loss[i]), tokens));
+        }
+        return clusters.OrderByDescending(c => c.Size).ThenBy(c => c.Id).ToArray();
+    }
+
+    internal static string Number(double value, string format = "G4") => value.ToString(format, CultureInfo.InvariantCulture);
+}

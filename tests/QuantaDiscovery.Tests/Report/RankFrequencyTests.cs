@@ -1,0 +1,88 @@
+using System.Text.Json;
+using QuantaDiscovery.Common;
+using QuantaDiscovery.Report;
+using QuantaDiscovery.Tests.Common;
+
+namespace QuantaDiscovery.Tests.Report;
+
+public class RankFrequencyTests
+{
+    [Fact]
+    public void EnvelopeTakesTheLargestSizeAtEachRankOverTheSweep()
+    {
+        ClusterSizes[] sweep =
+        [
+            new(2, [3, 7]),          // descending 7, 3
+            new(3, [4, 4, 2]),       // 4, 4, 2
+            new(4, [1, 0, 6, 3]),    // 6, 3, 1, 0
+        ];
+
+        Assert.Equal([7.0, 4, 2, 0], RankFrequency.Envelope(sweep));
+    }
+
+    [Fact]
+    public void FitRecoversTheSlopeOfExactZipfSizes()
+    {
+        // 720720 is divisible by 1..16, so size = 720720 / rank is exactly Zipf with slope −1.
+        var zipf = Enumerable.Range(1, 16).Select(r => 720720 / r).ToArray();
+        ClusterSizes[] sweep = [new(16, zipf.Reverse().ToArray()), new(8, [.. Enumerable.Repeat(90090, 8)]), new(4, [1, 2, 3, 4])];
+
+        var result = RankFrequency.Compute(sweep, alphaN: 0.25);
+
+        Assert.Equal(zipf.Select(s => (double)s), result.Envelope);
+        Assert.Equal((4, 16), (result.FirstRank, result.LastRank));
+        Assert.Equal(-1, result.Slope!.Value, 1e-10);
+        Assert.Equal(0, result.Fit!.AlphaStandardError, 1e-6);
+        Assert.Equal(-1.25, result.PredictedSlope!.Value, 1e-12);
+        Assert.Equal([4, 8, 16], result.Sweep.Select(s => s.K));
+    }
+
+    [Fact]
+    public void RangeIsClippedToRanksOfPositiveSizeAndTooFewRanksGiveNoFit()
+    {
+        ClusterSizes[] sweep = [new(8, [5, 4, 3, 0, 0, 0, 0, 0])];
+
+        var clipped = RankFrequency.Compute(sweep, firstRank: 1, lastRank: 8);
+        var empty = RankFrequency.Compute(sweep);
+
+        Assert.Equal((1, 3), (clipped.FirstRank, clipped.LastRank));
+        Assert.NotNull(clipped.Fit);
+        Assert.Null(empty.Fit);
+        Assert.Contains("no fit", RankFrequency.Summary(empty).Note);
+    }
+
+    [Fact]
+    public void FilesHoldTheEnvelopePerKSizesAndTheFit()
+    {
+        var folder = TestPaths.NewTempFolder();
+        ClusterSizes[] sweep = [new(2, [6, 2]), new(4, [4, 1, 2, 1]), new(5, [2, 2, 1, 2, 1])];
+
+        RankFrequency.WriteFiles(RankFrequency.Compute(sweep, firstRank: 1, alphaN: 0.5, alphaNSource: "s.json"), folder);
+
+        var csv = File.ReadAllLines(Path.Combine(folder, RankFrequency.CsvFile));
+        Assert.Equal(["rank,envelope,size_k2,size_k4,size_k5", "1,6,6,4,2", "2,2,2,2,2", "3,2,,1,2", "4,1,,1,1", "5,1,,,1"], csv);
+        var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, RankFrequency.JsonFile))).RootElement;
+        Assert.Equal(5, json.GetProperty("last_rank").GetInt32());
+        Assert.Equal(-1.5, json.GetProperty("predicted_slope").GetDouble(), 1e-12);
+        Assert.Equal("s.json", json.GetProperty("alpha_n_source").GetString());
+        Assert.True(json.GetProperty("slope").GetDouble() < 0);
+        Assert.True(File.Exists(Path.Combine(folder, RankFrequency.PlotFile + ".png")));
+        Assert.True(File.Exists(Path.Combine(folder, RankFrequency.PlotFile + ".svg")));
+    }
+
+    [Fact]
+    public void AlphaNIsReadFromANumberOrAScalingSummary()
+    {
+        var folder = TestPaths.NewTempFolder();
+        var summary = Path.Combine(folder, "summary.json");
+        File.WriteAllText(summary, """{ "tokens": 3, "loss_vs_params": { "alpha_n": 0.076, "a": 2 } }""");
+        var other = Path.Combine(folder, "other.json");
+        File.WriteAllText(other, """{ "tokens": 3 }""");
+
+        Assert.Equal((0.5, "given"), RankFrequency.ReadAlphaN("0.5"));
+        Assert.Equal((0.076, summary), RankFrequency.ReadAlphaN(summary));
+        var e = Assert.Throws<InputException>(() => RankFrequency.ReadAlphaN(other));
+        Assert.Equal(other, e.FilePath);
+        Assert.Throws<InputException>(() => RankFrequency.ReadAlphaN(Path.Combine(folder, "missing.json")));
+    }
+}
