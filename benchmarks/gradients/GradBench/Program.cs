@@ -79,7 +79,6 @@ else if (args[0] == "throughput")
         row += positions.Length;
     }
     double shared = stopwatch.Elapsed.TotalSeconds;
-    if (Environment.GetEnvironmentVariable("SHARED_ONLY") == "1") { Console.WriteLine($"shared {shared:F2} s for {n} tokens"); return; }
     long backward = engine.BackwardPasses - warm.BackwardPasses, forward = engine.ForwardPasses - warm.ForwardPasses;
 
     stopwatch.Restart();
