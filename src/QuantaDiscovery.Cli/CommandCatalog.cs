@@ -12,6 +12,8 @@ public static class CommandCatalog
         Commands.ScalingCommand.Create(),
         Commands.ExportOnnxCommand.Create(),
         Commands.LossesCommand.Create(),
+        Commands.SelectCommand.Create(),
+        Commands.GradientsCommand.Create(),
         Commands.BrowseCommand.Create(),
         Commands.ClusterCommand.Create(),
         Commands.SimilarityCommand.Create(),

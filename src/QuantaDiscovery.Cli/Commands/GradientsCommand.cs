@@ -1,0 +1,56 @@
+using System.CommandLine;
+using System.Globalization;
+using QuantaDiscovery.Gradients;
+
+namespace QuantaDiscovery.Cli.Commands;
+
+internal static class GradientsCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "model folder (config.json, model.safetensors, tokenizer.json)", Required = true };
+        var input = new Option<string>("--input") { Description = "the corpus the samples come from", Required = true };
+        var samples = new Option<string>("--samples") { Description = "samples.parquet from `quanta select`", Required = true };
+        var output = new Option<string>("--output") { Description = "output folder: gradients.npy, gradients.json", Required = true };
+        var parameters = new Option<string>("--params") { Description = "paper (no layer norms, no embeddings) or all", DefaultValueFactory = _ => "paper" };
+        parameters.AcceptOnlyFromAmong("paper", "all");
+        var projection = new Option<string>("--projection") { Description = "none (exact gradients) or k, a sparse random projection to k dimensions", DefaultValueFactory = _ => "none" };
+        var density = new Option<double?>("--density") { Description = "nonzero fraction of the projection (default 1/√d; Li et al. 2006)" };
+        var seed = new Option<int>("--seed") { Description = "seed of the projection", DefaultValueFactory = _ => 0 };
+        var context = new Option<int>("--context") { Description = "the context the table was made with", DefaultValueFactory = _ => 1024 };
+        var threads = new Option<int>("--threads") { Description = "TorchSharp threads (0: libtorch's default)", DefaultValueFactory = _ => 0 };
+        var command = new Command("gradients", "Per-token loss gradients of the selected samples, each computed once (exact or projected)")
+        {
+            model, input, samples, output, parameters, projection, density, seed, context, threads,
+        };
+        command.SetAction(parse =>
+        {
+            var projectionText = parse.GetValue(projection)!;
+            int? k = projectionText == "none" ? null
+                : int.TryParse(projectionText, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed > 0 ? parsed
+                : throw new ArgumentException($"--projection must be none or a positive integer, not '{projectionText}'");
+            var options = new GradientOptions
+            {
+                Parameters = parse.GetValue(parameters)!,
+                Projection = k,
+                Density = parse.GetValue(density),
+                Seed = parse.GetValue(seed),
+                Context = parse.GetValue(context),
+                Threads = parse.GetValue(threads),
+            };
+            var line = new ProgressLine<GradientProgress>(p =>
+                $"gradients: {p.Tokens:N0}/{p.TotalTokens:N0} tokens, {p.TokensPerSecond:N1} tokens/s" +
+                (p.Remaining is TimeSpan eta ? $", ETA {eta:hh\\:mm\\:ss}" : ""));
+            GradientProgress? last = null;
+            var result = GradientComputation.Run(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(samples)!, parse.GetValue(output)!,
+                options, new Progress<GradientProgress>(p => { last = p; line.Report(p); }));
+            if (last is not null) line.Finish(last);
+            Console.Error.WriteLine($"{result.Samples:N0} gradients of dimension d = {result.Dimension:N0} written with {result.Columns:N0} columns; " +
+                $"{result.ForwardPasses:N0} forward and {result.BackwardPasses:N0} backward passes in {result.Seconds:N1} s");
+            Console.WriteLine(result.GradientsPath);
+            Console.WriteLine(result.SettingsPath);
+            return 0;
+        });
+        return command;
+    }
+}

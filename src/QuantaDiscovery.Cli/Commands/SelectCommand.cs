@@ -1,0 +1,48 @@
+using System.CommandLine;
+using QuantaDiscovery.Select;
+
+namespace QuantaDiscovery.Cli.Commands;
+
+internal static class SelectCommand
+{
+    public static Command Create()
+    {
+        var losses = new Option<string>("--losses") { Description = "a loss table from `quanta losses` (<out>/losses/<model>.parquet)", Required = true };
+        var input = new Option<string>("--input") { Description = "the corpus the table was made from", Required = true };
+        var model = new Option<string>("--model") { Description = "model folder whose tokenizer.json made the table", Required = true };
+        var output = new Option<string>("--output") { Description = "output folder: samples.parquet, selection.json", Required = true };
+        var maxLoss = new Option<float>("--max-loss") { Description = "candidates: loss below this many nats", DefaultValueFactory = _ => 0.1f };
+        var samples = new Option<int>("--samples") { Description = "tokens chosen at most", DefaultValueFactory = _ => 10_000 };
+        var stride = new Option<int>("--stride") { Description = "take every s-th candidate", DefaultValueFactory = _ => 50 };
+        var noInduction = new Option<bool>("--no-induction-filter") { Description = "keep tokens whose trigram occurred earlier in the document" };
+        var uniform = new Option<bool>("--uniform") { Description = "a seeded uniform sample instead of the stride" };
+        var seed = new Option<int>("--seed") { Description = "seed of --uniform", DefaultValueFactory = _ => 0 };
+        var context = new Option<int>("--context") { Description = "the context the table was made with", DefaultValueFactory = _ => 1024 };
+        var lossColumn = new Option<string?>("--loss-column") { Description = "loss column of a loss matrix (default: the only one)" };
+        var command = new Command("select", "Choose low-loss, non-induction tokens for gradient clustering (Michaud et al. 2023, §5)")
+        {
+            losses, input, model, output, maxLoss, samples, stride, noInduction, uniform, seed, context, lossColumn,
+        };
+        command.SetAction(parse =>
+        {
+            var options = new TokenSelectionOptions
+            {
+                MaxLoss = parse.GetValue(maxLoss),
+                Samples = parse.GetValue(samples),
+                Stride = parse.GetValue(stride),
+                InductionFilter = !parse.GetValue(noInduction),
+                Uniform = parse.GetValue(uniform),
+                Seed = parse.GetValue(seed),
+                Context = parse.GetValue(context),
+                LossColumn = parse.GetValue(lossColumn),
+            };
+            var result = TokenSelection.Run(parse.GetValue(losses)!, parse.GetValue(input)!, parse.GetValue(model)!, parse.GetValue(output)!, options);
+            Console.Error.WriteLine($"{result.TableRows:N0} tokens, {result.Candidates:N0} below {options.MaxLoss} nats, " +
+                $"{result.InductionRemoved:N0} induction tokens removed, {result.Chosen:N0} chosen");
+            Console.WriteLine(result.SamplesPath);
+            Console.WriteLine(result.SettingsPath);
+            return 0;
+        });
+        return command;
+    }
+}

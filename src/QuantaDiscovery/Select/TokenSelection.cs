@@ -1,0 +1,150 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using QuantaDiscovery.Common;
+using QuantaDiscovery.Models;
+using QuantaDiscovery.Tables;
+using QuantaDiscovery.Tokenize;
+
+namespace QuantaDiscovery.Select;
+
+/// <summary>Settings of <see cref="TokenSelection.Run"/>; defaults are the paper's (Michaud et al. 2023, §5).</summary>
+public sealed record TokenSelectionOptions
+{
+    /// <summary>Candidates are tokens whose loss is strictly below this many nats (the paper: 0.1 under the smallest model).</summary>
+    public float MaxLoss { get; init; } = 0.1f;
+
+    /// <summary>Tokens chosen at most (the paper: 10,000).</summary>
+    public int Samples { get; init; } = 10_000;
+
+    /// <summary>Every <see cref="Stride"/>-th candidate in table order is taken (the paper: 50).</summary>
+    public int Stride { get; init; } = 50;
+
+    /// <summary>Drop tokens whose trigram occurred earlier in the document (see <see cref="InductionFilter"/>).</summary>
+    public bool InductionFilter { get; init; } = true;
+
+    /// <summary>Instead of the stride, a uniform sample without replacement, seeded by <see cref="Seed"/>.</summary>
+    public bool Uniform { get; init; }
+
+    public int Seed { get; init; }
+
+    /// <summary>The context the loss table was made with: documents are cut to their first this many tokens.</summary>
+    public int Context { get; init; } = 1024;
+
+    /// <summary>The loss column to threshold; null: the table's only loss column.</summary>
+    public string? LossColumn { get; init; }
+
+    /// <summary>Tokens before the target shown in the context column.</summary>
+    public int ContextTokensShown { get; init; } = 100;
+
+    public void Validate()
+    {
+        if (!(MaxLoss > 0) || float.IsNaN(MaxLoss)) throw new ArgumentOutOfRangeException(nameof(MaxLoss), MaxLoss, "must be positive");
+        ArgumentOutOfRangeException.ThrowIfLessThan(Samples, 1, nameof(Samples));
+        ArgumentOutOfRangeException.ThrowIfLessThan(Stride, 1, nameof(Stride));
+        ArgumentOutOfRangeException.ThrowIfLessThan(Context, 2, nameof(Context));
+        ArgumentOutOfRangeException.ThrowIfNegative(ContextTokensShown, nameof(ContextTokensShown));
+    }
+}
+
+/// <summary>Counts of a selection, as written to selection.json.</summary>
+/// <param name="Candidates">rows with loss below the threshold</param>
+/// <param name="InductionRemoved">candidates dropped as induction tokens</param>
+/// <param name="Chosen">rows of samples.parquet</param>
+public sealed record TokenSelectionResult(string SamplesPath, string SettingsPath, long TableRows, long Candidates,
+    long InductionRemoved, int Chosen, IReadOnlyList<TokenSample> Samples);
+
+/// <summary>
+/// Chooses the tokens whose gradients are clustered (Michaud et al. 2023, §5): low-loss tokens of a model, minus
+/// induction tokens, then every s-th of them up to N (or a seeded uniform sample), each recorded with its decoded
+/// context and target.
+/// </summary>
+public static class TokenSelection
+{
+    public const string SettingsFileName = "selection.json";
+
+    public static TokenSelectionResult Run(string lossesPath, string corpusPath, string modelDirectory, string outputDirectory,
+        TokenSelectionOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new TokenSelectionOptions();
+        options.Validate();
+        var folder = ModelFolder.Open(modelDirectory);
+        var tokenizer = ByteLevelBpeTokenizer.Load(folder.TokenizerPath);
+        var table = TokenTable.Read(lossesPath);
+        var lossColumn = options.LossColumn ?? (table.LossColumns.Count == 1 ? table.LossColumns[0]
+            : throw new InputException($"the table has several loss columns ({string.Join(", ", table.LossColumns)}); choose one", lossesPath));
+        var loss = table.Loss(lossColumn);
+
+        var candidates = Enumerable.Range(0, table.RowCount).Where(r => loss[r] < options.MaxLoss).ToList();
+        var documents = DocumentPrefixes.Load(corpusPath, tokenizer, options.Context,
+            candidates.Select(r => table.Doc[r]).ToHashSet(), cancellationToken);
+        for (int r = 0; r < table.RowCount; r++)
+            if (documents.ContainsKey(table.Doc[r]))
+                DocumentPrefixes.Verify(documents, table.Doc[r], table.Pos[r], table.Token[r], lossesPath, corpusPath);
+
+        long inductionRemoved = 0;
+        if (options.InductionFilter)
+        {
+            var induction = documents.ToDictionary(d => d.Key, d => InductionFilter.InductionPositions(d.Value));
+            int before = candidates.Count;
+            candidates = candidates.Where(r => !induction[table.Doc[r]][table.Pos[r]]).ToList();
+            inductionRemoved = before - candidates.Count;
+        }
+
+        var chosen = Choose(candidates, options);
+        var samples = chosen.Select((r, i) =>
+        {
+            var ids = documents[table.Doc[r]];
+            int pos = table.Pos[r], start = Math.Max(0, pos - options.ContextTokensShown);
+            return new TokenSample(i, table.Doc[r], pos, table.Token[r], loss[r], table.Set?[r],
+                tokenizer.Decode(ids.AsSpan(start, pos - start)), tokenizer.Decode([ids[pos]]));
+        }).ToList();
+
+        Directory.CreateDirectory(outputDirectory);
+        var samplesPath = Path.Combine(outputDirectory, SampleTable.FileName);
+        SampleTable.Write(samplesPath, samples, table.Set is not null);
+        var settingsPath = Path.Combine(outputDirectory, SettingsFileName);
+        var settings = new SelectionSettings(Path.GetFullPath(lossesPath), lossColumn, Path.GetFullPath(corpusPath), folder.Directory,
+            options.MaxLoss, options.InductionFilter, options.Uniform ? "uniform" : "stride", options.Uniform ? null : options.Stride,
+            options.Uniform ? options.Seed : null, options.Samples, options.Context, table.RowCount, candidates.Count + inductionRemoved,
+            inductionRemoved, samples.Count);
+        File.WriteAllText(settingsPath, JsonSerializer.Serialize(settings, SelectionJson.Options));
+        return new TokenSelectionResult(samplesPath, settingsPath, table.RowCount, candidates.Count + inductionRemoved,
+            inductionRemoved, samples.Count, samples);
+    }
+
+    /// <summary>
+    /// The paper's rule: every <c>Stride</c>-th candidate (indices 0, s, 2s, … of the list) until <c>Samples</c> are
+    /// taken; or, with <c>Uniform</c>, <c>Samples</c> candidates drawn without replacement by a seeded Fisher–Yates
+    /// shuffle, returned in their original order. Deterministic for the same inputs and seed.
+    /// </summary>
+    public static IReadOnlyList<T> Choose<T>(IReadOnlyList<T> candidates, TokenSelectionOptions options)
+    {
+        options.Validate();
+        if (!options.Uniform)
+            return [.. Enumerable.Range(0, (candidates.Count + options.Stride - 1) / options.Stride)
+                .Select(i => candidates[i * options.Stride]).Take(options.Samples)];
+        int take = Math.Min(options.Samples, candidates.Count);
+        var order = Enumerable.Range(0, candidates.Count).ToArray();
+        var random = new Random(options.Seed);
+        for (int i = 0; i < take; i++)
+        {
+            int j = random.Next(i, order.Length);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        return [.. order.Take(take).Order().Select(i => candidates[i])];
+    }
+
+    private sealed record SelectionSettings(string Losses, string LossColumn, string Corpus, string Model, float MaxLoss,
+        bool InductionFilter, string Method, int? Stride, int? Seed, int MaxSamples, int Context, long TableRows,
+        long Candidates, long InductionRemoved, int Chosen);
+
+    private static class SelectionJson
+    {
+        public static readonly JsonSerializerOptions Options = new()
+        {
+            WriteIndented = true,
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        };
+    }
+}
