@@ -12,5 +12,7 @@ public static class CommandCatalog
         Commands.ScalingCommand.Create(),
         Commands.ExportOnnxCommand.Create(),
         Commands.LossesCommand.Create(),
+        Commands.RunCommand.Create(),
+        Commands.MergeCommand.Create(),
     ];
 }
