@@ -8,7 +8,7 @@ public sealed class ReportStage : PipelineStage
 
     public override IReadOnlyList<StageSetting> Settings { get; } =
     [
-        new("include", SettingKind.InputPaths, "stage output folders to list (e.g. [${scaling.output}, ${losses.output}])", Required: true),
+        new("include", SettingKind.InputPaths, "stage output folders to list, e.g. [\"${scaling.output}\", \"${losses.output}\"] (quote ${…} inside [ ])", Required: true),
         new("title", SettingKind.Text, "page title", Default: "Quanta discovery: results"),
     ];
 
