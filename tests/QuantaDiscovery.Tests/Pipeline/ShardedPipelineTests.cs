@@ -29,7 +29,7 @@ public partial class ShardedPipelineTests
         "Once upon a time there was a tokenizer.",
     ];
 
-    private static string CreateStudy(string folder)
+    internal static string CreateStudy(string folder)
     {
         var tokenizer = ByteLevelBpeTokenizer.Load(TestPaths.InRepo("models/tokenizers/gpt-neox-20b/tokenizer.json")).Truncate(300);
         foreach (var (name, layers, seed) in new[] { ("small", 1, 1), ("large", 2, 2) })
@@ -99,7 +99,7 @@ public partial class ShardedPipelineTests
         AssertReportResolves(Path.Combine(outcomes["report"].Output!, ReportIndex.FileName));
     }
 
-    private static void AssertSameLosses(string expectedFolder, string actualFolder)
+    internal static void AssertSameLosses(string expectedFolder, string actualFolder)
     {
         var tables = Directory.GetFiles(expectedFolder, "*.parquet", SearchOption.AllDirectories);
         Assert.Equal(3, tables.Length); // losses/small, losses/large, loss_matrix
