@@ -76,8 +76,8 @@ public static class PipelineRunner
             throw new InputException($"--force {name}: the pipeline has no such stage (stages: {string.Join(", ", definition.Stages.Select(s => s.Name))})", definition.Path);
         var order = TopologicalOrder(definition);
         var dependencies = definition.Stages.ToDictionary(s => s.Name, PipelineYaml.Dependencies);
-        var forced = Closure(order, dependencies, options.Force.Contains);
-        var downstreamOfShardable = Closure(order, dependencies, n => false, n => options.Catalog.Get(definition.Stage(n).Kind).Shardable);
+        var forced = Downstream(order, dependencies, options.Force.Contains, includeRoots: true);
+        var downstreamOfShardable = Downstream(order, dependencies, n => options.Catalog.Get(definition.Stage(n).Kind).Shardable, includeRoots: false);
 
         Log($"run {definition.Path} (work {work}{(options.Shard is { } s ? $", shard {s}" : "")}{(forced.Count > 0 ? $", forcing {string.Join(", ", forced)}" : "")})");
         var fingerprints = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -223,18 +223,19 @@ public static class PipelineRunner
         return null;
     }
 
-    private static HashSet<string> Closure(IReadOnlyList<StageDefinition> order, Dictionary<string, IReadOnlyList<string>> dependencies,
-        Func<string, bool> seed, Func<string, bool>? seedExcludingItself = null)
+    /// <summary>The stages that depend, directly or not, on a root stage; with the roots themselves when <paramref name="includeRoots"/>.</summary>
+    private static HashSet<string> Downstream(IReadOnlyList<StageDefinition> order, Dictionary<string, IReadOnlyList<string>> dependencies,
+        Func<string, bool> isRoot, bool includeRoots)
     {
-        var set = new HashSet<string>(StringComparer.Ordinal);
-        var sources = new HashSet<string>(StringComparer.Ordinal);
+        var reached = new HashSet<string>(StringComparer.Ordinal);
+        var downstream = new HashSet<string>(StringComparer.Ordinal);
         foreach (var stage in order)
         {
-            if (seed(stage.Name) || dependencies[stage.Name].Any(set.Contains) || dependencies[stage.Name].Any(sources.Contains))
-                set.Add(stage.Name);
-            if (seedExcludingItself?.Invoke(stage.Name) == true) sources.Add(stage.Name);
+            bool below = dependencies[stage.Name].Any(reached.Contains);
+            if (below || (includeRoots && isRoot(stage.Name))) downstream.Add(stage.Name);
+            if (below || isRoot(stage.Name)) reached.Add(stage.Name);
         }
-        return set;
+        return downstream;
     }
 
     private static Dictionary<string, ResolvedSetting> Resolve(PipelineDefinition definition, StageDefinition stage, PipelineStage kind,
