@@ -21,5 +21,7 @@ public static class CommandCatalog
         Commands.GrokSweepCommand.Create(),
         Commands.SparseParityCommand.Create(),
         Commands.SparseParitySweepCommand.Create(),
+        Commands.RunCommand.Create(),
+        Commands.MergeCommand.Create(),
     ];
 }

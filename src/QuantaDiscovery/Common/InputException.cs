@@ -11,19 +11,24 @@ public sealed class InputException : Exception
     public long? Line { get; }
     public long? DocumentIndex { get; }
 
+    /// <summary>The column (1-based) within <see cref="Line"/>, for text formats such as YAML.</summary>
+    public long? Column { get; }
+
     public InputException(string message, string? filePath = null, long? line = null, long? documentIndex = null,
-        Exception? inner = null)
-        : base(Compose(message, filePath, line, documentIndex), inner)
+        Exception? inner = null, long? column = null)
+        : base(Compose(message, filePath, line, documentIndex, column), inner)
     {
         FilePath = filePath;
         Line = line;
         DocumentIndex = documentIndex;
+        Column = column;
     }
 
-    private static string Compose(string message, string? filePath, long? line, long? documentIndex)
+    private static string Compose(string message, string? filePath, long? line, long? documentIndex, long? column)
     {
         var where = filePath ?? "";
         if (line is { } l) where += $":{l}";
+        if (line is not null && column is { } c) where += $":{c}";
         if (documentIndex is { } d) where += $" (document {d})";
         return where.Length == 0 ? message : $"{where}: {message}";
     }

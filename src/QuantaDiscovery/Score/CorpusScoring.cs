@@ -13,7 +13,14 @@ public sealed record CorpusScoringOptions
     /// <summary>Each document is cut to its first <see cref="Context"/> tokens (the paper: 1024).</summary>
     public int Context { get; init; } = 1024;
 
+    /// <summary>Only the corpus's first N documents are read.</summary>
     public long? MaxDocuments { get; init; }
+
+    /// <summary>
+    /// The first N documents read are passed over unscored; with <see cref="MaxDocuments"/> this scores the contiguous
+    /// block [SkipDocuments, MaxDocuments) of the documents (a shard).
+    /// </summary>
+    public long SkipDocuments { get; init; }
     public bool SkipBadLines { get; init; }
 
     /// <summary>The tokenizer.json to encode with; default: the first model folder's.</summary>
@@ -129,8 +136,10 @@ public static class CorpusScoring
             }
 
             var readOptions = new CorpusReadOptions { SkipBadLines = options.SkipBadLines, MaxDocuments = options.MaxDocuments };
+            long ordinal = 0;
             foreach (var document in CorpusReader.Read(corpusPath, readOptions, report, cancellationToken))
             {
+                if (ordinal++ < options.SkipDocuments) continue;
                 chunk.Add(document);
                 if (chunk.Count == options.DocumentsPerChunk) ScoreChunk();
             }

@@ -1,0 +1,272 @@
+using System.Diagnostics;
+using System.Globalization;
+using QuantaDiscovery.Common;
+
+namespace QuantaDiscovery.Pipeline;
+
+public enum StageStatus
+{
+    /// <summary>Ran in this invocation.</summary>
+    Done,
+
+    /// <summary>Its output for the same fingerprint already existed.</summary>
+    Cached,
+
+    /// <summary>Assembled from a complete set of shard outputs.</summary>
+    Merged,
+
+    /// <summary>With <c>--shard</c>: downstream of a sharded stage, so it waits for the merge run.</summary>
+    WaitingForMerge,
+
+    Failed,
+
+    /// <summary>A stage it depends on failed.</summary>
+    NotRun,
+}
+
+public sealed record PipelineRunOptions
+{
+    /// <summary>Overrides the pipeline's <c>work:</c> folder.</summary>
+    public string? WorkFolder { get; init; }
+
+    /// <summary>Stages to redo even if cached; their dependents are redone too.</summary>
+    public IReadOnlyCollection<string> Force { get; init; } = [];
+
+    /// <summary>Run only this shard of the data-parallel stages (and what they need); later stages wait for the merge run.</summary>
+    public Shard? Shard { get; init; }
+
+    public StageCatalog Catalog { get; init; } = StageCatalog.Default;
+}
+
+public sealed record StageOutcome(string Name, string Kind, StageStatus Status, TimeSpan Elapsed, string? Output, string? Error = null);
+
+public sealed record PipelineRunResult(string WorkFolder, string LogPath, string ManifestPath, IReadOnlyList<StageOutcome> Stages)
+{
+    public bool Succeeded => Stages.All(s => s.Status is not (StageStatus.Failed or StageStatus.NotRun));
+}
+
+/// <summary>
+/// Runs a <see cref="PipelineDefinition"/>: stages in dependency order, each into
+/// <c>&lt;work&gt;/&lt;stage&gt;/&lt;fingerprint&gt;/</c> (see <see cref="StageFingerprint"/>). A stage writes into a
+/// private <c>*.partial-&lt;host&gt;-&lt;pid&gt;</c> folder renamed into place when it succeeds, so a killed run leaves
+/// no half output and the next run redoes exactly the unfinished stages (or shards). Sharded outputs go to
+/// <c>&lt;fingerprint&gt;.shards/&lt;i&gt;-of-&lt;N&gt;/</c>; a later unsharded run merges a complete set instead of
+/// recomputing. Progress goes to <see cref="IProgress{T}"/>, every event to <c>&lt;work&gt;/run.log</c>.
+/// </summary>
+public static class PipelineRunner
+{
+    public const string LogFileName = "run.log";
+
+    public static async Task<PipelineRunResult> RunAsync(PipelineDefinition definition, PipelineRunOptions? options = null,
+        IProgress<StageProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new PipelineRunOptions();
+        var work = Path.GetFullPath(options.WorkFolder ?? definition.Work);
+        Directory.CreateDirectory(work);
+        var manifest = new RunManifest(work);
+        var logPath = Path.Combine(work, LogFileName);
+        var logLock = new Lock();
+        void Log(string message)
+        {
+            var line = string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} [{Environment.ProcessId}] {message}{Environment.NewLine}");
+            lock (logLock) File.AppendAllText(logPath, line);
+        }
+
+        foreach (var name in options.Force.Where(n => definition.Stages.All(s => s.Name != n)))
+            throw new InputException($"--force {name}: the pipeline has no such stage (stages: {string.Join(", ", definition.Stages.Select(s => s.Name))})", definition.Path);
+        var order = TopologicalOrder(definition);
+        var dependencies = definition.Stages.ToDictionary(s => s.Name, PipelineYaml.Dependencies);
+        var forced = Downstream(order, dependencies, options.Force.Contains, includeRoots: true);
+        var downstreamOfShardable = Downstream(order, dependencies, n => options.Catalog.Get(definition.Stage(n).Kind).Shardable, includeRoots: false);
+
+        Log($"run {definition.Path} (work {work}{(options.Shard is { } s ? $", shard {s}" : "")}{(forced.Count > 0 ? $", forcing {string.Join(", ", forced)}" : "")})");
+        var fingerprints = new Dictionary<string, string>(StringComparer.Ordinal);
+        var outputs = new Dictionary<string, string>(StringComparer.Ordinal);
+        var outcomes = new List<StageOutcome>();
+        foreach (var stage in order)
+        {
+            var kind = options.Catalog.Get(stage.Kind);
+            var blocked = dependencies[stage.Name].FirstOrDefault(d => !outputs.ContainsKey(d));
+            if (blocked is not null)
+            {
+                bool waiting = options.Shard is not null && downstreamOfShardable.Contains(stage.Name);
+                var status = waiting ? StageStatus.WaitingForMerge : StageStatus.NotRun;
+                outcomes.Add(new StageOutcome(stage.Name, stage.Kind, status, TimeSpan.Zero, null, waiting ? null : $"stage '{blocked}' did not finish"));
+                Log($"{stage.Name}: {status} (needs {blocked})");
+                progress?.Report(new StageProgress(stage.Name, waiting ? "waits for the merge" : $"not run: {blocked} did not finish", null, status));
+                continue;
+            }
+
+            var stopwatch = Stopwatch.StartNew();
+            string? output = null;
+            Shard? shard = options.Shard is not null && kind.Shardable ? options.Shard : null;
+            try
+            {
+                var settings = Resolve(definition, stage, kind, outputs);
+                var inputPaths = settings.Values.Where(v => v.Setting.Kind is SettingKind.InputPath or SettingKind.InputPaths).SelectMany(v => v.Values);
+                var fingerprint = StageFingerprint.Compute(stage, kind, dependencies[stage.Name].ToDictionary(d => d, d => fingerprints[d]), inputPaths, work);
+                var final = Path.Combine(work, stage.Name, fingerprint[..StageFingerprint.FolderLength]);
+                output = shard is { } sh ? Path.Combine(final + ".shards", sh.FolderName) : final;
+                StageStatus status;
+                if (Directory.Exists(output) && !forced.Contains(stage.Name))
+                    status = StageStatus.Cached;
+                else if (shard is null && kind.Shardable && !forced.Contains(stage.Name) && CompleteShardSet(final + ".shards") is { } shardFolders)
+                {
+                    progress?.Report(new StageProgress(stage.Name, $"merging {shardFolders.Count} shards"));
+                    await IntoPlaceAsync(output, partial => kind.MergeShardsAsync(shardFolders, partial, cancellationToken));
+                    status = StageStatus.Merged;
+                }
+                else
+                {
+                    Log($"{stage.Name}: running {stage.Kind}{(shard is { } r ? $" shard {r}" : "")} → {output}");
+                    progress?.Report(new StageProgress(stage.Name, "starting"));
+                    await IntoPlaceAsync(output, partial => kind.RunAsync(
+                        new StageContext(stage.Name, settings, partial, shard, progress, Log), cancellationToken), replace: forced.Contains(stage.Name));
+                    status = StageStatus.Done;
+                }
+                fingerprints[stage.Name] = fingerprint;
+                if (shard is null) outputs[stage.Name] = output;
+                var key = shard is { } k ? $"{stage.Name}[{k}]" : stage.Name;
+                manifest.Record(key, new ManifestEntry(stage.Kind, fingerprint, status, output, stopwatch.Elapsed.TotalSeconds, DateTime.UtcNow));
+                outcomes.Add(new StageOutcome(stage.Name, stage.Kind, status, stopwatch.Elapsed, output));
+                Log($"{stage.Name}: {status} in {stopwatch.Elapsed.TotalSeconds:F1} s → {output}");
+                progress?.Report(new StageProgress(stage.Name, status.ToString(), 1, status));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                outcomes.Add(new StageOutcome(stage.Name, stage.Kind, StageStatus.Failed, stopwatch.Elapsed, output, e.Message));
+                manifest.Record(stage.Name, new ManifestEntry(stage.Kind, "", StageStatus.Failed, output, stopwatch.Elapsed.TotalSeconds, DateTime.UtcNow, e.Message));
+                Log($"{stage.Name}: failed: {e}");
+                progress?.Report(new StageProgress(stage.Name, e.Message, null, StageStatus.Failed));
+            }
+        }
+        Log($"finished: {string.Join(", ", outcomes.Select(o => $"{o.Name} {o.Status}"))}");
+        return new PipelineRunResult(work, logPath, manifest.Path, outcomes);
+    }
+
+    /// <summary>The stages with each after everything it depends on, otherwise in the order written.</summary>
+    public static IReadOnlyList<StageDefinition> TopologicalOrder(PipelineDefinition definition)
+    {
+        var order = new List<StageDefinition>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        void Visit(StageDefinition stage)
+        {
+            if (!seen.Add(stage.Name)) return;
+            foreach (var dependency in PipelineYaml.Dependencies(stage)) Visit(definition.Stage(dependency));
+            order.Add(stage);
+        }
+        foreach (var stage in definition.Stages) Visit(stage);
+        return order;
+    }
+
+    /// <summary>Runs <paramref name="write"/> into a private folder, then renames it to <paramref name="output"/>.</summary>
+    private static async Task IntoPlaceAsync(string output, Func<string, Task> write, bool replace = false)
+    {
+        var parent = Path.GetDirectoryName(output)!;
+        Directory.CreateDirectory(parent);
+        RemoveAbandonedPartials(output);
+        var partial = $"{output}.partial-{Environment.MachineName}-{Environment.ProcessId}";
+        if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
+        Directory.CreateDirectory(partial);
+        try
+        {
+            await write(partial);
+            if (Directory.Exists(output))
+            {
+                if (!replace)
+                {
+                    Directory.Delete(partial, recursive: true); // another process finished the same work first
+                    return;
+                }
+                Directory.Delete(output, recursive: true);
+            }
+            Directory.Move(partial, output);
+        }
+        catch
+        {
+            if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
+            throw;
+        }
+    }
+
+    /// <summary>Deletes partial folders left by killed processes of this host (their pid is gone).</summary>
+    private static void RemoveAbandonedPartials(string output)
+    {
+        var prefix = $"{Path.GetFileName(output)}.partial-{Environment.MachineName}-";
+        foreach (var folder in Directory.EnumerateDirectories(Path.GetDirectoryName(output)!, prefix + "*"))
+        {
+            if (!int.TryParse(Path.GetFileName(folder)[prefix.Length..], NumberStyles.None, CultureInfo.InvariantCulture, out int pid)) continue;
+            bool alive;
+            try
+            {
+                using var process = Process.GetProcessById(pid);
+                alive = !process.HasExited;
+            }
+            catch (ArgumentException)
+            {
+                alive = false;
+            }
+            if (!alive || pid == Environment.ProcessId) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>The shard folders <c>0-of-N … (N−1)-of-N</c> in order, when all N exist for one N.</summary>
+    public static IReadOnlyList<string>? CompleteShardSet(string shardsFolder)
+    {
+        if (!Directory.Exists(shardsFolder)) return null;
+        var shards = Directory.EnumerateDirectories(shardsFolder)
+            .Select(d => (Path: d, Ok: Shard.TryParseFolderName(Path.GetFileName(d), out var shard), Shard: shard))
+            .Where(s => s.Ok).ToList();
+        foreach (var group in shards.GroupBy(s => s.Shard.Count).OrderByDescending(g => g.Key))
+            if (group.Select(s => s.Shard.Index).Distinct().Count() == group.Key)
+                return group.OrderBy(s => s.Shard.Index).Select(s => s.Path).ToList();
+        return null;
+    }
+
+    /// <summary>The stages that depend, directly or not, on a root stage; with the roots themselves when <paramref name="includeRoots"/>.</summary>
+    private static HashSet<string> Downstream(IReadOnlyList<StageDefinition> order, Dictionary<string, IReadOnlyList<string>> dependencies,
+        Func<string, bool> isRoot, bool includeRoots)
+    {
+        var reached = new HashSet<string>(StringComparer.Ordinal);
+        var downstream = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var stage in order)
+        {
+            bool below = dependencies[stage.Name].Any(reached.Contains);
+            if (below || (includeRoots && isRoot(stage.Name))) downstream.Add(stage.Name);
+            if (below || isRoot(stage.Name)) reached.Add(stage.Name);
+        }
+        return downstream;
+    }
+
+    private static Dictionary<string, ResolvedSetting> Resolve(PipelineDefinition definition, StageDefinition stage, PipelineStage kind,
+        IReadOnlyDictionary<string, string> outputs)
+    {
+        var resolved = new Dictionary<string, ResolvedSetting>(StringComparer.Ordinal);
+        foreach (var setting in kind.Settings)
+        {
+            var given = stage.Settings.GetValueOrDefault(setting.Name);
+            var scalars = given is not null
+                ? given.Scalars().Select(v => (Text: v.Scalar!, Location: (SourceLocation?)v.Location)).ToList()
+                : setting.Default is { } d ? [(d, null)] : [];
+            var values = new List<string>();
+            foreach (var (text, location) in scalars)
+            {
+                var value = PipelineYaml.Substitute(text, name => outputs[name]);
+                if (setting.Kind is not (SettingKind.InputPath or SettingKind.InputPaths))
+                {
+                    values.Add(value);
+                    continue;
+                }
+                var matches = PathGlob.Expand(Path.GetFullPath(Path.Combine(definition.Root, value)));
+                if (matches.Count == 0 || !matches.All(m => File.Exists(m) || Directory.Exists(m)))
+                {
+                    var message = $"stage '{stage.Name}', setting '{setting.Name}': input not found: {Path.GetFullPath(Path.Combine(definition.Root, value))}";
+                    throw location is null ? new InputException(message, definition.Path) : PipelineYaml.Error(location, message);
+                }
+                values.AddRange(matches);
+            }
+            resolved[setting.Name] = new ResolvedSetting(setting, values, given?.Location);
+        }
+        return resolved;
+    }
+}

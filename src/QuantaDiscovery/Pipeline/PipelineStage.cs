@@ -1,0 +1,53 @@
+namespace QuantaDiscovery.Pipeline;
+
+/// <summary>What a setting holds; <see cref="PipelineYaml"/> checks scalars against it when the file is loaded.</summary>
+public enum SettingKind
+{
+    Integer,
+    Number,
+    Text,
+    Flag,
+
+    /// <summary>A file or folder read by the stage: its content enters the fingerprint (see <see cref="StageFingerprint"/>).</summary>
+    InputPath,
+
+    /// <summary>A list of files or folders; an entry whose last part holds <c>*</c> expands to the matches, in ordinal order.</summary>
+    InputPaths,
+}
+
+/// <param name="Default">the value used when the YAML leaves it out (as text); null: no value</param>
+public sealed record StageSetting(string Name, SettingKind Kind, string Description, bool Required = false, string? Default = null);
+
+/// <summary>
+/// A kind of pipeline stage. Adding one is a small class: name its settings, read them from the
+/// <see cref="StageContext"/>, write files into <see cref="StageContext.OutputFolder"/>, and register it in
+/// <see cref="StageCatalog"/>. The runner does the rest: fingerprints, caching, atomic output, progress, the log.
+/// </summary>
+public abstract class PipelineStage
+{
+    /// <summary>The <c>kind:</c> in YAML, e.g. <c>losses</c>.</summary>
+    public abstract string Kind { get; }
+
+    public abstract string Description { get; }
+
+    /// <summary>Bump when the stage's output changes for the same settings, so cached outputs are not reused.</summary>
+    public virtual int Version => 1;
+
+    public abstract IReadOnlyList<StageSetting> Settings { get; }
+
+    /// <summary>Data-parallel: runs on one <see cref="Shard"/> of its data with <c>--shard i/N</c>, and has <see cref="MergeShardsAsync"/>.</summary>
+    public virtual bool Shardable => false;
+
+    /// <summary>Writes the stage's outputs into <see cref="StageContext.OutputFolder"/> (a private folder renamed into place when this returns).</summary>
+    public abstract Task RunAsync(StageContext context, CancellationToken cancellationToken);
+
+    /// <summary>Combines complete shard outputs, given in shard order, into one output folder equal to an unsharded run's.</summary>
+    public virtual Task MergeShardsAsync(IReadOnlyList<string> shardFolders, string outputFolder, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"stage kind '{Kind}' cannot be sharded");
+}
+
+/// <summary>
+/// Progress of one stage: a short line for the display and, when known, the fraction done; <paramref name="Finished"/>
+/// is set once, when the stage's outcome is known.
+/// </summary>
+public sealed record StageProgress(string Stage, string Detail, double? Fraction = null, StageStatus? Finished = null);

@@ -1,0 +1,65 @@
+using System.Net;
+using System.Text;
+
+namespace QuantaDiscovery.Pipeline;
+
+/// <summary>
+/// <c>index.html</c> linking the plots and tables found in stage output folders: one section per folder, PNG plots
+/// inline (<c>&lt;img src&gt;</c>, relative links, with the SVG beside each linked), then the CSV, JSON and HTML files.
+/// </summary>
+public static class ReportIndex
+{
+    public const string FileName = "index.html";
+
+    private static readonly string[] Listed = [".csv", ".json", ".html", ".svg"];
+
+    /// <param name="sections">a heading and the folder whose files it lists</param>
+    public static string Write(string outputFolder, string title, IEnumerable<(string Heading, string Folder)> sections)
+    {
+        Directory.CreateDirectory(outputFolder);
+        var index = Path.Combine(outputFolder, FileName);
+        var html = new StringBuilder();
+        html.Append($$"""
+            <!DOCTYPE html>
+            <html lang="en">
+            <head><meta charset="utf-8"><title>{{Encode(title)}}</title>
+            <style>body{font-family:sans-serif;max-width:70em;margin:auto} figure{display:inline-block;width:48%;margin:0.5%} figure img{max-width:100%;border:1px solid #ddd}</style>
+            </head>
+            <body>
+            <h1>{{Encode(title)}}</h1>
+
+            """);
+        foreach (var (heading, folder) in sections)
+        {
+            html.Append($"<section>\n<h2>{Encode(heading)}</h2>\n<p><code>{Encode(folder)}</code></p>\n");
+            var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+                .Where(f => Path.GetFullPath(f) != Path.GetFullPath(index))
+                .Order(StringComparer.Ordinal).ToList();
+            foreach (var png in files.Where(f => f.EndsWith(".png", StringComparison.OrdinalIgnoreCase)))
+            {
+                var svg = Path.ChangeExtension(png, ".svg");
+                var caption = Encode(Path.GetRelativePath(folder, png));
+                html.Append($"<figure><a href=\"{Link(outputFolder, png)}\"><img src=\"{Link(outputFolder, png)}\" alt=\"{caption}\"></a>" +
+                            $"<figcaption>{caption}{(files.Contains(svg) ? $" (<a href=\"{Link(outputFolder, svg)}\">SVG</a>)" : "")}</figcaption></figure>\n");
+            }
+            var others = files.Where(f => Listed.Contains(Path.GetExtension(f).ToLowerInvariant())
+                                          && !(f.EndsWith(".svg", StringComparison.OrdinalIgnoreCase) && files.Contains(Path.ChangeExtension(f, ".png")))).ToList();
+            if (others.Count > 0)
+            {
+                html.Append("<ul>\n");
+                foreach (var file in others)
+                    html.Append($"<li><a href=\"{Link(outputFolder, file)}\">{Encode(Path.GetRelativePath(folder, file))}</a></li>\n");
+                html.Append("</ul>\n");
+            }
+            html.Append("</section>\n");
+        }
+        html.Append("</body>\n</html>\n");
+        File.WriteAllText(index, html.ToString());
+        return index;
+    }
+
+    private static string Link(string from, string file) =>
+        string.Join('/', Path.GetRelativePath(from, file).Split(Path.DirectorySeparatorChar).Select(Uri.EscapeDataString));
+
+    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+}

@@ -1,0 +1,73 @@
+using QuantaDiscovery.Corpus;
+using QuantaDiscovery.Score;
+
+namespace QuantaDiscovery.Pipeline.Stages;
+
+/// <summary>
+/// <c>losses</c>: per-token losses of a model suite over a corpus (<see cref="CorpusScoring.Run"/>): losses/&lt;model&gt;.parquet,
+/// loss_matrix.parquet/.npy, models.csv. Data-parallel: shard i/N scores the contiguous block i of the documents
+/// (see <see cref="Shard"/>); <see cref="LossShardMerge"/> puts the blocks back together.
+/// </summary>
+public sealed class LossesStage : PipelineStage
+{
+    public override string Kind => "losses";
+    public override string Description => "per-token losses of every model over a corpus, and the loss matrix";
+    public override bool Shardable => true;
+
+    public override IReadOnlyList<StageSetting> Settings { get; } =
+    [
+        new("models", SettingKind.InputPaths, "model folders with model.onnx (e.g. ${onnx.output}/*)", Required: true),
+        new("corpus", SettingKind.InputPath, "Pile-format corpus: .jsonl, .jsonl.zst, .jsonl.gz or .parquet", Required: true),
+        new("context", SettingKind.Integer, "tokens kept from the start of each document", Default: "1024"),
+        new("max-documents", SettingKind.Integer, "score only the corpus's first N documents"),
+        new("batch-size", SettingKind.Integer, "most documents per forward pass", Default: "32"),
+        new("threads", SettingKind.Integer, "ONNX Runtime intra-op threads (0: one per core)", Default: "0"),
+        new("device", SettingKind.Text, "cpu or cuda", Default: "cpu"),
+        new("tokenizer", SettingKind.InputPath, "tokenizer.json to use instead of the first model's"),
+        new("skip-bad-lines", SettingKind.Flag, "count bad corpus lines instead of stopping", Default: "false"),
+    ];
+
+    public override Task RunAsync(StageContext context, CancellationToken cancellationToken)
+    {
+        var corpus = context.Path("corpus");
+        long? maxDocuments = context.OptionalLong("max-documents");
+        long skip = 0;
+        if (context.Shard is { } shard)
+        {
+            context.Report("counting documents");
+            long total = CountDocuments(corpus, maxDocuments, context.Flag("skip-bad-lines"), cancellationToken);
+            (skip, long end) = shard.Block(total);
+            if (end == skip)
+                throw context.Error("corpus", $"shard {shard} of {total} documents is empty: use fewer shards");
+            maxDocuments = end;
+            context.Log($"shard {shard}: documents [{skip}, {end}) of {total}");
+        }
+        var options = new CorpusScoringOptions
+        {
+            Context = context.Integer("context"),
+            MaxDocuments = maxDocuments,
+            SkipDocuments = skip,
+            SkipBadLines = context.Flag("skip-bad-lines"),
+            TokenizerPath = context.OptionalPath("tokenizer"),
+            Scorer = new OnnxScorerOptions
+            {
+                Device = context.Text("device"),
+                IntraOpThreads = context.Integer("threads"),
+                MaxBatchSize = context.Integer("batch-size"),
+            },
+        };
+        long? documents = maxDocuments - skip;
+        var progress = new Progress<ScoringProgress>(p => context.Report(
+            $"{p.Documents:N0} documents, {p.PredictedTokens:N0} tokens, {p.TokensPerSecond:N0} tokens/s",
+            documents is > 0 ? Math.Min(1, (double)p.Documents / documents.Value) : null));
+        var result = CorpusScoring.Run(context.Paths("models"), corpus, context.OutputFolder, options, progress, cancellationToken);
+        context.Log($"{result.Documents:N0} documents, {result.PredictedTokens:N0} losses per model; {result.Report.Summary()}");
+        return Task.CompletedTask;
+    }
+
+    public override Task MergeShardsAsync(IReadOnlyList<string> shardFolders, string outputFolder, CancellationToken cancellationToken) =>
+        LossShardMerge.MergeAsync(shardFolders, outputFolder, cancellationToken);
+
+    private static long CountDocuments(string corpus, long? maxDocuments, bool skipBadLines, CancellationToken cancellationToken) =>
+        CorpusReader.Read(corpus, new CorpusReadOptions { MaxDocuments = maxDocuments, SkipBadLines = skipBadLines }, null, cancellationToken).LongCount();
+}

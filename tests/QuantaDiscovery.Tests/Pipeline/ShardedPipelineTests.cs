@@ -1,0 +1,146 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using QuantaDiscovery.Cli;
+using QuantaDiscovery.Common;
+using QuantaDiscovery.Models;
+using QuantaDiscovery.Pipeline;
+using QuantaDiscovery.Tables;
+using QuantaDiscovery.Tests.Common;
+using QuantaDiscovery.Tokenize;
+
+namespace QuantaDiscovery.Tests.Pipeline;
+
+/// <summary>
+/// The study pipeline end to end on two tiny random GPT-NeoX models (export-onnx → losses → scaling → report):
+/// three shards run by `quanta run --shard i/3` and merged equal one unsharded run row for row, `quanta merge`
+/// gives the same, and every link and image of report/index.html resolves.
+/// </summary>
+public partial class ShardedPipelineTests
+{
+    private static readonly string[] Texts =
+    [
+        "The quick brown fox jumps over the lazy dog.",
+        "def add(x, y):\n    return x + y\n",
+        "",
+        "Hello world, hello world, hello world.",
+        "a",
+        "Numbers: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10.",
+        "Once upon a time there was a tokenizer.",
+    ];
+
+    internal static string CreateStudy(string folder)
+    {
+        var tokenizer = ByteLevelBpeTokenizer.Load(TestPaths.InRepo("models/tokenizers/gpt-neox-20b/tokenizer.json")).Truncate(300);
+        foreach (var (name, layers, seed) in new[] { ("small", 1, 1), ("large", 2, 2) })
+        {
+            var config = new GptNeoXConfig
+            {
+                HiddenSize = 16 * layers, NumHiddenLayers = layers, NumAttentionHeads = 2, IntermediateSize = 32 * layers,
+                VocabSize = tokenizer.VocabularySize, MaxPositionEmbeddings = 32,
+            };
+            var model = RandomGptNeoX.Create(Path.Combine(folder, "models", name), config, seed);
+            tokenizer.Save(model.TokenizerPath);
+        }
+        File.WriteAllLines(Path.Combine(folder, "corpus.jsonl"),
+            Texts.Select((t, i) => JsonSerializer.Serialize(new { text = t, meta = new { pile_set_name = i % 2 == 0 ? "Prose" : "Code" } })));
+        var pipeline = Path.Combine(folder, "study.yaml");
+        File.WriteAllText(pipeline, """
+            stages:
+              onnx:
+                kind: export-onnx
+                models: [models/small, models/large]
+              losses:
+                kind: losses
+                models: ["${onnx.output}/*"]
+                corpus: corpus.jsonl
+                context: 16
+                batch-size: 4
+                threads: 1
+              scaling:
+                kind: scaling
+                losses: ${losses.output}/loss_matrix.parquet
+                params: ${losses.output}/models.csv
+              report:
+                kind: report
+                include: ["${scaling.output}", "${losses.output}"]
+            """);
+        return pipeline;
+    }
+
+    [Fact]
+    public async Task ThreeShardsMergedEqualOneProcessAndTheReportLinksResolve()
+    {
+        var folder = TestPaths.NewTempFolder();
+        var pipeline = CreateStudy(folder);
+        string single = Path.Combine(folder, "single"), sharded = Path.Combine(folder, "sharded");
+
+        Assert.Equal(0, await QuantaCli.RunAsync(["run", pipeline, "--work", single]));
+        for (int shard = 0; shard < 3; shard++)
+            Assert.Equal(0, await QuantaCli.RunAsync(["run", pipeline, "--work", sharded, "--shard", $"{shard}/3"]));
+        var afterShards = JsonDocument.Parse(File.ReadAllText(Path.Combine(sharded, "manifest.json"))).RootElement;
+        Assert.True(afterShards.TryGetProperty("losses[2/3]", out _));
+        Assert.False(afterShards.TryGetProperty("scaling", out _), "downstream stages must wait for the merge");
+
+        var merged = await PipelineRunner.RunAsync(PipelineYaml.Load(pipeline), new PipelineRunOptions { WorkFolder = sharded });
+        var outcomes = merged.Stages.ToDictionary(s => s.Name);
+        Assert.Equal(StageStatus.Cached, outcomes["onnx"].Status);
+        Assert.Equal(StageStatus.Merged, outcomes["losses"].Status);
+        Assert.Equal(StageStatus.Done, outcomes["report"].Status);
+
+        var reference = Directory.GetDirectories(Path.Combine(single, "losses")).Single();
+        Assert.Equal(Path.GetFileName(reference), Path.GetFileName(outcomes["losses"].Output));
+        AssertSameLosses(reference, outcomes["losses"].Output!);
+
+        var byCommand = Path.Combine(folder, "merged-by-command");
+        Assert.Equal(0, await QuantaCli.RunAsync(["merge", "--inputs", outcomes["losses"].Output + ".shards", "--output", byCommand]));
+        AssertSameLosses(reference, byCommand);
+
+        AssertReportResolves(Path.Combine(outcomes["report"].Output!, ReportIndex.FileName));
+    }
+
+    internal static void AssertSameLosses(string expectedFolder, string actualFolder)
+    {
+        var tables = Directory.GetFiles(expectedFolder, "*.parquet", SearchOption.AllDirectories);
+        Assert.Equal(3, tables.Length); // losses/small, losses/large, loss_matrix
+        foreach (var table in tables)
+        {
+            var expected = TokenTable.Read(table);
+            var actual = TokenTable.Read(Path.Combine(actualFolder, Path.GetRelativePath(expectedFolder, table)));
+            Assert.True(expected.RowCount > 20);
+            Assert.Equal(expected.Doc, actual.Doc);
+            Assert.Equal(expected.Pos, actual.Pos);
+            Assert.Equal(expected.Token, actual.Token);
+            Assert.Equal(expected.Set, actual.Set);
+            Assert.Equal(expected.LossColumns, actual.LossColumns);
+            for (int c = 0; c < expected.LossColumns.Count; c++) Assert.Equal(expected.Losses[c], actual.Losses[c]);
+        }
+        var expectedNpy = Npy.Read<float>(Path.Combine(expectedFolder, "loss_matrix.npy"));
+        var actualNpy = Npy.Read<float>(Path.Combine(actualFolder, "loss_matrix.npy"));
+        Assert.Equal(expectedNpy.Shape, actualNpy.Shape);
+        Assert.Equal(expectedNpy.Data, actualNpy.Data);
+        Assert.Equal(File.ReadAllText(Path.Combine(expectedFolder, "models.csv")), File.ReadAllText(Path.Combine(actualFolder, "models.csv")));
+    }
+
+    [GeneratedRegex("(?:href|src)=\"([^\"]+)\"")]
+    private static partial Regex LinkPattern();
+
+    /// <summary>Every href/src names an existing file; every image is a PNG (signature) or an SVG (XML with an svg root).</summary>
+    internal static void AssertReportResolves(string index)
+    {
+        var html = File.ReadAllText(index);
+        var links = LinkPattern().Matches(html).Select(m => m.Groups[1].Value).ToList();
+        Assert.Contains(links, l => l.EndsWith(".png", StringComparison.Ordinal));
+        Assert.Contains(links, l => l.EndsWith(".csv", StringComparison.Ordinal));
+        foreach (var link in links)
+        {
+            var file = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(index)!, Uri.UnescapeDataString(link)));
+            Assert.True(File.Exists(file), $"{link} does not resolve");
+            if (file.EndsWith(".png", StringComparison.Ordinal))
+                Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A }, File.ReadAllBytes(file)[..8]);
+            if (file.EndsWith(".svg", StringComparison.Ordinal))
+                Assert.Equal("svg", XDocument.Load(file).Root!.Name.LocalName);
+        }
+        Assert.Contains(links, l => l.StartsWith("../../scaling/", StringComparison.Ordinal));
+    }
+}
