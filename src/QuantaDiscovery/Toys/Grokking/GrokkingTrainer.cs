@@ -42,12 +42,11 @@ public static class GrokkingTrainer
 
         if (options.Threads is { } threads)
             torch.set_num_threads(threads);
-        torch.random.manual_seed(options.Seed);
-        using GrokkingModel model = options.Architecture switch
+        using var model = SeededInit.Create<GrokkingModel>(options.Seed, () => options.Architecture switch
         {
             GrokkingArchitecture.Transformer => new GrokkingTransformer(table.Classes),
             _ => new GrokkingMlp(table.Classes),
-        };
+        });
         var dtype = options.Precision == Precision.Float64 ? ScalarType.Float64 : ScalarType.Float32;
         model.to(dtype);
         var parameters = model.parameters().ToList();

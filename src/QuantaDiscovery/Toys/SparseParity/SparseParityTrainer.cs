@@ -57,8 +57,7 @@ public static class SparseParityTrainer
         var task = new SparseParityTask(options.Tasks, options.Bits, options.SubsetSize, options.Alpha, options.Seed);
         var dtype = options.Precision == Precision.Float64 ? ScalarType.Float64 : ScalarType.Float32;
 
-        torch.random.manual_seed(options.Seed);
-        using var model = CreateModel(task.InputWidth, options.Width);
+        using var model = SeededInit.Create(options.Seed, () => CreateModel(task.InputWidth, options.Width));
         model.to(dtype);
         using var optimizer = optim.AdamW(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
 
