@@ -14,6 +14,7 @@ public static class CommandCatalog
         Commands.LossesCommand.Create(),
         Commands.SelectCommand.Create(),
         Commands.GradientsCommand.Create(),
+        Commands.QdgCommand.Create(),
         Commands.BrowseCommand.Create(),
         Commands.ClusterCommand.Create(),
         Commands.SimilarityCommand.Create(),

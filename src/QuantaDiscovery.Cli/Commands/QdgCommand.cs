@@ -1,0 +1,65 @@
+using System.CommandLine;
+using QuantaDiscovery.Cluster;
+using QuantaDiscovery.Gradients;
+using QuantaDiscovery.Qdg;
+using QuantaDiscovery.Report;
+using QuantaDiscovery.Select;
+
+namespace QuantaDiscovery.Cli.Commands;
+
+internal static class QdgCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "model folder whose gradients are clustered (the paper: the smallest)", Required = true };
+        var input = new Option<string>("--input") { Description = "the corpus the losses were computed on", Required = true };
+        var losses = new Option<string>("--losses") { Description = "that model's loss table (quanta losses: losses/<model>.parquet)", Required = true };
+        var output = new Option<string>("--output") { Description = "output folder", Required = true };
+        var maxLoss = new Option<float>("--max-loss") { Description = "candidates have loss below this (nats)", DefaultValueFactory = _ => 0.1f };
+        var samples = new Option<int>("--samples") { Description = "tokens chosen at most", DefaultValueFactory = _ => 10_000 };
+        var stride = new Option<int>("--stride") { Description = "every s-th candidate", DefaultValueFactory = _ => 50 };
+        var noInduction = new Option<bool>("--no-induction-filter") { Description = "keep tokens whose trigram occurred earlier in the document" };
+        var uniform = new Option<bool>("--uniform") { Description = "a seeded uniform sample instead of the stride" };
+        var clusters = new Option<string?>("--clusters") { Description = "K, a list or start:stop:step (default: samples/25, max 400, swept over K/4..K)" };
+        var nInit = new Option<int>("--n-init") { Description = "k-means restarts", DefaultValueFactory = _ => 30 };
+        var parameters = new Option<string>("--params") { Description = "paper (no layernorm/embed parameters) or all", DefaultValueFactory = _ => "paper" };
+        var projection = new Option<string>("--projection") { Description = "none, or k for a sparse random projection to k dimensions", DefaultValueFactory = _ => "none" };
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
+        var context = new Option<int>("--context") { Description = "the context the losses were computed with", DefaultValueFactory = _ => 1024 };
+        var alphaN = new Option<string?>("--alpha-n") { Description = "α_N (a number or quanta scaling's summary.json) for the predicted slope −(α_N + 1)" };
+        var command = new Command("qdg", "Quanta discovery from gradients: select → gradients → similarity → spectral clusters → report.html")
+        {
+            model, input, losses, output, maxLoss, samples, stride, noInduction, uniform, clusters, nInit, parameters, projection, seed, context, alphaN,
+        };
+        command.SetAction(parse =>
+        {
+            var projectionText = parse.GetValue(projection)!;
+            var options = new QdgOptions
+            {
+                Selection = new TokenSelectionOptions
+                {
+                    MaxLoss = parse.GetValue(maxLoss), Samples = parse.GetValue(samples), Stride = parse.GetValue(stride),
+                    InductionFilter = !parse.GetValue(noInduction), Uniform = parse.GetValue(uniform), Seed = parse.GetValue(seed),
+                    Context = parse.GetValue(context),
+                },
+                Gradients = new GradientOptions
+                {
+                    Parameters = parse.GetValue(parameters)!, Seed = parse.GetValue(seed),
+                    Projection = projectionText == "none" ? null : int.Parse(projectionText, System.Globalization.CultureInfo.InvariantCulture),
+                },
+                Clusters = parse.GetValue(clusters),
+                Clustering = new SpectralClusteringOptions { Restarts = parse.GetValue(nInit), Seed = parse.GetValue(seed) },
+                AlphaN = parse.GetValue(alphaN) is { } given ? RankFrequency.ReadAlphaN(given) : null,
+            };
+            var gradientLine = new ProgressLine<GradientProgress>(p =>
+                $"gradients: {p.Tokens:N0}/{p.TotalTokens:N0} tokens, {p.TokensPerSecond:N1} tokens/s" + (p.Remaining is { } r ? $", ETA {r:hh\\:mm\\:ss}" : ""));
+            var result = QdgRun.Run(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(losses)!, parse.GetValue(output)!, options,
+                new Progress<string>(stage => Console.Error.WriteLine($"qdg: {stage}")), gradientLine);
+            Console.Error.WriteLine($"qdg: {result.Selection.Chosen} tokens, gradient dimension {result.Gradients.Dimension:N0}, " +
+                $"K = {string.Join(", ", result.ClusterCounts)}, {result.Elapsed.TotalSeconds:N0} s");
+            Console.WriteLine(result.Report.Html);
+            return 0;
+        });
+        return command;
+    }
+}

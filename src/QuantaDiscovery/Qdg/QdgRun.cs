@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using QuantaDiscovery.Cluster;
+using QuantaDiscovery.Gradients;
+using QuantaDiscovery.Report;
+using QuantaDiscovery.Select;
+using QuantaDiscovery.Similarity;
+
+namespace QuantaDiscovery.Qdg;
+
+/// <summary>Settings of <see cref="QdgRun.Run"/>: one per stage, defaults the paper's.</summary>
+public sealed record QdgOptions
+{
+    public TokenSelectionOptions Selection { get; init; } = new();
+    public GradientOptions Gradients { get; init; } = new();
+
+    /// <summary>
+    /// Cluster counts: "400", a list "100,200,400" or a range "100:400:100" (see <see cref="SpectralClustering.ParseCounts"/>);
+    /// null: the paper's ratio of one cluster per 25 samples (400 for 10,000), swept over K/4, K/2, 3K/4 and K so that the
+    /// rank-frequency envelope has several clusterings.
+    /// </summary>
+    public string? Clusters { get; init; }
+
+    public SpectralClusteringOptions Clustering { get; init; } = new();
+
+    /// <summary>α_N from a scaling fit, shown beside the rank-frequency slope as the predicted −(α_N + 1).</summary>
+    public (double AlphaN, string Source)? AlphaN { get; init; }
+
+    public int Examples { get; init; } = 10;
+}
+
+/// <summary>What <see cref="QdgRun.Run"/> wrote, stage by stage, into one folder.</summary>
+public sealed record QdgResult(
+    TokenSelectionResult Selection,
+    GradientResult Gradients,
+    string SimilarityPath,
+    IReadOnlyList<int> ClusterCounts,
+    string ClustersPath,
+    QuantaBrowserReport Report,
+    TimeSpan Elapsed);
+
+/// <summary>
+/// Quanta discovery from gradients (Michaud et al. 2023, §5), end to end: choose low-loss non-induction tokens,
+/// take each one's loss gradient, compare them by angle (A = 1 − arccos(C)/π), cluster A spectrally over a sweep of
+/// K, and write the browser page with the rank-frequency envelope. Every stage writes the file the next reads
+/// (samples.parquet, gradients.npy, similarity.npy, clusters.parquet/.npy, report.html), so any stage can be redone
+/// alone with its own command.
+/// </summary>
+public static class QdgRun
+{
+    public static QdgResult Run(string modelDirectory, string corpusPath, string lossesPath, string outputDirectory,
+        QdgOptions? options = null, IProgress<string>? stages = null, IProgress<GradientProgress>? gradientProgress = null,
+        CancellationToken cancellationToken = default)
+    {
+        options ??= new QdgOptions();
+        var stopwatch = Stopwatch.StartNew();
+        Directory.CreateDirectory(outputDirectory);
+
+        stages?.Report("selecting tokens");
+        var selection = TokenSelection.Run(lossesPath, corpusPath, modelDirectory, outputDirectory, options.Selection, cancellationToken);
+        if (selection.Chosen < 4)
+            throw new Common.InputException(
+                $"only {selection.Chosen} tokens were selected (loss below {options.Selection.MaxLoss} nats, stride {options.Selection.Stride}); " +
+                "raise --max-loss, lower --stride or score more documents", lossesPath);
+
+        stages?.Report($"gradients of {selection.Chosen} tokens");
+        var gradients = GradientComputation.Run(modelDirectory, corpusPath, selection.SamplesPath, outputDirectory,
+            options.Gradients with { Context = options.Selection.Context }, gradientProgress, cancellationToken);
+
+        stages?.Report("similarity");
+        var similarityPath = Path.Combine(outputDirectory, "similarity.npy");
+        GradientSimilarity.WriteAffinity(gradients.GradientsPath, similarityPath);
+
+        var counts = ClusterCounts(options.Clusters, selection.Chosen);
+        stages?.Report($"spectral clustering, K = {string.Join(", ", counts)}");
+        var clustersNpy = Path.Combine(outputDirectory, "clusters.npy");
+        SpectralClustering.Run(similarityPath, counts, sweep: true, clustersNpy, options.Clustering);
+        var clustersPath = Path.ChangeExtension(clustersNpy, ".parquet");
+
+        stages?.Report("report");
+        var report = QuantaBrowser.Write(selection.SamplesPath, similarityPath, clustersPath, Path.Combine(outputDirectory, "report.html"),
+            new QuantaBrowserOptions(Examples: options.Examples, AlphaN: options.AlphaN?.AlphaN, AlphaNSource: options.AlphaN?.Source));
+        return new QdgResult(selection, gradients, similarityPath, counts, clustersPath, report, stopwatch.Elapsed);
+    }
+
+    /// <summary>The cluster counts to sweep for <paramref name="samples"/> tokens (see <see cref="QdgOptions.Clusters"/>).</summary>
+    public static IReadOnlyList<int> ClusterCounts(string? clusters, int samples)
+    {
+        if (clusters is not null)
+        {
+            var (counts, _) = SpectralClustering.ParseCounts(clusters);
+            var tooMany = counts.FirstOrDefault(k => k > samples / 2);
+            if (tooMany > 0)
+                throw new ArgumentException($"{tooMany} clusters for {samples} samples: use at most {samples / 2}");
+            return counts;
+        }
+        int largest = Math.Clamp(samples / 25, 2, 400);
+        return Enumerable.Range(1, 4).Select(i => Math.Max(2, largest * i / 4)).Distinct().ToArray();
+    }
+}
