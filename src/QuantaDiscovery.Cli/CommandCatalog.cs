@@ -12,5 +12,7 @@ public static class CommandCatalog
         Commands.ScalingCommand.Create(),
         Commands.ExportOnnxCommand.Create(),
         Commands.LossesCommand.Create(),
+        Commands.TrainLmCommand.Create(),
+        Commands.TruncateTokenizerCommand.Create(),
     ];
 }
