@@ -14,5 +14,6 @@ public static class CommandCatalog
         Commands.LossesCommand.Create(),
         Commands.TrainLmCommand.Create(),
         Commands.TruncateTokenizerCommand.Create(),
+        Commands.SuiteReportCommand.Create(),
     ];
 }
