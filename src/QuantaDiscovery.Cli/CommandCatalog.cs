@@ -24,5 +24,8 @@ public static class CommandCatalog
         Commands.SparseParitySweepCommand.Create(),
         Commands.RunCommand.Create(),
         Commands.MergeCommand.Create(),
+        Commands.TrainLmCommand.Create(),
+        Commands.TruncateTokenizerCommand.Create(),
+        Commands.SuiteReportCommand.Create(),
     ];
 }

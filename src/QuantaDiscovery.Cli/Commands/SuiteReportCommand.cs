@@ -1,0 +1,26 @@
+using System.CommandLine;
+using QuantaDiscovery.Train;
+
+namespace QuantaDiscovery.Cli.Commands;
+
+/// <summary>`quanta suite-report`: mean test loss per checkpoint of a trained suite, as a table and plots.</summary>
+internal static class SuiteReportCommand
+{
+    public static Command Create()
+    {
+        var suite = new Option<string>("--suite") { Description = "suite.json the models were trained with", Required = true };
+        var losses = new Option<string>("--losses") { Description = "output folder of `quanta losses` over the suite's checkpoints", Required = true };
+        var output = new Option<string>("--output") { Description = "folder for test_losses.csv, loss_vs_size.png and loss_vs_step.png", Required = true };
+        var command = new Command("suite-report", "Mean test loss of every checkpoint of a suite trained by `quanta train-lm`, against size and step")
+        { suite, losses, output };
+        command.SetAction(parse =>
+        {
+            var table = SuiteReport.Read(ModelSuiteDefinition.Load(parse.GetValue(suite)!), parse.GetValue(losses)!);
+            SuiteReport.Write(table, parse.GetValue(output)!);
+            foreach (var l in table.Where(l => l.Step == table.Where(m => m.Size == l.Size).Max(m => m.Step)).OrderBy(l => l.Parameters))
+                Console.WriteLine($"{l.Name}: {l.LossNats:F4} nats, {l.LossBits:F4} bits");
+            return 0;
+        });
+        return command;
+    }
+}

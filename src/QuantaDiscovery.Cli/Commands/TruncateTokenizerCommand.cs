@@ -1,0 +1,26 @@
+using System.CommandLine;
+using QuantaDiscovery.Tokenize;
+
+namespace QuantaDiscovery.Cli.Commands;
+
+/// <summary>`quanta truncate-tokenizer`: keeps a byte-level BPE tokenizer's first K merges (ids renumbered), e.g. the pico tokenizer.</summary>
+internal static class TruncateTokenizerCommand
+{
+    public static Command Create()
+    {
+        var tokenizer = new Option<string>("--tokenizer") { Description = "byte-level BPE tokenizer.json", Required = true };
+        var merges = new Option<int>("--merges") { Description = "merges to keep (the first K, in merge order)", Required = true };
+        var output = new Option<string>("--output") { Description = "tokenizer.json to write", Required = true };
+        var command = new Command("truncate-tokenizer",
+            "Write a smaller tokenizer: the first K merges of a byte-level BPE tokenizer, all bytes and added tokens, ids renumbered in order")
+        { tokenizer, merges, output };
+        command.SetAction(parse =>
+        {
+            var truncated = ByteLevelBpeTokenizer.Load(parse.GetValue(tokenizer)!).Truncate(parse.GetValue(merges));
+            truncated.Save(parse.GetValue(output)!);
+            Console.WriteLine($"{parse.GetValue(output)}: {truncated.VocabularySize} tokens, {truncated.MergeCount} merges");
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,42 @@
+using System.Globalization;
+using QuantaDiscovery.Models;
+using QuantaDiscovery.Tokenize;
+
+namespace QuantaDiscovery.Train;
+
+/// <summary>One trained size of a suite.</summary>
+public sealed record SuiteMember(string Name, GptNeoXConfig Config, TrainingResult Result);
+
+/// <summary>
+/// Trains every size of a <see cref="ModelSuiteDefinition"/> in turn on one token stream and one sequence order,
+/// into <c>&lt;output&gt;/&lt;name&gt;/step&lt;N&gt;/</c>; writes <c>&lt;output&gt;/suite.json</c> and <c>&lt;output&gt;/models.csv</c>
+/// (name,params,step for every checkpoint, as <c>quanta scaling</c> reads it, names as <c>quanta losses</c> gives them).
+/// </summary>
+public static class SuiteTrainer
+{
+    public static IReadOnlyList<SuiteMember> Run(ModelSuiteDefinition suite, string corpusPath, string tokenizerPath, string outputDirectory,
+        int threads, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(outputDirectory);
+        suite.Save(Path.Combine(outputDirectory, "suite.json"));
+        var stream = TokenStream.LoadOrBuild(corpusPath, tokenizerPath, outputDirectory, threads);
+        var batches = new SequenceBatches(stream, suite.Context, suite.BatchSize, suite.Seed);
+        int vocabulary = ByteLevelBpeTokenizer.Load(tokenizerPath).VocabularySize;
+        var members = new List<SuiteMember>();
+        foreach (var size in suite.Sizes)
+        {
+            var name = suite.Name(size);
+            var config = suite.Config(size, vocabulary);
+            var result = LanguageModelTrainer.Train(config, batches, Path.Combine(outputDirectory, name), tokenizerPath,
+                suite.Options(size), progress, cancellationToken);
+            members.Add(new SuiteMember(name, config, result));
+        }
+        WriteModelTable(members, Path.Combine(outputDirectory, "models.csv"));
+        return members;
+    }
+
+    /// <summary>models.csv: one row per checkpoint folder present, named "&lt;size&gt;/step&lt;N&gt;".</summary>
+    public static void WriteModelTable(IEnumerable<SuiteMember> members, string path) =>
+        File.WriteAllLines(path, ["name,params,step", .. members.SelectMany(m => m.Result.Checkpoints.Keys.Order()
+            .Select(step => string.Create(CultureInfo.InvariantCulture, $"{m.Name}/step{step},{m.Config.NonEmbeddingParameters},{step}")))]);
+}
