@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(cd ../.. && pwd)
 WORK=${WORK:-$PWD/work}
-THREADS=2; CONTEXT=128; BATCH=8; STEPS=${STEPS:-20}
+THREADS=2; CONTEXT=128; BATCH=8; STEPS=${STEPS:-60}
 dotnet build "$ROOT/src/QuantaDiscovery.Cli/QuantaDiscovery.Cli.csproj" -c Release 2>&1 | grep -E " error |rror\(s\)" || true
 QUANTA="dotnet $ROOT/src/QuantaDiscovery.Cli/bin/Release/net10.0/quanta.dll"
 printf "%-28s %12s %12s %8s\n" "shape (tokens/s)" quanta pytorch ratio

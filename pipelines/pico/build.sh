@@ -2,8 +2,9 @@
 # Builds models/pico/: the pico tokenizer, the suite in models/pico/suite.json trained on the mini-Pile, and its
 # test-loss report (test_losses.csv, loss_vs_size.png, loss_vs_step.png, models.csv).
 # Re-run from the repository root: pipelines/pico/build.sh   (WORK=<dir> keeps the run folders elsewhere; default /tmp/pico)
-# The sizes train one after another here (~35 min on 2 quiet cores); the shipped suite was trained as separate
-# `--suite` runs of one size each, side by side with --threads 1, which gives the same weights per size.
+# The sizes train one after another here. The shipped suite was trained faster on the loaded machine: pico-3k in one
+# --threads 2 run, the others as one-size `--suite` runs side by side with --threads 1 (pico-13k resumed at step 168
+# with 1 thread after starting with 2); the data order and schedule are the same, float rounding may differ.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 WORK=${WORK:-/tmp/pico}
