@@ -20,6 +20,8 @@ public sealed class StageCatalog
         new LossesStage(),
         new ScalingStage(),
         new FitStage(),
+        new QdgStage(),
+        new GrokStage(),
         new ReportStage(),
     ]);
 

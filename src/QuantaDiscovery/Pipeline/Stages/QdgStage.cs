@@ -1,0 +1,53 @@
+using QuantaDiscovery.Cluster;
+using QuantaDiscovery.Gradients;
+using QuantaDiscovery.Qdg;
+using QuantaDiscovery.Report;
+using QuantaDiscovery.Select;
+
+namespace QuantaDiscovery.Pipeline.Stages;
+
+/// <summary><c>qdg</c>: <see cref="QdgRun.Run"/>, quanta discovery from gradients, into the stage's folder (report.html and every intermediate file).</summary>
+public sealed class QdgStage : PipelineStage
+{
+    public override string Kind => "qdg";
+    public override string Description => "select low-loss tokens, per-token gradients, similarity, spectral clusters, quanta browser";
+
+    public override IReadOnlyList<StageSetting> Settings { get; } =
+    [
+        new("model", SettingKind.InputPath, "the model folder whose gradients are clustered (the paper: the smallest)", Required: true),
+        new("corpus", SettingKind.InputPath, "the corpus the losses were computed on", Required: true),
+        new("losses", SettingKind.InputPath, "that model's loss table (e.g. ${losses.output}/losses/<model>.parquet)", Required: true),
+        new("context", SettingKind.Integer, "the context the losses were computed with", Default: "1024"),
+        new("max-loss", SettingKind.Number, "candidates have loss below this many nats", Default: "0.1"),
+        new("samples", SettingKind.Integer, "tokens chosen at most", Default: "10000"),
+        new("stride", SettingKind.Integer, "every s-th candidate", Default: "50"),
+        new("clusters", SettingKind.Text, "K, a list or start:stop:step (default: samples/25 swept over K/4..K)"),
+        new("n-init", SettingKind.Integer, "k-means restarts", Default: "30"),
+        new("projection", SettingKind.Integer, "k of a sparse random projection of the gradients (0: exact)", Default: "0"),
+        new("alpha-n", SettingKind.InputPath, "quanta scaling's summary.json, for the predicted slope −(α_N + 1)"),
+        new("seed", SettingKind.Integer, "seed of the projection and k-means", Default: "0"),
+    ];
+
+    public override Task RunAsync(StageContext context, CancellationToken cancellationToken)
+    {
+        int seed = context.Integer("seed"), projection = context.Integer("projection");
+        var options = new QdgOptions
+        {
+            Selection = new TokenSelectionOptions
+            {
+                MaxLoss = (float)context.Number("max-loss"), Samples = context.Integer("samples"), Stride = context.Integer("stride"),
+                Context = context.Integer("context"), Seed = seed,
+            },
+            Gradients = new GradientOptions { Projection = projection > 0 ? projection : null, Seed = seed },
+            Clusters = context.OptionalText("clusters"),
+            Clustering = new SpectralClusteringOptions { Restarts = context.Integer("n-init"), Seed = seed },
+            AlphaN = context.OptionalPath("alpha-n") is { } summary ? RankFrequency.ReadAlphaN(summary) : null,
+        };
+        var result = QdgRun.Run(context.Path("model"), context.Path("corpus"), context.Path("losses"), context.OutputFolder, options,
+            new Progress<string>(stage => context.Report(stage)),
+            new Progress<GradientProgress>(p => context.Report($"gradients {p.Tokens}/{p.TotalTokens}", (double)p.Tokens / p.TotalTokens)),
+            cancellationToken);
+        context.Log($"{result.Selection.Chosen} tokens, gradient dimension {result.Gradients.Dimension}, K = {string.Join(", ", result.ClusterCounts)}");
+        return Task.CompletedTask;
+    }
+}
