@@ -2,7 +2,6 @@
 tests/QuantaDiscovery.Tests/Models/data/make_reference.py. Usage: bench_torch.py <work folder> <threads> <model>..."""
 import json
 import os
-import struct
 import sys
 import time
 
@@ -10,16 +9,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../../tests/QuantaDiscovery.Tests/Models/data"))
-from make_reference import ReferenceGptNeoX  # noqa: E402
-
-
-def read_safetensors(path):
-    with open(path, "rb") as f:
-        length = struct.unpack("<Q", f.read(8))[0]
-        header = json.loads(f.read(length))
-        data = f.read()
-    return {name: torch.from_numpy(np.frombuffer(data[e["data_offsets"][0]:e["data_offsets"][1]], np.float32).reshape(e["shape"]).copy())
-            for name, e in header.items() if name != "__metadata__"}
+from make_reference import ReferenceGptNeoX, read_safetensors  # noqa: E402
 
 
 def main():

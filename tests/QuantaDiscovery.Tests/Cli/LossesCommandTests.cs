@@ -36,26 +36,16 @@ public class LossesCommandTests
         return path;
     }
 
-    private static string Model(string folder, string name, ByteLevelBpeTokenizer tokenizer, int layers, bool parallel, int seed)
-    {
-        var directory = Path.Combine(folder, name);
-        var config = new GptNeoXConfig
-        {
-            HiddenSize = 32, NumHiddenLayers = layers, NumAttentionHeads = 4, IntermediateSize = 64,
-            VocabSize = tokenizer.VocabularySize + 3, MaxPositionEmbeddings = 64, UseParallelResidual = parallel,
-        };
-        var model = RandomGptNeoX.Create(directory, config, seed);
-        tokenizer.Save(model.TokenizerPath);
-        OnnxExporter.Export(model);
-        return directory;
-    }
+    private static string Model(string folder, string name, int layers, bool parallel, int seed) =>
+        TinyModels.Create(Path.Combine(folder, name), seed, hidden: 32, layers: layers, heads: 4, parallelResidual: parallel,
+            extraVocabulary: 3, exportOnnx: true).Directory;
 
     [Fact]
     public async Task SuiteOfTwoModelsGivesTablesMatrixAndParameterCounts()
     {
         var folder = TestPaths.NewTempFolder();
-        var tokenizer = ByteLevelBpeTokenizer.Load(TestPaths.InRepo("models/tokenizers/gpt-neox-20b/tokenizer.json")).Truncate(300);
-        string[] models = [Model(folder, "small", tokenizer, 1, true, 1), Model(folder, "large", tokenizer, 2, false, 2)];
+        var tokenizer = TinyModels.Tokenizer;
+        string[] models = [Model(folder, "small", 1, true, 1), Model(folder, "large", 2, false, 2)];
         var output = Path.Combine(folder, "out");
 
         int code = await QuantaCli.RunAsync(["losses", "--model", models[0], "--model", models[1], "--input", Corpus(folder),
@@ -114,9 +104,8 @@ public class LossesCommandTests
     public async Task TokenizerLargerThanTheModelVocabularyIsRefusedNamingTheFile()
     {
         var folder = TestPaths.NewTempFolder();
-        var big = ByteLevelBpeTokenizer.Load(TestPaths.InRepo("models/tokenizers/gpt-neox-20b/tokenizer.json"));
-        var model = Model(folder, "m", big.Truncate(50), 1, true, 3);
-        big.Save(Path.Combine(model, "tokenizer.json"));
+        var model = Model(folder, "m", 1, true, 3);
+        ByteLevelBpeTokenizer.Load(TestPaths.InRepo("models/tokenizers/gpt-neox-20b/tokenizer.json")).Save(Path.Combine(model, "tokenizer.json"));
         var error = new StringWriter();
         var previous = Console.Error;
         Console.SetError(error);

@@ -33,13 +33,8 @@ public class SelectGradientsCommandTests
     public async Task SelectThenExactAndProjectedGradients()
     {
         var folder = TestPaths.NewTempFolder();
-        var tokenizer = ByteLevelBpeTokenizer.Load(TestPaths.InRepo("models/tokenizers/gpt-neox-20b/tokenizer.json")).Truncate(300);
-        var modelFolder = RandomGptNeoX.Create(Path.Combine(folder, "model"), new GptNeoXConfig
-        {
-            HiddenSize = 16, NumHiddenLayers = 2, NumAttentionHeads = 2, IntermediateSize = 32,
-            VocabSize = tokenizer.VocabularySize, MaxPositionEmbeddings = 64,
-        }, seed: 4);
-        tokenizer.Save(modelFolder.TokenizerPath);
+        var tokenizer = TinyModels.Tokenizer;
+        var modelFolder = TinyModels.Create(Path.Combine(folder, "model"), seed: 4, layers: 2);
         var corpus = Path.Combine(folder, "corpus.jsonl");
         File.WriteAllLines(corpus, Texts.Select(t => JsonSerializer.Serialize(new { text = t })));
 
@@ -104,13 +99,7 @@ public class SelectGradientsCommandTests
     public async Task SamplesFromAnotherCorpusAreRefused()
     {
         var folder = TestPaths.NewTempFolder();
-        var tokenizer = ByteLevelBpeTokenizer.Load(TestPaths.InRepo("models/tokenizers/gpt-neox-20b/tokenizer.json")).Truncate(300);
-        var modelFolder = RandomGptNeoX.Create(Path.Combine(folder, "model"), new GptNeoXConfig
-        {
-            HiddenSize = 16, NumHiddenLayers = 1, NumAttentionHeads = 2, IntermediateSize = 32,
-            VocabSize = tokenizer.VocabularySize, MaxPositionEmbeddings = 64,
-        }, seed: 4);
-        tokenizer.Save(modelFolder.TokenizerPath);
+        var modelFolder = TinyModels.Create(Path.Combine(folder, "model"), seed: 4);
         var corpus = Path.Combine(folder, "corpus.jsonl");
         File.WriteAllLines(corpus, [JsonSerializer.Serialize(new { text = "short text" })]);
         var samplesPath = Path.Combine(folder, SampleTable.FileName);

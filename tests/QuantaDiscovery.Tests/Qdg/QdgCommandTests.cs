@@ -16,14 +16,7 @@ public class QdgCommandTests
     public async Task LossesThenQdgWritesEveryStageAndTheirFilesAgree()
     {
         var folder = TestPaths.NewTempFolder();
-        var tokenizer = ByteLevelBpeTokenizer.Load(TestPaths.InRepo("models/tokenizers/gpt-neox-20b/tokenizer.json")).Truncate(300);
-        var model = RandomGptNeoX.Create(Path.Combine(folder, "model"), new GptNeoXConfig
-        {
-            HiddenSize = 16, NumHiddenLayers = 1, NumAttentionHeads = 2, IntermediateSize = 32,
-            VocabSize = tokenizer.VocabularySize, MaxPositionEmbeddings = 64,
-        }, seed: 5);
-        tokenizer.Save(model.TokenizerPath);
-        OnnxExporter.Export(model);
+        var model = TinyModels.Create(Path.Combine(folder, "model"), seed: 5, exportOnnx: true);
         var corpus = Path.Combine(folder, "corpus.jsonl");
         File.WriteAllLines(corpus, new[]
         {

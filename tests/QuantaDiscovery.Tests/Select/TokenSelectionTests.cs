@@ -23,13 +23,8 @@ public class TokenSelectionTests
     private static (string Corpus, string Model, string Losses, ByteLevelBpeTokenizer Tokenizer) Fixture(string folder, int context,
         Func<long, int, int, int>? corruptToken = null)
     {
-        var tokenizer = ByteLevelBpeTokenizer.Load(TestPaths.InRepo("models/tokenizers/gpt-neox-20b/tokenizer.json")).Truncate(300);
-        var model = RandomGptNeoX.Create(Path.Combine(folder, "model"), new GptNeoXConfig
-        {
-            HiddenSize = 16, NumHiddenLayers = 1, NumAttentionHeads = 2, IntermediateSize = 32,
-            VocabSize = tokenizer.VocabularySize, MaxPositionEmbeddings = 64,
-        }, seed: 1);
-        tokenizer.Save(model.TokenizerPath);
+        var tokenizer = TinyModels.Tokenizer;
+        var model = TinyModels.Create(Path.Combine(folder, "model"), seed: 1);
         var corpus = Path.Combine(folder, "corpus.jsonl");
         File.WriteAllLines(corpus, Texts.Select((t, i) => JsonSerializer.Serialize(new { text = t, meta = new { pile_set_name = i % 2 == 0 ? "A" : "B" } })));
         var losses = Path.Combine(folder, "losses.parquet");

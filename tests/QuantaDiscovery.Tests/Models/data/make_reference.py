@@ -129,6 +129,17 @@ def write_safetensors(path, tensors):
             f.write(chunk)
 
 
+def read_safetensors(path):
+    """F32 tensors of a safetensors file (the benchmarks load our random models with it)."""
+    import numpy as np
+    with open(path, "rb") as f:
+        length = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(length))
+        data = f.read()
+    return {name: torch.from_numpy(np.frombuffer(data[e["data_offsets"][0]:e["data_offsets"][1]], np.float32).reshape(e["shape"]).copy())
+            for name, e in header.items() if name != "__metadata__"}
+
+
 def token_losses(model, ids):
     """-log p(x_j | x_<j) for j = 1..T-1, one document at a time, in float64."""
     out = []
