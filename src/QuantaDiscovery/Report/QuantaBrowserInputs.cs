@@ -1,7 +1,6 @@
 using Parquet;
 using Parquet.Schema;
 using QuantaDiscovery.Common;
-using QuantaDiscovery.Fit;
 using QuantaDiscovery.Tables;
 
 namespace QuantaDiscovery.Report;
@@ -123,16 +122,8 @@ internal sealed class ParquetTable(ParquetReader reader, string path)
         : throw new InputException($"no '{name}' column (the file has columns: {string.Join(", ", _fields.Keys)})", path);
 
     /// <summary>An integer column of any width, as long.</summary>
-    public async Task<long[]> IntegersAsync(string name, CancellationToken cancellation)
-    {
-        var field = Field(name);
-        var type = field.ClrType;
-        if (type == typeof(long)) return await ParquetColumns.ReadAsync<long>(reader, field, path, cancellation);
-        if (type == typeof(int)) return Array.ConvertAll(await ParquetColumns.ReadAsync<int>(reader, field, path, cancellation), v => (long)v);
-        if (type == typeof(short)) return Array.ConvertAll(await ParquetColumns.ReadAsync<short>(reader, field, path, cancellation), v => (long)v);
-        if (type == typeof(uint)) return Array.ConvertAll(await ParquetColumns.ReadAsync<uint>(reader, field, path, cancellation), v => (long)v);
-        throw new InputException($"column '{name}' holds {type.Name}, expected integers", path);
-    }
+    public Task<long[]> IntegersAsync(string name, CancellationToken cancellation) =>
+        ParquetColumns.ReadIntegersAsync(reader, Field(name), path, cancellation);
 
     /// <summary>A string column; a null reads as the empty string.</summary>
     public async Task<string[]> StringsAsync(string name, CancellationToken cancellation)
@@ -140,13 +131,6 @@ internal sealed class ParquetTable(ParquetReader reader, string path)
         var field = Field(name);
         if (field.ClrType != typeof(ReadOnlyMemory<char>) && field.ClrType != typeof(string))
             throw new InputException($"column '{name}' holds {field.ClrType.Name}, expected strings", path);
-        var strings = new List<string>();
-        for (int group = 0; group < reader.RowGroupCount; group++)
-        {
-            using var rowGroup = reader.OpenRowGroupReader(group);
-            var values = await ParquetFiles.ReadStringsAsync(rowGroup, field, checked((int)rowGroup.RowCount), cancellation);
-            strings.AddRange(values.Select(v => v ?? ""));
-        }
-        return strings.ToArray();
+        return await ParquetColumns.ReadStringsAsync(reader, field, cancellation);
     }
 }

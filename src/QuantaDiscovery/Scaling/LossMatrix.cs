@@ -1,6 +1,6 @@
 using Parquet;
 using QuantaDiscovery.Common;
-using QuantaDiscovery.Fit;
+using QuantaDiscovery.Tables;
 
 namespace QuantaDiscovery.Scaling;
 
