@@ -12,7 +12,11 @@ namespace QuantaDiscovery.Tables;
 /// </summary>
 public sealed class TokenTableWriter : IDisposable, IAsyncDisposable
 {
-    public const int DefaultRowGroupSize = 1 << 20;
+    /// <summary>
+    /// 122,880 rows, DuckDB's row group size: about 3 MB per row group for a single-model table, so a writer's buffers
+    /// and the Parquet encoder's scratch stay a few MB however many tokens are scored.
+    /// </summary>
+    public const int DefaultRowGroupSize = 122_880;
 
     private readonly FileStream _file;
     private readonly ParquetWriter _writer;
