@@ -22,6 +22,7 @@ public sealed class StageCatalog
         new FitStage(),
         new QdgStage(),
         new GrokStage(),
+        new SparseParityStage(),
         new ReportStage(),
     ]);
 

@@ -29,7 +29,11 @@ public partial class ShardedPipelineTests
         "Once upon a time there was a tokenizer.",
     ];
 
-    internal static string CreateStudy(string folder)
+    /// <summary>
+    /// Two tiny random models, a 7-document corpus and study.yaml over them: export-onnx, losses, scaling and report;
+    /// with <paramref name="everyAnalysis"/> also qdg on the small model, a grokking run and a sparse-parity run, each tiny.
+    /// </summary>
+    internal static string CreateStudy(string folder, bool everyAnalysis = false)
     {
         var tokenizer = ByteLevelBpeTokenizer.Load(TestPaths.InRepo("models/tokenizers/gpt-neox-20b/tokenizer.json")).Truncate(300);
         foreach (var (name, layers, seed) in new[] { ("small", 1, 1), ("large", 2, 2) })
@@ -45,7 +49,36 @@ public partial class ShardedPipelineTests
         File.WriteAllLines(Path.Combine(folder, "corpus.jsonl"),
             Texts.Select((t, i) => JsonSerializer.Serialize(new { text = t, meta = new { pile_set_name = i % 2 == 0 ? "Prose" : "Code" } })));
         var pipeline = Path.Combine(folder, "study.yaml");
-        File.WriteAllText(pipeline, """
+        const string Analyses = """
+              qdg:
+                kind: qdg
+                model: models/small
+                corpus: corpus.jsonl
+                losses: ${losses.output}/losses/small.parquet
+                context: 16
+                max-loss: 100
+                stride: 1
+                samples: 40
+                clusters: 2,3
+                n-init: 3
+                alpha-n: ${scaling.output}/summary.json
+              grok:
+                kind: grok
+                p: 7
+                steps: 30
+              parity:
+                kind: sparse-parity
+                n-tasks: 4
+                n: 8
+                k: 2
+                width: 16
+                batch: 64
+                steps: 60
+                eval-every: 20
+                threads: 1
+
+            """;
+        File.WriteAllText(pipeline, $$"""
             stages:
               onnx:
                 kind: export-onnx
@@ -61,9 +94,9 @@ public partial class ShardedPipelineTests
                 kind: scaling
                 losses: ${losses.output}/loss_matrix.parquet
                 params: ${losses.output}/models.csv
-              report:
+            {{(everyAnalysis ? Analyses : "")}}  report:
                 kind: report
-                include: ["${scaling.output}", "${losses.output}"]
+                include: ["${scaling.output}", "${losses.output}"{{(everyAnalysis ? ", \"${qdg.output}\", \"${grok.output}\", \"${parity.output}\"" : "")}}]
             """);
         return pipeline;
     }
