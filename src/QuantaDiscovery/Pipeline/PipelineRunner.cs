@@ -210,16 +210,19 @@ public static class PipelineRunner
         }
     }
 
-    /// <summary>The shard folders <c>0-of-N … (N−1)-of-N</c> in order, when all N exist for one N.</summary>
+    /// <summary>
+    /// The shard folders of one complete set, every document block of N (and, with models split, every model of M for
+    /// each), ordered by block then model; null when no set is complete.
+    /// </summary>
     public static IReadOnlyList<string>? CompleteShardSet(string shardsFolder)
     {
         if (!Directory.Exists(shardsFolder)) return null;
         var shards = Directory.EnumerateDirectories(shardsFolder)
             .Select(d => (Path: d, Ok: Shard.TryParseFolderName(Path.GetFileName(d), out var shard), Shard: shard))
             .Where(s => s.Ok).ToList();
-        foreach (var group in shards.GroupBy(s => s.Shard.Count).OrderByDescending(g => g.Key))
-            if (group.Select(s => s.Shard.Index).Distinct().Count() == group.Key)
-                return group.OrderBy(s => s.Shard.Index).Select(s => s.Path).ToList();
+        foreach (var group in shards.GroupBy(s => (s.Shard.Count, s.Shard.Models)).OrderByDescending(g => g.Key.Count * g.Key.Models))
+            if (group.Select(s => (s.Shard.Index, s.Shard.Model)).Distinct().Count() == group.Key.Count * group.Key.Models)
+                return group.OrderBy(s => s.Shard.Index).ThenBy(s => s.Shard.Model).Select(s => s.Path).ToList();
         return null;
     }
 

@@ -132,6 +132,26 @@ public partial class ShardedPipelineTests
         AssertReportResolves(Path.Combine(outcomes["report"].Output!, ReportIndex.FileName));
     }
 
+    [Fact]
+    public async Task ShardsOverModelsAndDocumentBlocksMergedEqualOneProcess()
+    {
+        var folder = TestPaths.NewTempFolder();
+        var pipeline = CreateStudy(folder);
+        string single = Path.Combine(folder, "single"), sharded = Path.Combine(folder, "sharded");
+        Assert.Equal(0, await QuantaCli.RunAsync(["run", pipeline, "--work", single]));
+        foreach (var (shard, model) in new[] { ("1/2", "0/2"), ("0/2", "1/2"), ("0/2", "0/2"), ("1/2", "1/2") })
+            Assert.Equal(0, await QuantaCli.RunAsync(["run", pipeline, "--work", sharded, "--shard", shard, "--model", model]));
+        var wrongSplit = await PipelineRunner.RunAsync(PipelineYaml.Load(pipeline), new PipelineRunOptions { WorkFolder = sharded, Shard = new Shard(0, 1, 0, 3) });
+        Assert.Contains("--model 0/3: the stage lists 2 model folders, not 3", wrongSplit.Stages.Single(s => s.Name == "losses").Error);
+
+        var merged = await PipelineRunner.RunAsync(PipelineYaml.Load(pipeline), new PipelineRunOptions { WorkFolder = sharded });
+        var losses = merged.Stages.Single(s => s.Name == "losses");
+        Assert.Equal(StageStatus.Merged, losses.Status);
+        Assert.True(File.Exists(Path.Combine(losses.Output + ".shards", "1-of-2.model-0-of-2", "losses", "large.parquet")));
+        AssertSameLosses(Directory.GetDirectories(Path.Combine(single, "losses")).Single(), losses.Output!);
+        Assert.True(merged.Succeeded, string.Join("\n", merged.Stages.Select(s => $"{s.Name}: {s.Status} {s.Error}")));
+    }
+
     internal static void AssertSameLosses(string expectedFolder, string actualFolder)
     {
         var tables = Directory.GetFiles(expectedFolder, "*.parquet", SearchOption.AllDirectories);
