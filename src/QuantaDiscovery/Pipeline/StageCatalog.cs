@@ -16,6 +16,8 @@ public sealed class StageCatalog
 
     public static StageCatalog Default { get; } = new(
     [
+        new TokenizeStage(),
+        new TrainLmStage(),
         new ExportOnnxStage(),
         new LossesStage(),
         new ScalingStage(),
