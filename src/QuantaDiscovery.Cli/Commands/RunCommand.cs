@@ -12,15 +12,23 @@ internal static class RunCommand
         var work = new Option<string?>("--work") { Description = "work folder for stage outputs, manifest.json and run.log (default: the pipeline's work:)" };
         var force = new Option<string[]>("--force") { Description = "redo this stage and its dependents even if cached (repeatable)" };
         var shard = new Option<string?>("--shard") { Description = "i/N: run only shard i of N of the data-parallel stages; a later run without --shard merges" };
-        var command = new Command("run", "Run a declarative pipeline: cached by fingerprint, resumable, shardable") { pipeline, work, force, shard };
+        var model = new Option<string?>("--model")
+        {
+            Description = "m/M: with models split over M shards, score only model m (one model/checkpoint folder of the M the losses stage lists)",
+        };
+        var command = new Command("run", "Run a declarative pipeline: cached by fingerprint, resumable, shardable") { pipeline, work, force, shard, model };
         command.SetAction(async (parse, cancellation) =>
         {
             var definition = PipelineYaml.Load(parse.GetValue(pipeline)!);
             Shard? selected = null;
-            if (parse.GetValue(shard) is { } text)
+            try
             {
-                try { selected = Shard.Parse(text); }
-                catch (FormatException e) { throw new Common.InputException($"--shard: {e.Message}"); }
+                if (parse.GetValue(shard) is { } text) selected = Shard.Parse(text);
+                if (parse.GetValue(model) is { } models) selected = (selected ?? new Shard(0, 1)).WithModel(models);
+            }
+            catch (FormatException e)
+            {
+                throw new Common.InputException($"--shard/--model: {e.Message}");
             }
             var options = new PipelineRunOptions { WorkFolder = parse.GetValue(work), Force = parse.GetValue(force) ?? [], Shard = selected };
 

@@ -60,12 +60,7 @@ internal sealed class SparseParityOptionSet
 
     public SparseParityOptions Read(ParseResult parse)
     {
-        var basis = parse.GetValue(preset) switch
-        {
-            "reduced" => new SparseParityOptions(),
-            "paper" => SparseParityOptions.Paper,
-            var other => throw new ArgumentException($"unknown preset '{other}'; expected reduced or paper"),
-        };
+        var basis = SparseParityOptions.Preset(parse.GetValue(preset)!);
         return basis with
         {
             Tasks = parse.GetValue(tasks) ?? basis.Tasks,

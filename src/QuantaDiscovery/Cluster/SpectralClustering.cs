@@ -71,7 +71,7 @@ public static class SpectralClustering
         ClusterTable.Write(Path.ChangeExtension(outputPath, ".parquet"), clusterCounts, labels);
         var summary = new
         {
-            affinity = Path.GetFullPath(affinityPath),
+            affinity = RecordedPath.Of(affinityPath, Path.GetDirectoryName(Path.GetFullPath(outputPath))!),
             samples = n,
             clusters = clusterCounts,
             labels_shape = sweep ? new[] { clusterCounts.Count, n } : [n],

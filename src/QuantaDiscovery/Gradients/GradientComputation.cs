@@ -107,7 +107,7 @@ public static class GradientComputation
         var settings = new Dictionary<string, object?>
         {
             ["model"] = folder.Directory,
-            ["samples_file"] = Path.GetFullPath(samplesPath),
+            ["samples_file"] = RecordedPath.Of(samplesPath, outputDirectory),
             ["parameter_filter"] = filter.Name,
             ["parameters"] = gradients.Parameters.Select(p => p.Name).ToArray(),
             ["dimension"] = gradients.Dimension,

@@ -32,7 +32,10 @@ public sealed record PipelineRunOptions
     /// <summary>Stages to redo even if cached; their dependents are redone too.</summary>
     public IReadOnlyCollection<string> Force { get; init; } = [];
 
-    /// <summary>Run only this shard of the data-parallel stages (and what they need); later stages wait for the merge run.</summary>
+    /// <summary>
+    /// Run only this shard of the data-parallel stages — a document block, and with <see cref="Pipeline.Shard.Models"/> &gt; 1
+    /// one model of their list — and what they need; later stages wait for the merge run.
+    /// </summary>
     public Shard? Shard { get; init; }
 
     public StageCatalog Catalog { get; init; } = StageCatalog.Default;
@@ -50,7 +53,8 @@ public sealed record PipelineRunResult(string WorkFolder, string LogPath, string
 /// <c>&lt;work&gt;/&lt;stage&gt;/&lt;fingerprint&gt;/</c> (see <see cref="StageFingerprint"/>). A stage writes into a
 /// private <c>*.partial-&lt;host&gt;-&lt;pid&gt;</c> folder renamed into place when it succeeds, so a killed run leaves
 /// no half output and the next run redoes exactly the unfinished stages (or shards). Sharded outputs go to
-/// <c>&lt;fingerprint&gt;.shards/&lt;i&gt;-of-&lt;N&gt;/</c>; a later unsharded run merges a complete set instead of
+/// <c>&lt;fingerprint&gt;.shards/&lt;i&gt;-of-&lt;N&gt;/</c> (or <c>…/&lt;i&gt;-of-&lt;N&gt;.model-&lt;m&gt;-of-&lt;M&gt;/</c> with the models
+/// split, see <see cref="Shard"/>); a later unsharded run merges a complete set instead of
 /// recomputing. Progress goes to <see cref="IProgress{T}"/>, every event to <c>&lt;work&gt;/run.log</c>.
 /// </summary>
 public static class PipelineRunner
@@ -210,16 +214,19 @@ public static class PipelineRunner
         }
     }
 
-    /// <summary>The shard folders <c>0-of-N … (N−1)-of-N</c> in order, when all N exist for one N.</summary>
+    /// <summary>
+    /// The shard folders of one complete set, every document block of N (and, with models split, every model of M for
+    /// each), ordered by block then model; null when no set is complete.
+    /// </summary>
     public static IReadOnlyList<string>? CompleteShardSet(string shardsFolder)
     {
         if (!Directory.Exists(shardsFolder)) return null;
         var shards = Directory.EnumerateDirectories(shardsFolder)
             .Select(d => (Path: d, Ok: Shard.TryParseFolderName(Path.GetFileName(d), out var shard), Shard: shard))
             .Where(s => s.Ok).ToList();
-        foreach (var group in shards.GroupBy(s => s.Shard.Count).OrderByDescending(g => g.Key))
-            if (group.Select(s => s.Shard.Index).Distinct().Count() == group.Key)
-                return group.OrderBy(s => s.Shard.Index).Select(s => s.Path).ToList();
+        foreach (var group in shards.GroupBy(s => (s.Shard.Count, s.Shard.Models)).OrderByDescending(g => g.Key.Count * g.Key.Models))
+            if (group.Select(s => (s.Shard.Index, s.Shard.Model)).Distinct().Count() == group.Key.Count * group.Key.Models)
+                return group.OrderBy(s => s.Shard.Index).ThenBy(s => s.Shard.Model).Select(s => s.Path).ToList();
         return null;
     }
 

@@ -16,12 +16,15 @@ public sealed class StageCatalog
 
     public static StageCatalog Default { get; } = new(
     [
+        new TokenizeStage(),
+        new TrainLmStage(),
         new ExportOnnxStage(),
         new LossesStage(),
         new ScalingStage(),
         new FitStage(),
         new QdgStage(),
         new GrokStage(),
+        new SparseParityStage(),
         new ReportStage(),
     ]);
 

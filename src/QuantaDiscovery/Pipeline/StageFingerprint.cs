@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using QuantaDiscovery.Common;
 
 namespace QuantaDiscovery.Pipeline;
 
@@ -29,7 +30,7 @@ public static class StageFingerprint
                 : setting.Default;
         var inputs = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var path in inputFiles)
-            if (!IsInside(path, workFolder))
+            if (!RecordedPath.IsInside(path, workFolder))
                 foreach (var file in FilesOf(path))
                     inputs[file] = FileState(file);
         var canonical = JsonSerializer.Serialize(new
@@ -57,11 +58,5 @@ public static class StageFingerprint
             return string.Create(CultureInfo.InvariantCulture, $"size={info.Length};mtime={info.LastWriteTimeUtc.Ticks}");
         using var stream = File.OpenRead(file);
         return "sha256=" + Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
-
-    private static bool IsInside(string path, string folder)
-    {
-        var relative = Path.GetRelativePath(folder, path);
-        return relative != ".." && !relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) && !Path.IsPathRooted(relative);
     }
 }

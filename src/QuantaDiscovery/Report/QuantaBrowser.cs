@@ -88,7 +88,7 @@ public static class QuantaBrowser
             .Distinct().Where(File.Exists).ToArray();
         var page = new QuantaBrowserPage(samples, k, clusters, rankFrequency, options.Examples,
             File.ReadAllBytes(plot.Png), File.ReadAllBytes(heatmapPath), metadata.Select(QuantaBrowserPage.ReadMetadata).ToArray(),
-            [samplesParquet, similarityNpy, clustersParquet]);
+            [.. new[] { samplesParquet, similarityNpy, clustersParquet }.Select(input => RecordedPath.Of(input, folder))]);
         await File.WriteAllTextAsync(outputHtml, page.Render(), cancellation);
         return new QuantaBrowserReport(samples.Count, k, clusters, rankFrequency, outputHtml, heatmapPath, plot);
     }

@@ -23,6 +23,12 @@ public sealed record CorpusScoringOptions
     public long SkipDocuments { get; init; }
     public bool SkipBadLines { get; init; }
 
+    /// <summary>
+    /// Names of the models (their tables and loss-matrix columns); default <see cref="CorpusScoring.ModelNames"/> of the
+    /// folders. A shard scoring part of a suite passes its models' names within the whole suite.
+    /// </summary>
+    public IReadOnlyList<string>? ModelNames { get; init; }
+
     /// <summary>The tokenizer.json to encode with; default: the first model folder's.</summary>
     public string? TokenizerPath { get; init; }
 
@@ -74,7 +80,9 @@ public static class CorpusScoring
         CorpusReader.FormatOf(corpusPath);
 
         var folders = modelDirectories.Select(ModelFolder.Open).ToList();
-        var names = ModelNames(modelDirectories);
+        var names = options.ModelNames ?? ModelNames(modelDirectories);
+        if (names.Count != modelDirectories.Count)
+            throw new ArgumentException($"{names.Count} model names given for {modelDirectories.Count} model folders", nameof(options));
         var tokenizer = ByteLevelBpeTokenizer.Load(options.TokenizerPath ?? folders[0].TokenizerPath);
         foreach (var folder in folders)
         {

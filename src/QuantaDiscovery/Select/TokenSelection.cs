@@ -103,7 +103,8 @@ public static class TokenSelection
         var samplesPath = Path.Combine(outputDirectory, SampleTable.FileName);
         SampleTable.Write(samplesPath, samples, table.Set is not null);
         var settingsPath = Path.Combine(outputDirectory, SettingsFileName);
-        var settings = new SelectionSettings(Path.GetFullPath(lossesPath), lossColumn, Path.GetFullPath(corpusPath), folder.Directory,
+        var settings = new SelectionSettings(RecordedPath.Of(lossesPath, outputDirectory), lossColumn, RecordedPath.Of(corpusPath, outputDirectory),
+            RecordedPath.Of(folder.Directory, outputDirectory),
             options.MaxLoss, options.InductionFilter, options.Uniform ? "uniform" : "stride", options.Uniform ? null : options.Stride,
             options.Uniform ? options.Seed : null, options.Samples, options.Context, table.RowCount, candidates.Count + inductionRemoved,
             inductionRemoved, samples.Count);

@@ -115,6 +115,32 @@ public sealed class TokenTableReader : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>Streams every column row group by row group, each as a <see cref="TokenTable"/>: memory stays at one row group.</summary>
+    public async IAsyncEnumerable<TokenTable> ReadRowGroupsAsync(
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        long firstRow = 0;
+        for (int group = 0; group < _reader.RowGroupCount; group++)
+        {
+            var rowGroup = _reader.OpenRowGroupReader(group);
+            int rows = checked((int)rowGroup.RowCount);
+            async Task<T[]> Column<T>(string name, Type type)
+            {
+                var values = new T[rows];
+                await ReadIntoAsync(rowGroup, FieldOf(name, type), values.AsMemory(), firstRow, cancellationToken);
+                return values;
+            }
+            var doc = await Column<long>(TokenTableSchema.DocColumn, typeof(long));
+            var pos = await Column<int>(TokenTableSchema.PosColumn, typeof(int));
+            var token = await Column<int>(TokenTableSchema.TokenColumn, typeof(int));
+            var losses = new float[LossColumns.Count][];
+            for (int c = 0; c < losses.Length; c++) losses[c] = await Column<float>(LossColumns[c], typeof(float));
+            var set = HasSet ? await Column<string?>(TokenTableSchema.SetColumn, typeof(string)) : null;
+            yield return new TokenTable(doc, pos, token, LossColumns, losses, set);
+            firstRow += rows;
+        }
+    }
+
     /// <summary>Reads every column into memory.</summary>
     public TokenTable ReadAll() => ReadAllAsync().GetAwaiter().GetResult();
 

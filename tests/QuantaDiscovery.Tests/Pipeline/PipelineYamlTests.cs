@@ -105,6 +105,7 @@ public class PipelineYamlTests
     [Theory]
     [InlineData("pipelines/demo.yaml")]
     [InlineData("pipelines/pythia.yaml")]
+    [InlineData("pipelines/pico.yaml")]
     public void ShippedPipelinesAreWellFormed(string relativePath)
     {
         try

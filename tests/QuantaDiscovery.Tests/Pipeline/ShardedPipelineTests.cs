@@ -29,7 +29,11 @@ public partial class ShardedPipelineTests
         "Once upon a time there was a tokenizer.",
     ];
 
-    internal static string CreateStudy(string folder)
+    /// <summary>
+    /// Two tiny random models, a 7-document corpus and study.yaml over them: export-onnx, losses, scaling and report;
+    /// with <paramref name="everyAnalysis"/> also qdg on the small model, a grokking run and a sparse-parity run, each tiny.
+    /// </summary>
+    internal static string CreateStudy(string folder, bool everyAnalysis = false)
     {
         var tokenizer = ByteLevelBpeTokenizer.Load(TestPaths.InRepo("models/tokenizers/gpt-neox-20b/tokenizer.json")).Truncate(300);
         foreach (var (name, layers, seed) in new[] { ("small", 1, 1), ("large", 2, 2) })
@@ -45,7 +49,36 @@ public partial class ShardedPipelineTests
         File.WriteAllLines(Path.Combine(folder, "corpus.jsonl"),
             Texts.Select((t, i) => JsonSerializer.Serialize(new { text = t, meta = new { pile_set_name = i % 2 == 0 ? "Prose" : "Code" } })));
         var pipeline = Path.Combine(folder, "study.yaml");
-        File.WriteAllText(pipeline, """
+        const string Analyses = """
+              qdg:
+                kind: qdg
+                model: models/small
+                corpus: corpus.jsonl
+                losses: ${losses.output}/losses/small.parquet
+                context: 16
+                max-loss: 100
+                stride: 1
+                samples: 40
+                clusters: 2,3
+                n-init: 3
+                alpha-n: ${scaling.output}/summary.json
+              grok:
+                kind: grok
+                p: 7
+                steps: 30
+              parity:
+                kind: sparse-parity
+                n-tasks: 4
+                n: 8
+                k: 2
+                width: 16
+                batch: 64
+                steps: 60
+                eval-every: 20
+                threads: 1
+
+            """;
+        File.WriteAllText(pipeline, $$"""
             stages:
               onnx:
                 kind: export-onnx
@@ -61,9 +94,9 @@ public partial class ShardedPipelineTests
                 kind: scaling
                 losses: ${losses.output}/loss_matrix.parquet
                 params: ${losses.output}/models.csv
-              report:
+            {{(everyAnalysis ? Analyses : "")}}  report:
                 kind: report
-                include: ["${scaling.output}", "${losses.output}"]
+                include: ["${scaling.output}", "${losses.output}"{{(everyAnalysis ? ", \"${qdg.output}\", \"${grok.output}\", \"${parity.output}\"" : "")}}]
             """);
         return pipeline;
     }
@@ -97,6 +130,26 @@ public partial class ShardedPipelineTests
         AssertSameLosses(reference, byCommand);
 
         AssertReportResolves(Path.Combine(outcomes["report"].Output!, ReportIndex.FileName));
+    }
+
+    [Fact]
+    public async Task ShardsOverModelsAndDocumentBlocksMergedEqualOneProcess()
+    {
+        var folder = TestPaths.NewTempFolder();
+        var pipeline = CreateStudy(folder);
+        string single = Path.Combine(folder, "single"), sharded = Path.Combine(folder, "sharded");
+        Assert.Equal(0, await QuantaCli.RunAsync(["run", pipeline, "--work", single]));
+        foreach (var (shard, model) in new[] { ("1/2", "0/2"), ("0/2", "1/2"), ("0/2", "0/2"), ("1/2", "1/2") })
+            Assert.Equal(0, await QuantaCli.RunAsync(["run", pipeline, "--work", sharded, "--shard", shard, "--model", model]));
+        var wrongSplit = await PipelineRunner.RunAsync(PipelineYaml.Load(pipeline), new PipelineRunOptions { WorkFolder = sharded, Shard = new Shard(0, 1, 0, 3) });
+        Assert.Contains("--model 0/3: the stage lists 2 model folders, not 3", wrongSplit.Stages.Single(s => s.Name == "losses").Error);
+
+        var merged = await PipelineRunner.RunAsync(PipelineYaml.Load(pipeline), new PipelineRunOptions { WorkFolder = sharded });
+        var losses = merged.Stages.Single(s => s.Name == "losses");
+        Assert.Equal(StageStatus.Merged, losses.Status);
+        Assert.True(File.Exists(Path.Combine(losses.Output + ".shards", "1-of-2.model-0-of-2", "losses", "large.parquet")));
+        AssertSameLosses(Directory.GetDirectories(Path.Combine(single, "losses")).Single(), losses.Output!);
+        Assert.True(merged.Succeeded, string.Join("\n", merged.Stages.Select(s => $"{s.Name}: {s.Status} {s.Error}")));
     }
 
     internal static void AssertSameLosses(string expectedFolder, string actualFolder)

@@ -4,13 +4,14 @@ using QuantaDiscovery.Tests.Common;
 namespace QuantaDiscovery.Tests.Pipeline;
 
 /// <summary>
-/// pipelines/slurm/submit.sh on a real (local, one-node) Slurm: a 2-task array job of losses shards, then the merge
-/// job through --dependency=afterok, gives the same tables as one local process, and the report.
+/// pipelines/slurm/submit.sh on a real (local, one-node) Slurm: an array job over the (model, document block) pairs of
+/// two models and two blocks (4 tasks), then the merge job through --dependency=afterok, gives the same tables as one
+/// local process, and the report.
 /// </summary>
 public class SlurmPipelineTests
 {
     [SlurmFact]
-    public async Task ArrayJobOfShardsThenDependentMergeEqualsOneProcess()
+    public async Task ArrayJobOverModelsAndBlocksThenDependentMergeEqualsOneProcess()
     {
         var folder = TestPaths.NewTempFolder();
         var pipeline = ShardedPipelineTests.CreateStudy(folder);
@@ -20,6 +21,7 @@ public class SlurmPipelineTests
         var submit = TestPaths.InRepo("pipelines/slurm/submit.sh");
         var startInfo = new System.Diagnostics.ProcessStartInfo(submit, [pipeline, "2", work, "--mem=500M"]) { RedirectStandardOutput = true };
         startInfo.Environment["QUANTA"] = quanta;
+        startInfo.Environment["MODELS"] = "2";
         string jobs;
         using (var process = System.Diagnostics.Process.Start(startInfo)!)
         {
@@ -34,7 +36,7 @@ public class SlurmPipelineTests
         var reference = await PipelineRunner.RunAsync(PipelineYaml.Load(pipeline), new PipelineRunOptions { WorkFolder = single });
         Assert.True(reference.Succeeded);
 
-        var deadline = DateTime.UtcNow.AddMinutes(3);
+        var deadline = DateTime.UtcNow.AddMinutes(5);
         while (SlurmFactAttribute.Run("squeue", $"-h -j {ids[0]},{ids[1]}", 10) is { Length: > 0 } && DateTime.UtcNow < deadline)
             await Task.Delay(500);
         var log = Path.Combine(work, "slurm", "merge.out");
@@ -43,7 +45,9 @@ public class SlurmPipelineTests
 
         var losses = reference.Stages.Single(s => s.Name == "losses").Output!;
         var merged = Path.Combine(work, "losses", Path.GetFileName(losses));
-        Assert.True(Directory.Exists(merged + ".shards/0-of-2") && Directory.Exists(merged + ".shards/1-of-2"));
+        foreach (var unit in (string[])["0-of-2.model-0-of-2", "0-of-2.model-1-of-2", "1-of-2.model-0-of-2", "1-of-2.model-1-of-2"])
+            Assert.True(Directory.Exists(Path.Combine(merged + ".shards", unit)), $"no shard {unit}");
+        Assert.Contains("document block 1/2, model 1/2", File.ReadAllText(Path.Combine(work, "slurm", "shard-3.out")));
         ShardedPipelineTests.AssertSameLosses(losses, merged);
         var report = Directory.GetDirectories(Path.Combine(work, "report")).Single(d => !d.Contains(".partial", StringComparison.Ordinal));
         ShardedPipelineTests.AssertReportResolves(Path.Combine(report, ReportIndex.FileName));

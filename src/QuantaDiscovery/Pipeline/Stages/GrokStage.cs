@@ -16,6 +16,7 @@ public sealed class GrokStage : PipelineStage
         new("steps", SettingKind.Integer, "full-batch optimiser steps", Default: "3000"),
         new("weight-decay", SettingKind.Number, "AdamW weight decay γ", Default: "1"),
         new("seed", SettingKind.Integer, "seed of the split and the initialisation", Default: "0"),
+        new("threads", SettingKind.Integer, "libtorch CPU threads (default: libtorch's choice)"),
     ];
 
     public override Task RunAsync(StageContext context, CancellationToken cancellationToken)
@@ -28,6 +29,7 @@ public sealed class GrokStage : PipelineStage
             Steps = context.Integer("steps"),
             WeightDecay = context.Number("weight-decay"),
             Seed = context.Integer("seed"),
+            Threads = context.Has("threads") ? context.Integer("threads") : null,
         };
         var run = GrokkingTrainer.Train(options, step =>
         {

@@ -1,4 +1,5 @@
 using QuantaDiscovery.Corpus;
+using QuantaDiscovery.Models;
 using QuantaDiscovery.Score;
 
 namespace QuantaDiscovery.Pipeline.Stages;
@@ -6,7 +7,8 @@ namespace QuantaDiscovery.Pipeline.Stages;
 /// <summary>
 /// <c>losses</c>: per-token losses of a model suite over a corpus (<see cref="CorpusScoring.Run"/>): losses/&lt;model&gt;.parquet,
 /// loss_matrix.parquet/.npy, models.csv. Data-parallel: shard i/N scores the contiguous block i of the documents
-/// (see <see cref="Shard"/>); <see cref="LossShardMerge"/> puts the blocks back together.
+/// (see <see cref="Shard"/>), with every model or, with models split (<c>--model m/M</c>), with model folder m alone;
+/// <see cref="LossShardMerge"/> puts the blocks and models back together.
 /// </summary>
 public sealed class LossesStage : PipelineStage
 {
@@ -32,6 +34,16 @@ public sealed class LossesStage : PipelineStage
         var corpus = context.Path("corpus");
         long? maxDocuments = context.OptionalLong("max-documents");
         long skip = 0;
+        var models = context.Paths("models");
+        var names = CorpusScoring.ModelNames(models);
+        var tokenizer = context.OptionalPath("tokenizer") ?? ModelFolder.Open(models[0]).TokenizerPath;
+        if (context.Shard is { Models: > 1 } split)
+        {
+            if (split.Models != models.Count)
+                throw context.Error("models", $"--model {split.Model}/{split.Models}: the stage lists {models.Count} model folders, not {split.Models}");
+            models = [models[split.Model]];
+            names = [names[split.Model]];
+        }
         if (context.Shard is { } shard)
         {
             context.Report("counting documents");
@@ -48,7 +60,8 @@ public sealed class LossesStage : PipelineStage
             MaxDocuments = maxDocuments,
             SkipDocuments = skip,
             SkipBadLines = context.Flag("skip-bad-lines"),
-            TokenizerPath = context.OptionalPath("tokenizer"),
+            TokenizerPath = tokenizer,
+            ModelNames = names,
             Scorer = new OnnxScorerOptions
             {
                 Device = context.Text("device"),
@@ -60,7 +73,7 @@ public sealed class LossesStage : PipelineStage
         var progress = new Progress<ScoringProgress>(p => context.Report(
             $"{p.Documents:N0} documents, {p.PredictedTokens:N0} tokens, {p.TokensPerSecond:N0} tokens/s",
             documents is > 0 ? Math.Min(1, (double)p.Documents / documents.Value) : null));
-        var result = CorpusScoring.Run(context.Paths("models"), corpus, context.OutputFolder, options, progress, cancellationToken);
+        var result = CorpusScoring.Run(models, corpus, context.OutputFolder, options, progress, cancellationToken);
         context.Log($"{result.Documents:N0} documents, {result.PredictedTokens:N0} losses per model; {result.Report.Summary()}");
         return Task.CompletedTask;
     }

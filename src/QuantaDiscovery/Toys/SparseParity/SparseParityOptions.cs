@@ -45,6 +45,14 @@ public sealed record SparseParityOptions
         Tasks = 500, Bits = 100, SubsetSize = 3, Alpha = 0.4, BatchSize = 20_000, Steps = 100_000, EvalEvery = 1000, EvalSamplesPerTask = 1000,
     };
 
+    /// <summary>A preset by name: "reduced" (the defaults above) or "paper" (<see cref="Paper"/>).</summary>
+    public static SparseParityOptions Preset(string name) => name switch
+    {
+        "reduced" => new SparseParityOptions(),
+        "paper" => Paper,
+        _ => throw new ArgumentException($"unknown preset '{name}': reduced or paper", nameof(name)),
+    };
+
     /// <summary>Trainable parameters of the MLP: (n_tasks + n)·w + w + 2w + 2.</summary>
     public long Parameters => (long)(Tasks + Bits) * Width + Width + 2L * Width + 2;
 
