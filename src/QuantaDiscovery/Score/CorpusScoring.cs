@@ -48,7 +48,7 @@ public sealed record ScoringProgress(long Documents, long PredictedTokens, TimeS
 /// <param name="ModelTables">per model, its Parquet table (doc, pos, token, loss[, set])</param>
 /// <param name="MatrixTable">with several models, the loss matrix as Parquet (one float32 column per model)</param>
 /// <param name="MatrixNpy">the same matrix as float32 [tokens, models] .npy, columns in <paramref name="ModelNames"/> order</param>
-/// <param name="ModelsCsv">name, params (non-embedding), as <c>quanta scaling --params</c> reads it</param>
+/// <param name="ModelsCsv">name, params (non-embedding)[, step when every model folder is a step&lt;N&gt; checkpoint], as <c>quanta scaling --params</c> reads it</param>
 /// <param name="DocumentsWithoutPredictions">empty and one-token documents: counted, no rows</param>
 public sealed record CorpusScoringResult(
     IReadOnlyList<string> ModelNames,
@@ -93,8 +93,10 @@ public static class CorpusScoring
 
         Directory.CreateDirectory(outputDirectory);
         var modelsCsv = Path.Combine(outputDirectory, "models.csv");
-        File.WriteAllLines(modelsCsv, ["name,params", .. folders.Select((f, m) =>
-            string.Create(CultureInfo.InvariantCulture, $"{CsvField(names[m])},{f.Config.NonEmbeddingParameters}"))]);
+        var steps = modelDirectories.Select(CheckpointStep).ToList();
+        bool withSteps = steps.All(s => s is not null);
+        File.WriteAllLines(modelsCsv, [withSteps ? "name,params,step" : "name,params", .. folders.Select((f, m) =>
+            string.Create(CultureInfo.InvariantCulture, $"{CsvField(names[m])},{f.Config.NonEmbeddingParameters}{(withSteps ? $",{steps[m]}" : "")}"))]);
 
         var scorers = new List<OnnxLossScorer>();
         var writers = new List<TokenTableWriter>();
@@ -189,6 +191,17 @@ public static class CorpusScoring
         var repeated = names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1);
         if (repeated is not null) throw new ArgumentException($"model folder '{repeated.Key}' is given more than once");
         return names;
+    }
+
+    /// <summary>
+    /// The training step of a checkpoint folder named like Pythia's revisions, <c>step&lt;N&gt;</c> (e.g.
+    /// models/pythia/pythia-70m/step143000); null for any other name. models.csv gets a step column when every model has one.
+    /// </summary>
+    public static long? CheckpointStep(string modelDirectory)
+    {
+        var name = Path.GetFileName(Path.GetFullPath(modelDirectory).TrimEnd(Path.DirectorySeparatorChar));
+        return name.StartsWith("step", StringComparison.Ordinal) && name.Length > 4 && name[4..].All(char.IsAsciiDigit)
+            && long.TryParse(name[4..], NumberStyles.None, CultureInfo.InvariantCulture, out var step) ? step : null;
     }
 
     private static string SafeFileName(string modelName) => modelName.Replace('/', '_');
