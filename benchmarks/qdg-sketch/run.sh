@@ -4,9 +4,12 @@
 # those tokens, exact gradients against projections to k = 256, 1024, 4096: cosine errors over all pairs and the ARI
 # between our spectral clusterings (quanta similarity + quanta cluster, K = 100 and 400) of exact and projected.
 #
-# Long: about 6 minutes for the 100k gradients and 10–40 minutes for the clusterings on the shared 2-core machine.
-# Re-run: benchmarks/qdg-sketch/run.sh   (WORK=<folder> for the data, 1.3 GB; SKIP_100K=1 for the agreement part only;
-# KS="256 1024" to choose the projections compared; THREADS=2 on a quiet machine)
+# Long: about 6 minutes for the 100k gradients, then each 10k clustering (K = 400 embedding, 10 GB RSS) takes 3–15
+# minutes on the 2-core machine, four of them by default: roughly 20–60 minutes in all. Steps whose output exists in
+# WORK are skipped, so an interrupted run resumes; delete WORK to start over.
+# Re-run: benchmarks/qdg-sketch/run.sh   (WORK=<folder> for the data, 1.6 GB; SKIP_100K=1 for the agreement part only;
+# KS="256 1024 4096" the projections compared by cosines, CLUSTER_KS="256 1024" those also clustered; THREADS=2 on a
+# quiet machine)
 set -euo pipefail
 cd "$(dirname "$0")"
 REPO=$(cd ../.. && pwd)
@@ -16,11 +19,14 @@ MODEL=${MODEL:-pico-13k}
 MAX_LOSS=${MAX_LOSS:-2.0}      # no pico token is under the paper's 0.1 nats; 2.0 leaves 106,525 tokens after the induction filter
 K=${K:-1024}                   # the 100k sketch's projection
 KS=${KS:-256 1024 4096}        # projections compared with exact gradients on the 10k subset
+CLUSTER_KS=${CLUSTER_KS:-256 1024}
 CLUSTERS=${CLUSTERS:-100,400}
 SEED=0
 mkdir -p "$WORK"
-dotnet build "$REPO/src/QuantaDiscovery.Cli/QuantaDiscovery.Cli.csproj" -c Release 2>&1 | grep -E " error |rror\(s\)" || true
-QUANTA="dotnet $REPO/src/QuantaDiscovery.Cli/bin/Release/net10.0/quanta.dll"
+if [ -z "${QUANTA:-}" ]; then
+  dotnet build "$REPO/src/QuantaDiscovery.Cli/QuantaDiscovery.Cli.csproj" -c Release 2>&1 | grep -E " error |rror\(s\)" || true
+  QUANTA="dotnet $REPO/src/QuantaDiscovery.Cli/bin/Release/net10.0/quanta.dll"
+fi
 TIME="/usr/bin/time -v"
 
 # 1. The model (with model.onnx for scoring) and the corpus: the test split, then the train split, as one stream of
@@ -39,7 +45,7 @@ CORPUS="$WORK/corpus.jsonl.zst"
 [ -f "$WORK/scored/losses/model.parquet" ] || $QUANTA losses --model "$WORK/model" --input "$CORPUS" --output "$WORK/scored" \
   --context 128 --batch-size 32 --threads "$THREADS"
 for n in 100000 10000; do
-  $QUANTA select --losses "$WORK/scored/losses/model.parquet" --input "$CORPUS" --model "$WORK/model" --output "$WORK/select$n" \
+  [ -f "$WORK/select$n/samples.parquet" ] || $QUANTA select --losses "$WORK/scored/losses/model.parquet" --input "$CORPUS" --model "$WORK/model" --output "$WORK/select$n" \
     --max-loss "$MAX_LOSS" --stride 1 --samples $n --context 128
 done
 
@@ -59,23 +65,24 @@ PY
 }
 
 # 3. The 100k sketch.
-[ -n "${SKIP_100K:-}" ] || gradients "$WORK/select100000/samples.parquet" "$K" "$WORK/grad100k-$K"
+[ -n "${SKIP_100K:-}" ] || [ -f "$WORK/grad100k-$K/gradients.npy" ] || gradients "$WORK/select100000/samples.parquet" "$K" "$WORK/grad100k-$K"
 
 # 4. Agreement on the 10k subset: exact and projected gradients, affinities, clusterings, cosine errors and ARIs.
 A="$WORK/agreement"
 mkdir -p "$A"
+cluster() {  # mode, seed, labels file
+  [ -f "$A/$1/$3" ] && return
+  $QUANTA similarity --gradients "$A/$1/gradients.npy" --output "$A/$1/affinity.npy" > /dev/null
+  $TIME -o "$A/$1/$3.time" $QUANTA cluster --affinity "$A/$1/affinity.npy" --clusters "$CLUSTERS" \
+    --output "$A/$1/$3" --n-init 30 --seed "$2" > /dev/null
+  grep -E "Elapsed|Maximum resident" "$A/$1/$3.time" | sed "s|^|cluster $1 seed $2: |"
+  rm "$A/$1/affinity.npy"     # 400 MB each
+}
 for mode in none $KS; do
-  gradients "$WORK/select10000/samples.parquet" "$mode" "$A/$mode"
-  $QUANTA similarity --gradients "$A/$mode/gradients.npy" --output "$A/$mode/affinity.npy" > /dev/null
-  $TIME -o "$A/$mode/cluster.time" $QUANTA cluster --affinity "$A/$mode/affinity.npy" --clusters "$CLUSTERS" \
-    --output "$A/$mode/labels.npy" --n-init 30 --seed $SEED > /dev/null
-  grep -E "Elapsed|Maximum resident" "$A/$mode/cluster.time" | sed "s|^|cluster $mode: |"
-  rm "$A/$mode/affinity.npy"     # 400 MB each
+  [ -f "$A/$mode/gradients.json" ] || gradients "$WORK/select10000/samples.parquet" "$mode" "$A/$mode"
 done
-# The clustering's own spread: the exact affinity clustered again with another seed.
-$QUANTA similarity --gradients "$A/none/gradients.npy" --output "$A/none/affinity.npy" > /dev/null
-$QUANTA cluster --affinity "$A/none/affinity.npy" --clusters "$CLUSTERS" --output "$A/none/labels-seed1.npy" --n-init 30 --seed 1 > /dev/null
-rm "$A/none/affinity.npy"
+for mode in none $CLUSTER_KS; do cluster "$mode" $SEED labels.npy; done
+cluster none 1 labels-seed1.npy   # the clustering's own spread: the exact affinity again with another seed
 /usr/bin/python3 - "$A" <<'PY'
 import json, os, sys
 import numpy as np
@@ -85,9 +92,8 @@ ks = json.load(open(f"{a}/none/labels.json"))["clusters"]
 s0, s1 = np.load(f"{a}/none/labels.npy"), np.load(f"{a}/none/labels-seed1.npy")
 print(json.dumps({"ari_exact_seed0_vs_seed1": {str(k): adjusted_rand_score(x, y) for k, x, y in zip(ks, s0, s1)}}))
 PY
-for k in $KS; do
-  /usr/bin/python3 ../gradients/agreement.py "$A/none/gradients.npy" "$A/$k/gradients.npy" --labels "$A/none/labels.npy" "$A/$k/labels.npy"
-done
+# Cosine errors for every k, ARIs where a projection was clustered (labels.npy beside its gradients.npy).
+/usr/bin/python3 ../gradients/agreement.py "$A/none/gradients.npy" $(for k in $KS; do echo "$A/$k/gradients.npy"; done) --quanta-labels
 if [ -z "${SKIP_100K:-}" ] && [ -d "$A/$K" ]; then   # the 10k projected rows are the 100k run's first 10,000 rows
   /usr/bin/python3 -c "import numpy as np; a = np.load('$WORK/grad100k-$K/gradients.npy', mmap_mode='r')[:10000]; b = np.load('$A/$K/gradients.npy'); print('10k rows equal the 100k run first rows:', bool(np.array_equal(a, b)))"
 fi
