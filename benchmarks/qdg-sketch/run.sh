@@ -4,11 +4,11 @@
 # those tokens, exact gradients against projections to k = 256, 1024, 4096: cosine errors over all pairs and the ARI
 # between our spectral clusterings (quanta similarity + quanta cluster, K = 100 and 400) of exact and projected.
 #
-# Long: about 6 minutes for the 100k gradients, then each 10k clustering (K = 400 embedding, 10 GB RSS) takes 3–15
-# minutes on the 2-core machine, four of them by default: roughly 20–60 minutes in all. Steps whose output exists in
+# Long: about 6 minutes for the 100k gradients, then each 10k clustering (K = 400 embedding, up to 10 GB RSS) takes
+# 1.5–13 minutes on the shared 2-core machine, five of them: roughly 20–60 minutes in all. Steps whose output exists in
 # WORK are skipped, so an interrupted run resumes; delete WORK to start over.
 # Re-run: benchmarks/qdg-sketch/run.sh   (WORK=<folder> for the data, 1.6 GB; SKIP_100K=1 for the agreement part only;
-# KS="256 1024 4096" the projections compared by cosines, CLUSTER_KS="256 1024" those also clustered; THREADS=2 on a
+# KS="256 1024 4096" the projections compared by cosines, CLUSTER_KS (same default) those also clustered; THREADS=2 on a
 # quiet machine)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -19,7 +19,7 @@ MODEL=${MODEL:-pico-13k}
 MAX_LOSS=${MAX_LOSS:-2.0}      # no pico token is under the paper's 0.1 nats; 2.0 leaves 106,525 tokens after the induction filter
 K=${K:-1024}                   # the 100k sketch's projection
 KS=${KS:-256 1024 4096}        # projections compared with exact gradients on the 10k subset
-CLUSTER_KS=${CLUSTER_KS:-256 1024}
+CLUSTER_KS=${CLUSTER_KS:-256 1024 4096}
 CLUSTERS=${CLUSTERS:-100,400}
 SEED=0
 mkdir -p "$WORK"
