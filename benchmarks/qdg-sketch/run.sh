@@ -7,7 +7,7 @@
 # Long: about 6 minutes for the 100k gradients, then each 10k clustering (K = 400 embedding, up to 10 GB RSS) takes
 # 1.5–13 minutes on the shared 2-core machine, five of them: roughly 20–60 minutes in all. Steps whose output exists in
 # WORK are skipped, so an interrupted run resumes; delete WORK to start over.
-# Re-run: benchmarks/qdg-sketch/run.sh   (WORK=<folder> for the data, 1.6 GB; SKIP_100K=1 for the agreement part only;
+# Re-run: benchmarks/qdg-sketch/run.sh   (WORK=<folder> for the data, 1.1 GB; SKIP_100K=1 for the agreement part only;
 # KS="256 1024 4096" the projections compared by cosines, CLUSTER_KS (same default) those also clustered; THREADS=2 on a
 # quiet machine)
 set -euo pipefail
