@@ -36,4 +36,4 @@ for mode in "$K" none; do
     --output "$S/$mode" --projection "$mode" --context "$CONTEXT" --threads "$THREADS" 2>&1 | tail -2
   /usr/bin/python3 -c "import json; j = json.load(open('$S/$mode/gradients.json')); print('$mode:', j['n'], 'tokens,', j['columns'], 'columns,', round(j['n'] / j['seconds'], 2), 'tokens/s,', j['backward_passes'], 'backward passes')"
 done
-/usr/bin/python3 agreement.py "$S/none/gradients.npy" "$S/$K/gradients.npy" 10
+/usr/bin/python3 agreement.py "$S/none/gradients.npy" "$S/$K/gradients.npy" --sklearn-clusters 10

@@ -51,7 +51,7 @@ public static class KMeans
         var mean = raw.mean([0L], type: ScalarType.Float64);
         var x = raw.to_type(ScalarType.Float64).sub_(mean).to_type(ScalarType.Float32);
         double tolerance = options.Tolerance * x.to_type(ScalarType.Float64).var(0, unbiased: false).mean().item<double>();
-        var squaredNorms = x.square().sum(1);
+        var squaredNorms = x.pow(Two).sum(1);
 
         var random = new Random(options.Seed);
         var seeds = Enumerable.Range(0, options.Restarts).Select(_ => random.Next()).ToArray();
@@ -132,7 +132,7 @@ public static class KMeans
             var sums = zeros(k, x.shape[1], ScalarType.Float32).index_add_(0, labels, x, One);
             RelocateEmptyClusters(x, centers, labels, counts, sums);
             var updated = sums.div_(counts.clamp_min(One).unsqueeze(1));
-            double shift = updated.sub(centers).square().sum(type: ScalarType.Float64).item<double>();
+            double shift = updated.sub(centers).pow(Two).sum(type: ScalarType.Float64).item<double>();
             centers = updated;
             if (previousLabels is not null && labels.eq(previousLabels).all().item<bool>())
             {
@@ -144,13 +144,13 @@ public static class KMeans
         }
         // As scikit-learn does: unless the labels were stable, reassign them to the final centres.
         if (!strictConvergence) labels = Assign(x, centers);
-        double inertia = x.sub(centers.index_select(0, labels)).square().sum(type: ScalarType.Float64).item<double>();
+        double inertia = x.sub(centers.index_select(0, labels)).pow(Two).sum(type: ScalarType.Float64).item<double>();
         var labelArray = labels.to_type(ScalarType.Int32).data<int>().ToArray();
         return new Run(labelArray, centers, inertia, iteration);
     }
 
     private static Tensor Assign(Tensor x, Tensor centers) =>
-        addmm(centers.square().sum(1).unsqueeze(0), x, centers.t(), beta: 1, alpha: -2).argmin(1);
+        addmm(centers.pow(Two).sum(1).unsqueeze(0), x, centers.t(), beta: 1, alpha: -2).argmin(1);
 
     /// <summary>
     /// scikit-learn's <c>_relocate_empty_clusters_dense</c>: each empty cluster takes one of the points
@@ -160,7 +160,7 @@ public static class KMeans
     {
         var empty = nonzero(counts.eq(Zero)).squeeze(1).data<long>().ToArray();
         if (empty.Length == 0) return;
-        var distances = x.sub(oldCenters.index_select(0, labels)).square().sum(1);
+        var distances = x.sub(oldCenters.index_select(0, labels)).pow(Two).sum(1);
         var farthest = distances.topk(empty.Length).indexes.data<long>().ToArray();
         var labelOf = labels.data<long>();
         for (int i = 0; i < empty.Length; i++)

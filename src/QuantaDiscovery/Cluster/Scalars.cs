@@ -12,6 +12,7 @@ internal static class Scalars
 {
     public static readonly Scalar Zero = 0;
     public static readonly Scalar One = 1;
+    public static readonly Scalar Two = 2;   // for pow(Two): Tensor.square() passes a temporary Scalar 2
     public static readonly Scalar MinusTwo = -2;
     public static readonly Scalar OneHalf = 0.5;
 }

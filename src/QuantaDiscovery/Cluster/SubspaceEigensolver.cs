@@ -34,7 +34,7 @@ internal sealed class SubspaceEigensolver(Tensor matrix, int wanted, SpectralEmb
         var lockedValues = new List<double>();
         if (knownTop is not null)
         {
-            locked = knownTop.div(knownTop.square().sum().sqrt()).to_type(ScalarType.Float32).reshape(_n, 1);
+            locked = knownTop.div(knownTop.pow(Two).sum().sqrt()).to_type(ScalarType.Float32).reshape(_n, 1);
             lockedValues.Add(1.0);
             if (wanted == 1)
                 return new SpectralEmbedding.EigenResult(locked, [1.0], 0, 0, true);
@@ -47,7 +47,7 @@ internal sealed class SubspaceEigensolver(Tensor matrix, int wanted, SpectralEmb
             var product = TorchThreads.MatMul(matrix, block);
             var (theta, ritzVectors, ritzProducts) = RayleighRitz(block, product);
             var residuals = ritzProducts.sub(ritzVectors.mul(tensor(theta.Select(t => (float)t).ToArray()).unsqueeze(0)))
-                .square().sum(0, keepdim: false).sqrt().to_type(ScalarType.Float64).data<double>().ToArray();
+                .pow(Two).sum(0, keepdim: false).sqrt().to_type(ScalarType.Float64).data<double>().ToArray();
 
             int need = wanted - lockedValues.Count;
             // The tolerance is relative to the width of the spectrum still to be resolved.
@@ -115,7 +115,7 @@ internal sealed class SubspaceEigensolver(Tensor matrix, int wanted, SpectralEmb
         {
             var next = TorchThreads.MatMul(matrix, current).sub_(current.mul(centre)).mul_(twiceInverseHalfWidth).sub_(previous);
             next = ProjectOut(next, locked);
-            var scale = next.square().sum(0, keepdim: true).sqrt_().clamp_min_(tiny).reciprocal_();
+            var scale = next.pow(Two).sum(0, keepdim: true).sqrt_().clamp_min_(tiny).reciprocal_();
             previous = current.mul(scale);
             current = next.mul_(scale);
         }
@@ -146,7 +146,7 @@ internal sealed class SubspaceEigensolver(Tensor matrix, int wanted, SpectralEmb
         int steps = Math.Min(LanczosSteps, _n);
         var basis = zeros(_n, steps, ScalarType.Float32);
         var q = RandomBlock(1, random).squeeze(1);
-        q.div_(q.square().sum().sqrt());
+        q.div_(q.pow(Two).sum().sqrt());
         var alpha = new double[steps];
         var beta = new double[steps];
         int m = steps;
@@ -158,7 +158,7 @@ internal sealed class SubspaceEigensolver(Tensor matrix, int wanted, SpectralEmb
             var done = basis.narrow(1, 0, j + 1);
             w.sub_(mv(done, mv(done.t(), w)));
             w.sub_(mv(done, mv(done.t(), w)));
-            beta[j] = w.square().sum().sqrt().item<float>();
+            beta[j] = w.pow(Two).sum().sqrt().item<float>();
             if (beta[j] < 1e-6) { m = j + 1; break; }
             q = w.div(beta[j]);
         }

@@ -17,7 +17,8 @@ namespace QuantaDiscovery.Gradients;
 public sealed class SparseRandomProjection
 {
     private readonly int[][] _columns;
-    private readonly int[][] _signedRows;
+    private readonly int[][] _rows;
+    private readonly float[][] _values;
 
     public int OutputDimension { get; }
     public long InputDimension { get; }
@@ -42,9 +43,10 @@ public sealed class SparseRandomProjection
         if (!(s > 0 && s <= 1)) throw new ArgumentOutOfRangeException(nameof(density), density, "must be in (0, 1]");
         (OutputDimension, Density, Seed, BlockSizes, Scale) = (outputDimension, s, seed, blockSizes.ToArray(), (float)(1 / Math.Sqrt(outputDimension * s)));
         _columns = new int[blockSizes.Count][];
-        _signedRows = new int[blockSizes.Count][];
+        _rows = new int[blockSizes.Count][];
+        _values = new float[blockSizes.Count][];
         for (int b = 0; b < blockSizes.Count; b++)
-            (_columns[b], _signedRows[b]) = DrawBlock(blockSizes[b], outputDimension, s, SplitMix64.Mix(seed ^ SplitMix64.Mix((ulong)b + 1)));
+            (_columns[b], _rows[b], _values[b]) = DrawBlock(blockSizes[b], outputDimension, s, Scale, SplitMix64.Mix(seed ^ SplitMix64.Mix((ulong)b + 1)));
     }
 
     /// <summary>Adds R_block · values to <paramref name="output"/> (length k), for block <paramref name="block"/> of the input.</summary>
@@ -53,16 +55,12 @@ public sealed class SparseRandomProjection
         if (values.Length != BlockSizes[block])
             throw new ArgumentException($"block {block} holds {BlockSizes[block]} values, {values.Length} given", nameof(values));
         if (output.Length != OutputDimension) throw new ArgumentException($"output must hold k = {OutputDimension} values", nameof(output));
+        // The signed entry is stored rather than a sign to branch on: random signs would mispredict every other branch.
         var columns = _columns[block];
-        var signedRows = _signedRows[block];
-        float scale = Scale;
+        var rows = _rows[block];
+        var entries = _values[block];
         for (int e = 0; e < columns.Length; e++)
-        {
-            int row = signedRows[e];
-            float v = values[columns[e]] * scale;
-            if (row >= 0) output[row] += v;
-            else output[~row] -= v;
-        }
+            output[rows[e]] += entries[e] * values[columns[e]];
     }
 
     /// <summary>R · x for a whole input vector of length d.</summary>
@@ -81,23 +79,24 @@ public sealed class SparseRandomProjection
 
     /// <summary>
     /// The nonzeros of a block's columns (a column is an input coordinate): positions p = column·k + row visited with
-    /// gaps ~ Geometric(s), so each entry is nonzero independently with probability s; a row is stored as ~row when
-    /// its sign is negative.
+    /// gaps ~ Geometric(s), so each entry is nonzero independently with probability s, and equal to ±scale with
+    /// equal probability.
     /// </summary>
-    private static (int[] Columns, int[] SignedRows) DrawBlock(long columns, int k, double s, ulong seed)
+    private static (int[] Columns, int[] Rows, float[] Values) DrawBlock(long columns, int k, double s, float scale, ulong seed)
     {
         var random = new SplitMix64(seed);
         var columnList = new List<int>((int)Math.Min(int.MaxValue / 2, columns * k * s * 1.1 + 16));
         var rowList = new List<int>(columnList.Capacity);
+        var valueList = new List<float>(columnList.Capacity);
         long total = columns * k;
         double logKeep = Math.Log(1 - s);
         for (long p = s >= 1 ? 0 : Gap(); p < total; p += 1 + (s >= 1 ? 0 : Gap()))
         {
-            int row = (int)(p % k);
             columnList.Add((int)(p / k));
-            rowList.Add(random.NextBit() ? row : ~row);
+            rowList.Add((int)(p % k));
+            valueList.Add(random.NextBit() ? scale : -scale);
         }
-        return ([.. columnList], [.. rowList]);
+        return ([.. columnList], [.. rowList], [.. valueList]);
 
         // Failures before the next success of a Bernoulli(s) sequence: ⌊ln U / ln(1−s)⌋, U ~ Uniform(0, 1].
         long Gap() => (long)Math.Min(total, Math.Floor(Math.Log(1 - random.NextDouble()) / logKeep));
