@@ -102,6 +102,19 @@ public sealed class BimtNetwork : nn.Module<Tensor, Tensor>
         int width = Widths[layer];
         if (order.Length != width || order.Order().Where((v, i) => v != i).Any())
             throw new ArgumentException($"order must be a permutation of 0…{width - 1}", nameof(order));
+        PermuteParameters(layer, order, permuteAlso);
+        if (layer == 0)
+            Reorder(inputOrder, order);
+        if (layer == Depth)
+            Reorder(outputOrder, order);
+        inputOrderTensor.Dispose();
+        slotOfClassTensor.Dispose();
+        (inputOrderTensor, slotOfClassTensor) = OrderTensors();
+    }
+
+    private void PermuteParameters(int layer, int[] order, Action<Parameter, int, Tensor>? permuteAlso)
+    {
+        int width = Widths[layer];
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var rows = tensor(order.Select(v => (long)v).ToArray());
@@ -121,13 +134,6 @@ public sealed class BimtNetwork : nn.Module<Tensor, Tensor>
             var columns = tensor(Enumerable.Range(0, fold).SelectMany(f => order.Select(v => (long)(f * width + v))).ToArray());
             Apply(weights[layer], 1, columns);
         }
-        if (layer == 0)
-            Reorder(inputOrder, order);
-        if (layer == Depth)
-            Reorder(outputOrder, order);
-        inputOrderTensor.Dispose();
-        slotOfClassTensor.Dispose();
-        (inputOrderTensor, slotOfClassTensor) = OrderTensors();
     }
 
     /// <summary>Weights of every layer as row-major arrays [n_{i+1} × fold_i·n_i] in double precision.</summary>

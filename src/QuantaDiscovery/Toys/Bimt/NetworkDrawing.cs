@@ -6,7 +6,7 @@ namespace QuantaDiscovery.Toys.Bimt;
 /// <summary>
 /// The network as a neuron graph, in the style of Liu, Gan &amp; Tegmark's figures: neurons at their positions (layer
 /// i at height i, the operand folds of the input layer as separate rows just below), one line per weight, blue for
-/// positive and red for negative, width ∝ |w| relative to the largest |w| of its layer. Weights below the relative
+/// positive and red for negative, width (and opacity) ∝ |w| relative to the largest |w| of its layer. Weights below the relative
 /// threshold (thinner than a few hundredths of a pixel) are not drawn.
 /// </summary>
 public static class NetworkDrawing
@@ -33,8 +33,9 @@ public static class NetworkDrawing
                     continue;
                 var line = plot.Add.Line(WiringGeometry.Position(c % inputs, inputs), Height(i, c / inputs),
                     WiringGeometry.Position(r, outputs), Height(i + 1, 0));
-                line.LineColor = w > 0 ? Colors.Blue : Colors.Red;
-                line.LineWidth = (float)(MaxLineWidth * Math.Abs(w) / max);
+                double relative = Math.Abs(w) / max;
+                line.LineColor = (w > 0 ? Colors.Blue : Colors.Red).WithAlpha(0.2 + 0.8 * relative);
+                line.LineWidth = (float)(MaxLineWidth * relative);
             }
         }
         for (int layer = 0; layer <= network.Depth; layer++)
@@ -42,7 +43,7 @@ public static class NetworkDrawing
         {
             int n = network.Widths[layer];
             plot.Add.Markers(Enumerable.Range(0, n).Select(s => WiringGeometry.Position(s, n)).ToArray(),
-                Enumerable.Repeat(Height(layer, fold), n).ToArray(), MarkerShape.FilledCircle, 4, Colors.Black);
+                Enumerable.Repeat(Height(layer, fold), n).ToArray(), MarkerShape.FilledCircle, 6, Colors.Black);
         }
         for (int layer = 0; layer <= network.Depth; layer++)
         {
@@ -52,8 +53,8 @@ public static class NetworkDrawing
             text.LabelFontSize = 12;
         }
         plot.Axes.SetLimits(-0.2, 1.02, Height(0, network.InputFold - 1) - 0.1, network.Depth + 0.1);
-        plot.Axes.Frameless();
-        plot.HideGrid();
+        plot.HideAxesAndGrid();
+        plot.Axes.Title.IsVisible = true;
         int width = 900, height = 200 + 150 * network.Depth;
         if (svg)
             Charts.SaveBoth(plot, pathWithoutExtension, width, height);
