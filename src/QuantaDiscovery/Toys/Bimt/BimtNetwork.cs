@@ -41,11 +41,13 @@ public sealed class BimtNetwork : nn.Module<Tensor, Tensor>
     /// Embedding N(0, 1) as in the authors' code; every linear layer U(−1/√fan_in, 1/√fan_in) for weights and biases
     /// (PyTorch's nn.Linear default). Draws from the global generator: build inside <see cref="SeededInit"/>.
     /// </summary>
-    public BimtNetwork(int classes, int embeddingDim, IReadOnlyList<int> hiddenWidths, int inputFold = 2) : base(nameof(BimtNetwork))
+    /// <param name="dtype">the parameters' type, fixed at construction (the weight arrays are held here, so the module is not converted later)</param>
+    public BimtNetwork(int classes, int embeddingDim, IReadOnlyList<int> hiddenWidths, ScalarType dtype = ScalarType.Float32, int inputFold = 2)
+        : base(nameof(BimtNetwork))
     {
         Widths = [embeddingDim, .. hiddenWidths, classes];
         InputFold = inputFold;
-        embedding = new Parameter(randn(classes, embeddingDim));
+        embedding = new Parameter(randn(classes, embeddingDim, dtype: dtype));
         register_parameter("embedding", embedding);
         weights = new Parameter[Widths.Count - 1];
         biases = new Parameter[Widths.Count - 1];
@@ -53,8 +55,8 @@ public sealed class BimtNetwork : nn.Module<Tensor, Tensor>
         {
             int fanIn = FanIn(i);
             double bound = 1 / Math.Sqrt(fanIn);
-            weights[i] = new Parameter(rand(Widths[i + 1], fanIn).mul_(2 * bound).sub_(bound));
-            biases[i] = new Parameter(rand(Widths[i + 1]).mul_(2 * bound).sub_(bound));
+            weights[i] = new Parameter(rand(Widths[i + 1], fanIn, dtype: dtype).mul_(2 * bound).sub_(bound));
+            biases[i] = new Parameter(rand(Widths[i + 1], dtype: dtype).mul_(2 * bound).sub_(bound));
             register_parameter($"weight{i}", weights[i]);
             register_parameter($"bias{i}", biases[i]);
         }

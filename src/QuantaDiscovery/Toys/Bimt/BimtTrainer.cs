@@ -42,11 +42,10 @@ public static class BimtTrainer
         if (options.Threads is { } threads)
             torch.set_num_threads(threads);
 
-        using var network = SeededInit.Create(options.Seed, () => new BimtNetwork(table.Classes, options.EmbeddingDim, options.HiddenWidths));
+        var dtype = options.Precision == Precision.Float64 ? ScalarType.Float64 : ScalarType.Float32;
+        using var network = SeededInit.Create(options.Seed, () => new BimtNetwork(table.Classes, options.EmbeddingDim, options.HiddenWidths, dtype));
         foreach (var group in options.Knockouts)
             group.Validate(network.Widths);
-        var dtype = options.Precision == Precision.Float64 ? ScalarType.Float64 : ScalarType.Float32;
-        network.to(dtype);
         var parameters = network.parameters().ToList();
         using var optimizer = optim.AdamW(parameters, options.LearningRate, weight_decay: options.WeightDecay);
         var moments = parameters.Zip(optimizer.state_dict().State.Cast<AdamW.State>()).ToDictionary(p => p.First, p => p.Second);
