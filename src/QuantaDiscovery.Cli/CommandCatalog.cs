@@ -20,6 +20,7 @@ public static class CommandCatalog
         Commands.SimilarityCommand.Create(),
         Commands.GrokCommand.Create(),
         Commands.GrokSweepCommand.Create(),
+        Commands.BimtCommand.Create(),
         Commands.SparseParityCommand.Create(),
         Commands.SparseParitySweepCommand.Create(),
         Commands.RunCommand.Create(),
