@@ -16,13 +16,14 @@ namespace QuantaDiscovery.Cluster;
 /// float32 products from washing out the small ones.
 /// </summary>
 /// <param name="knownTop">an eigenvector of M for its largest eigenvalue 1, if known: it is locked from the start</param>
-internal sealed class SubspaceEigensolver(Tensor matrix, int wanted, SpectralEmbeddingOptions options, Tensor? knownTop = null)
+/// <param name="matrix">M, which the solver only multiplies by (dense or sparse)</param>
+internal sealed class SubspaceEigensolver(NormalisedAffinity matrix, int wanted, SpectralEmbeddingOptions options, Tensor? knownTop = null)
 {
     private const double MaxAmplificationSpread = 1e3;
     private const int MaxDegree = 12;
     private const int LanczosSteps = 40;
 
-    private readonly int _n = (int)matrix.shape[0];
+    private readonly int _n = matrix.Size;
 
     public SpectralEmbedding.EigenResult Solve()
     {
@@ -44,7 +45,7 @@ internal sealed class SubspaceEigensolver(Tensor matrix, int wanted, SpectralEmb
         for (int iteration = 1; ; iteration++)
         {
             using var sweep = NewDisposeScope();
-            var product = TorchThreads.MatMul(matrix, block);
+            var product = matrix.Multiply(block);
             var (theta, ritzVectors, ritzProducts) = RayleighRitz(block, product);
             var residuals = ritzProducts.sub(ritzVectors.mul(tensor(theta.Select(t => (float)t).ToArray()).unsqueeze(0)))
                 .square().sum(0, keepdim: false).sqrt().to_type(ScalarType.Float64).data<double>().ToArray();
@@ -113,7 +114,7 @@ internal sealed class SubspaceEigensolver(Tensor matrix, int wanted, SpectralEmb
         var current = mx.sub(x.mul(centre)).mul_(inverseHalfWidth);
         for (int j = 2; j <= degree; j++)
         {
-            var next = TorchThreads.MatMul(matrix, current).sub_(current.mul(centre)).mul_(twiceInverseHalfWidth).sub_(previous);
+            var next = matrix.Multiply(current).sub_(current.mul(centre)).mul_(twiceInverseHalfWidth).sub_(previous);
             next = ProjectOut(next, locked);
             var scale = next.square().sum(0, keepdim: true).sqrt_().clamp_min_(tiny).reciprocal_();
             previous = current.mul(scale);
@@ -153,7 +154,7 @@ internal sealed class SubspaceEigensolver(Tensor matrix, int wanted, SpectralEmb
         for (int j = 0; j < steps; j++)
         {
             basis.select(1, j).copy_(q);
-            var w = mv(matrix, q);
+            var w = matrix.Multiply(q.unsqueeze(1)).squeeze(1);
             alpha[j] = w.dot(q).item<float>();
             var done = basis.narrow(1, 0, j + 1);
             w.sub_(mv(done, mv(done.t(), w)));
