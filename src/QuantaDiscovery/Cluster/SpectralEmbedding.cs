@@ -28,11 +28,12 @@ public sealed record SpectralEmbeddingOptions
     public int DenseLimit { get; init; } = 1000;
 
     /// <summary>
-    /// Subspace solver: an eigenpair (μ, v), ‖v‖ = 1, is accepted once ‖M v − μ v‖ ≤ this × (θ_max − λ_min(M)), where
-    /// θ_max is the largest Ritz value not yet accepted: relative to the width of the spectrum still to be resolved,
-    /// because for dense affinities all but the first eigenvalues of M crowd near 0.
+    /// Subspace solver: an eigenpair (μ, v), ‖v‖ = 1, is accepted once ‖M v − μ v‖ ≤ this × (μ₂ − λ_min(M)), μ₂ being the
+    /// largest eigenvalue below the known top one (μ₁ = 1): relative to the width of the rest of the spectrum, because for
+    /// dense affinities all but the first eigenvalues of M crowd near 0 (within ±0.005 at 10,000 samples). 10⁻⁴ resolves
+    /// the edge where cluster eigenvalues meet the noise bulk well enough to match ARPACK's (tol = 0) clustering.
     /// </summary>
-    public double Tolerance { get; init; } = 1e-3;
+    public double Tolerance { get; init; } = 1e-4;
 
     /// <summary>Subspace solver: the most filter-and-Rayleigh–Ritz sweeps before giving up.</summary>
     public int MaxIterations { get; init; } = 200;

@@ -29,8 +29,6 @@ internal sealed class SubspaceEigensolver(NormalisedAffinity matrix, int wanted,
     {
         var random = new Random(options.Seed);
         int guard = Math.Max(16, wanted / 5);
-        double lower = LowerSpectrumBound(random);
-
         var locked = empty(_n, 0, ScalarType.Float32);
         var lockedValues = new List<double>();
         if (knownTop is not null)
@@ -40,7 +38,9 @@ internal sealed class SubspaceEigensolver(NormalisedAffinity matrix, int wanted,
             if (wanted == 1)
                 return new SpectralEmbedding.EigenResult(locked, [1.0], 0, 0, true);
         }
+        double lower = LowerSpectrumBound(random, locked);
         double lockedResidual = 0;
+        double? tolerance = null;
         var block = Orthonormalise(RandomBlock(Math.Min(wanted + guard, _n), random), locked);
         for (int iteration = 1; ; iteration++)
         {
@@ -51,8 +51,8 @@ internal sealed class SubspaceEigensolver(NormalisedAffinity matrix, int wanted,
                 .square().sum(0, keepdim: false).sqrt().to_type(ScalarType.Float64).data<double>().ToArray();
 
             int need = wanted - lockedValues.Count;
-            // The tolerance is relative to the width of the spectrum still to be resolved.
-            double tolerance = options.Tolerance * Math.Max(theta[0] - lower, 1e-12);
+            // The tolerance is relative to the width of the spectrum below the known top eigenvalue, fixed at the first sweep.
+            tolerance ??= options.Tolerance * Math.Max(theta[0] - lower, 1e-12);
             int converged = 0;
             while (converged < need && converged < theta.Length && residuals[converged] <= tolerance)
                 converged++;
@@ -82,7 +82,8 @@ internal sealed class SubspaceEigensolver(NormalisedAffinity matrix, int wanted,
             var activeProduct = ritzProducts.narrow(1, converged, keep);
             double upper = theta[converged + keep - 1];
             double top = theta[converged], lastWanted = theta[converged + need - 1];
-            double bottom = Math.Min(lower, upper - 1e-3);
+            // The damped interval [bottom, upper] must not be empty; its floor is relative to the unresolved width.
+            double bottom = Math.Min(lower, upper - 1e-2 * Math.Max(top - lower, 1e-12));
             var filtered = ChebyshevFilter(active, activeProduct, locked, Degree(bottom, upper, top, lastWanted), bottom, upper);
             block.Dispose();
             block = Orthonormalise(filtered, locked).MoveToOuterDisposeScope();
@@ -138,15 +139,18 @@ internal sealed class SubspaceEigensolver(NormalisedAffinity matrix, int wanted,
     }
 
     /// <summary>
-    /// A lower bound of the spectrum of M: the smallest Ritz value of a Lanczos run with full
-    /// reorthogonalisation, minus its residual bound and a small margin, and never below −1.
+    /// A lower bound of the spectrum of M restricted to the complement of the locked vectors: the smallest Ritz value of a
+    /// Lanczos run with full reorthogonalisation, minus its residual bound and 1% of the Ritz range, and never below −1.
+    /// Deflating the known top eigenvector (μ = 1) matters: for a dense affinity the rest of the spectrum lies within
+    /// about ±10⁻² of 0, so a margin taken from a range that includes 1 would widen the filter's damped interval many
+    /// times over, slowing every sweep and loosening the relative residual tolerance.
     /// </summary>
-    private double LowerSpectrumBound(Random random)
+    private double LowerSpectrumBound(Random random, Tensor locked)
     {
         using var scope = NewDisposeScope();
         int steps = Math.Min(LanczosSteps, _n);
         var basis = zeros(_n, steps, ScalarType.Float32);
-        var q = RandomBlock(1, random).squeeze(1);
+        var q = ProjectOut(RandomBlock(1, random), locked).squeeze(1);
         q.div_(q.square().sum().sqrt());
         var alpha = new double[steps];
         var beta = new double[steps];
@@ -154,11 +158,12 @@ internal sealed class SubspaceEigensolver(NormalisedAffinity matrix, int wanted,
         for (int j = 0; j < steps; j++)
         {
             basis.select(1, j).copy_(q);
-            var w = matrix.Multiply(q.unsqueeze(1)).squeeze(1);
+            var w = ProjectOut(matrix.Multiply(q.unsqueeze(1)), locked).squeeze(1);
             alpha[j] = w.dot(q).item<float>();
             var done = basis.narrow(1, 0, j + 1);
             w.sub_(mv(done, mv(done.t(), w)));
             w.sub_(mv(done, mv(done.t(), w)));
+            w = ProjectOut(w.unsqueeze(1), locked).squeeze(1);
             beta[j] = w.square().sum().sqrt().item<float>();
             if (beta[j] < 1e-6) { m = j + 1; break; }
             q = w.div(beta[j]);
