@@ -115,11 +115,20 @@ internal sealed class SubspaceEigensolver(NormalisedAffinity matrix, int wanted,
         var current = mx.sub(x.mul(centre)).mul_(inverseHalfWidth);
         for (int j = 2; j <= degree; j++)
         {
-            var next = matrix.Multiply(current).sub_(current.mul(centre)).mul_(twiceInverseHalfWidth).sub_(previous);
-            next = ProjectOut(next, locked);
-            var scale = next.square().sum(0, keepdim: true).sqrt_().clamp_min_(tiny).reciprocal_();
-            previous = current.mul(scale);
-            current = next.mul_(scale);
+            // Each step's temporaries (n × b each) are freed at once, and so is the Y_{j−1} it retires: at 100,000 samples a
+            // block is 200 MB, too much to let a sweep's dozens of them wait for the sweep's scope.
+            Tensor next;
+            using (var step = NewDisposeScope())
+            {
+                next = matrix.Multiply(current).sub_(current.mul(centre)).mul_(twiceInverseHalfWidth).sub_(previous);
+                next = ProjectOut(next, locked);
+                var scale = next.square().sum(0, keepdim: true).sqrt_().clamp_min_(tiny).reciprocal_();
+                current.mul_(scale);
+                next.mul_(scale).MoveToOuterDisposeScope();
+            }
+            if (!ReferenceEquals(previous, x)) previous.Dispose();
+            previous = current;
+            current = next;
         }
         return current;
     }
