@@ -8,7 +8,7 @@ internal static class BrowseCommand
     public static Command Create()
     {
         var samples = new Option<FileInfo>("--samples") { Description = "samples.parquet: sample, doc, pos, token, loss, [set], context, target", Required = true };
-        var similarity = new Option<FileInfo>("--similarity") { Description = "similarity.npy: float32 [n, n] affinities in [0, 1], row i = sample i", Required = true };
+        var similarity = new Option<FileInfo>("--similarity") { Description = "similarity.npy: float32 [n, n] affinities in [0, 1], row i = sample i; or the sparse graph similarity.npz (quanta similarity --knn)", Required = true };
         var clusters = new Option<FileInfo>("--clusters") { Description = "clusters.parquet: sample, n_clusters, cluster (one block of n rows per K)", Required = true };
         var output = new Option<FileInfo>("--output") { Description = "report.html to write; the rank-frequency files and heatmap go beside it", Required = true };
         var k = new Option<int?>("--k") { Description = "the clustering to browse (default: the largest K in --clusters)" };

@@ -7,7 +7,11 @@ internal static class ClusterCommand
 {
     public static Command Create()
     {
-        var affinity = new Option<string>("--affinity") { Description = "precomputed affinity, .npy float32 [n, n] (row i = sample i)", Required = true };
+        var affinity = new Option<string>("--affinity")
+        {
+            Description = "precomputed affinity: dense .npy float32 [n, n] (row i = sample i), or sparse CSR .npz (scipy.sparse.save_npz; quanta similarity --knn)",
+            Required = true,
+        };
         var clusters = new Option<string>("--clusters") { Description = "k, a list 50,100,200 or a range start:stop:step (a sweep)", Required = true };
         var output = new Option<string>("--output") { Description = "labels .npy, int32 [n] (one k) or [len(ks), n] (sweep); a .json beside it lists the ks", Required = true };
         var restarts = new Option<int>("--n-init") { Description = "k-means restarts", DefaultValueFactory = _ => 30 };

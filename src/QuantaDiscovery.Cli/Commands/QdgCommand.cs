@@ -21,6 +21,11 @@ internal static class QdgCommand
         var noInduction = new Option<bool>("--no-induction-filter") { Description = "keep tokens whose trigram occurred earlier in the document" };
         var uniform = new Option<bool>("--uniform") { Description = "a seeded uniform sample instead of the stride" };
         var clusters = new Option<string?>("--clusters") { Description = "K, a list or start:stop:step (default: samples/25, max 400, swept over K/4..K)" };
+        var knn = new Option<int?>("--knn")
+        {
+            Description = $"cluster the sparse m-nearest-neighbour similarity graph (similarity.npz) instead of the dense matrix " +
+                          $"(default: dense up to {QdgOptions.DenseSampleLimit:N0} tokens, m = {QdgOptions.DefaultNeighbours} beyond)",
+        };
         var nInit = new Option<int>("--n-init") { Description = "k-means restarts", DefaultValueFactory = _ => 30 };
         var parameters = new Option<string>("--params") { Description = "paper (no layernorm/embed parameters) or all", DefaultValueFactory = _ => "paper" };
         var projection = new Option<string>("--projection") { Description = "none, or k for a sparse random projection to k dimensions", DefaultValueFactory = _ => "none" };
@@ -29,7 +34,7 @@ internal static class QdgCommand
         var alphaN = new Option<string?>("--alpha-n") { Description = "α_N (a number or quanta scaling's summary.json) for the predicted slope −(α_N + 1)" };
         var command = new Command("qdg", "Quanta discovery from gradients: select → gradients → similarity → spectral clusters → report.html")
         {
-            model, input, losses, output, maxLoss, samples, stride, noInduction, uniform, clusters, nInit, parameters, projection, seed, context, alphaN,
+            model, input, losses, output, maxLoss, samples, stride, noInduction, uniform, clusters, knn, nInit, parameters, projection, seed, context, alphaN,
         };
         command.SetAction(parse =>
         {
@@ -48,6 +53,7 @@ internal static class QdgCommand
                     Projection = projectionText == "none" ? null : int.Parse(projectionText, System.Globalization.CultureInfo.InvariantCulture),
                 },
                 Clusters = parse.GetValue(clusters),
+                Neighbours = parse.GetValue(knn),
                 Clustering = new SpectralClusteringOptions { Restarts = parse.GetValue(nInit), Seed = parse.GetValue(seed) },
                 AlphaN = parse.GetValue(alphaN) is { } given ? RankFrequency.ReadAlphaN(given) : null,
             };

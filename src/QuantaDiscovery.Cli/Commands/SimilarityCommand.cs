@@ -8,12 +8,29 @@ internal static class SimilarityCommand
     public static Command Create()
     {
         var gradients = new Option<string>("--gradients") { Description = "per-sample gradients, .npy float32 [n, d]", Required = true };
-        var output = new Option<string>("--output") { Description = "affinity 1 − arccos(cos)/π, .npy float32 [n, n]", Required = true };
-        var command = new Command("similarity", "angular affinity of normalised per-sample gradients") { gradients, output };
+        var output = new Option<string>("--output")
+        {
+            Description = "affinity 1 − arccos(cos)/π: .npy float32 [n, n], or with --knn a sparse .npz (scipy.sparse.load_npz opens it)",
+            Required = true,
+        };
+        var neighbours = new Option<int?>("--knn")
+        {
+            Description = "keep each sample's m largest affinities (the symmetric m-nearest-neighbour graph, CSR) instead of all n²",
+        };
+        var command = new Command("similarity", "angular affinity of normalised per-sample gradients") { gradients, output, neighbours };
         command.SetAction(parse =>
         {
-            GradientSimilarity.WriteAffinity(parse.GetValue(gradients)!, parse.GetValue(output)!);
-            Console.WriteLine($"wrote {parse.GetValue(output)}");
+            var path = parse.GetValue(output)!;
+            if (parse.GetValue(neighbours) is { } m)
+            {
+                var graph = GradientSimilarity.WriteNearestNeighbourAffinity(parse.GetValue(gradients)!, path, m);
+                Console.WriteLine($"wrote {path}: {graph.Size} samples, {graph.Entries} entries ({m} nearest neighbours, symmetrised)");
+            }
+            else
+            {
+                GradientSimilarity.WriteAffinity(parse.GetValue(gradients)!, path);
+                Console.WriteLine($"wrote {path}");
+            }
             return 0;
         });
         return command;

@@ -127,19 +127,21 @@ public static class KMeans
         while (iteration < maxIterations)
         {
             iteration++;
-            labels = Assign(x, centers);
-            var counts = bincount(labels, minlength: k).to_type(ScalarType.Float32);
-            var sums = zeros(k, x.shape[1], ScalarType.Float32).index_add_(0, labels, x, One);
-            RelocateEmptyClusters(x, centers, labels, counts, sums);
-            var updated = sums.div_(counts.clamp_min(One).unsqueeze(1));
-            double shift = updated.sub(centers).pow(Two).sum(type: ScalarType.Float64).item<double>();
-            centers = updated;
-            if (previousLabels is not null && labels.eq(previousLabels).all().item<bool>())
+            double shift;
+            // Each iteration's temporaries (an n × k distance matrix among them) are freed at its end.
+            using (var step = NewDisposeScope())
             {
-                strictConvergence = true;
-                break;
+                labels = Assign(x, centers);
+                var counts = bincount(labels, minlength: k).to_type(ScalarType.Float32);
+                var sums = zeros(k, x.shape[1], ScalarType.Float32).index_add_(0, labels, x, One);
+                RelocateEmptyClusters(x, centers, labels, counts, sums);
+                var updated = sums.div_(counts.clamp_min(One).unsqueeze(1));
+                shift = updated.sub(centers).pow(Two).sum(type: ScalarType.Float64).item<double>();
+                strictConvergence = previousLabels is not null && labels.eq(previousLabels).all().item<bool>();
+                centers = updated.MoveToOuterDisposeScope();
+                labels.MoveToOuterDisposeScope();
             }
-            if (shift <= tolerance) break;
+            if (strictConvergence || shift <= tolerance) break;
             previousLabels = labels;
         }
         // As scikit-learn does: unless the labels were stable, reassign them to the final centres.

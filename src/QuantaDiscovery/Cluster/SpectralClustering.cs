@@ -29,6 +29,13 @@ public static class SpectralClustering
         return Fit(Embed(affinity, clusters, options), clusters, options);
     }
 
+    /// <summary>Labels in [0, k) for every sample of a sparse affinity (a nearest-neighbour graph, say).</summary>
+    public static int[] Fit(SparseAffinity affinity, int clusters, SpectralClusteringOptions? options = null)
+    {
+        options ??= new SpectralClusteringOptions();
+        return Fit(Embed(affinity, clusters, options), clusters, options);
+    }
+
     /// <summary>Labels from an embedding computed once with at least <paramref name="clusters"/> components.</summary>
     public static int[] Fit(SpectralEmbedding embedding, int clusters, SpectralClusteringOptions? options = null)
     {
@@ -47,23 +54,32 @@ public static class SpectralClustering
     }
 
     public static SpectralEmbedding Embed(AffinityMatrix affinity, int components, SpectralClusteringOptions options) =>
-        SpectralEmbedding.Compute(affinity, components, new SpectralEmbeddingOptions { Solver = options.Solver, Seed = options.Seed });
+        SpectralEmbedding.Compute(affinity, components, EmbeddingOptions(options));
+
+    public static SpectralEmbedding Embed(SparseAffinity affinity, int components, SpectralClusteringOptions options) =>
+        SpectralEmbedding.Compute(affinity, components, EmbeddingOptions(options));
+
+    private static SpectralEmbeddingOptions EmbeddingOptions(SpectralClusteringOptions options) =>
+        new() { Solver = options.Solver, Seed = options.Seed };
 
     /// <summary>
-    /// The `quanta cluster` stage: reads the affinity .npy, clusters it for every k, and writes labels as int32
+    /// The `quanta cluster` stage: reads the affinity (a dense .npy, or a sparse .npz in scipy's save_npz layout, such as
+    /// <c>quanta similarity --knn</c> writes), clusters it for every k, and writes labels as int32
     /// .npy — shape [n] when one k was asked for as a single number, else [len(ks), n] (row r = ks[r]) — with a
     /// JSON beside it (same name, .json) listing the ks, the options and the Laplacian eigenvalues.
     /// </summary>
     public static SpectralEmbedding Run(string affinityPath, IReadOnlyList<int> clusterCounts, bool sweep, string outputPath,
         SpectralClusteringOptions options)
     {
-        var affinity = AffinityMatrix.Load(affinityPath);
+        bool sparse = IsSparseFile(affinityPath);
+        var dense = sparse ? null : AffinityMatrix.Load(affinityPath);
+        var graph = sparse ? SparseAffinity.Load(affinityPath) : null;
+        int n = dense?.Size ?? graph!.Size;
         foreach (var k in clusterCounts)
-            if (k < 2 || k > affinity.Size)
-                throw new InputException($"cluster counts must be in [2, {affinity.Size}] (the number of samples); got {k}", affinityPath);
-        var embedding = Embed(affinity, clusterCounts.Max(), options);
+            if (k < 2 || k > n)
+                throw new InputException($"cluster counts must be in [2, {n}] (the number of samples); got {k}", affinityPath);
+        var embedding = dense is not null ? Embed(dense, clusterCounts.Max(), options) : Embed(graph!, clusterCounts.Max(), options);
         var labels = clusterCounts.Select(k => Fit(embedding, k, options)).ToArray();
-        int n = affinity.Size;
         if (sweep)
             Npy.Write<int>(outputPath, labels.SelectMany(l => l).ToArray(), clusterCounts.Count, n);
         else
@@ -73,6 +89,8 @@ public static class SpectralClustering
         {
             affinity = RecordedPath.Of(affinityPath, Path.GetDirectoryName(Path.GetFullPath(outputPath))!),
             samples = n,
+            affinity_format = sparse ? "csr" : "dense",
+            affinity_entries = sparse ? graph!.Entries : (long)n * n,
             clusters = clusterCounts,
             labels_shape = sweep ? new[] { clusterCounts.Count, n } : [n],
             n_init = options.Restarts,
@@ -86,6 +104,10 @@ public static class SpectralClustering
             JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
         return embedding;
     }
+
+    /// <summary>Whether an affinity file is sparse: scipy's save_npz writes .npz, a dense matrix is .npy.</summary>
+    public static bool IsSparseFile(string affinityPath) =>
+        string.Equals(Path.GetExtension(affinityPath), ".npz", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// Parses a cluster-count list: "100" (one k), "50,100,200", or an inclusive range "start:stop:step"

@@ -16,20 +16,19 @@ namespace QuantaDiscovery.Cluster;
 /// float32 products from washing out the small ones.
 /// </summary>
 /// <param name="knownTop">an eigenvector of M for its largest eigenvalue 1, if known: it is locked from the start</param>
-internal sealed class SubspaceEigensolver(Tensor matrix, int wanted, SpectralEmbeddingOptions options, Tensor? knownTop = null)
+/// <param name="matrix">M, which the solver only multiplies by (dense or sparse)</param>
+internal sealed class SubspaceEigensolver(NormalisedAffinity matrix, int wanted, SpectralEmbeddingOptions options, Tensor? knownTop = null)
 {
     private const double MaxAmplificationSpread = 1e3;
     private const int MaxDegree = 12;
     private const int LanczosSteps = 40;
 
-    private readonly int _n = (int)matrix.shape[0];
+    private readonly int _n = matrix.Size;
 
     public SpectralEmbedding.EigenResult Solve()
     {
         var random = new Random(options.Seed);
         int guard = Math.Max(16, wanted / 5);
-        double lower = LowerSpectrumBound(random);
-
         var locked = empty(_n, 0, ScalarType.Float32);
         var lockedValues = new List<double>();
         if (knownTop is not null)
@@ -39,19 +38,21 @@ internal sealed class SubspaceEigensolver(Tensor matrix, int wanted, SpectralEmb
             if (wanted == 1)
                 return new SpectralEmbedding.EigenResult(locked, [1.0], 0, 0, true);
         }
+        double lower = LowerSpectrumBound(random, locked);
         double lockedResidual = 0;
+        double? tolerance = null;
         var block = Orthonormalise(RandomBlock(Math.Min(wanted + guard, _n), random), locked);
         for (int iteration = 1; ; iteration++)
         {
             using var sweep = NewDisposeScope();
-            var product = TorchThreads.MatMul(matrix, block);
+            var product = matrix.Multiply(block);
             var (theta, ritzVectors, ritzProducts) = RayleighRitz(block, product);
             var residuals = ritzProducts.sub(ritzVectors.mul(tensor(theta.Select(t => (float)t).ToArray()).unsqueeze(0)))
                 .pow(Two).sum(0, keepdim: false).sqrt().to_type(ScalarType.Float64).data<double>().ToArray();
 
             int need = wanted - lockedValues.Count;
-            // The tolerance is relative to the width of the spectrum still to be resolved.
-            double tolerance = options.Tolerance * Math.Max(theta[0] - lower, 1e-12);
+            // The tolerance is relative to the width of the spectrum below the known top eigenvalue, fixed at the first sweep.
+            tolerance ??= options.Tolerance * Math.Max(theta[0] - lower, 1e-12);
             int converged = 0;
             while (converged < need && converged < theta.Length && residuals[converged] <= tolerance)
                 converged++;
@@ -81,7 +82,8 @@ internal sealed class SubspaceEigensolver(Tensor matrix, int wanted, SpectralEmb
             var activeProduct = ritzProducts.narrow(1, converged, keep);
             double upper = theta[converged + keep - 1];
             double top = theta[converged], lastWanted = theta[converged + need - 1];
-            double bottom = Math.Min(lower, upper - 1e-3);
+            // The damped interval [bottom, upper] must not be empty; its floor is relative to the unresolved width.
+            double bottom = Math.Min(lower, upper - 1e-2 * Math.Max(top - lower, 1e-12));
             var filtered = ChebyshevFilter(active, activeProduct, locked, Degree(bottom, upper, top, lastWanted), bottom, upper);
             block.Dispose();
             block = Orthonormalise(filtered, locked).MoveToOuterDisposeScope();
@@ -113,11 +115,20 @@ internal sealed class SubspaceEigensolver(Tensor matrix, int wanted, SpectralEmb
         var current = mx.sub(x.mul(centre)).mul_(inverseHalfWidth);
         for (int j = 2; j <= degree; j++)
         {
-            var next = TorchThreads.MatMul(matrix, current).sub_(current.mul(centre)).mul_(twiceInverseHalfWidth).sub_(previous);
-            next = ProjectOut(next, locked);
-            var scale = next.pow(Two).sum(0, keepdim: true).sqrt_().clamp_min_(tiny).reciprocal_();
-            previous = current.mul(scale);
-            current = next.mul_(scale);
+            // Each step's temporaries (n × b each) are freed at once, and so is the Y_{j−1} it retires: at 100,000 samples a
+            // block is 200 MB, too much to let a sweep's dozens of them wait for the sweep's scope.
+            Tensor next;
+            using (var step = NewDisposeScope())
+            {
+                next = matrix.Multiply(current).sub_(current.mul(centre)).mul_(twiceInverseHalfWidth).sub_(previous);
+                next = ProjectOut(next, locked);
+                var scale = next.pow(Two).sum(0, keepdim: true).sqrt_().clamp_min_(tiny).reciprocal_();
+                current.mul_(scale);
+                next.mul_(scale).MoveToOuterDisposeScope();
+            }
+            if (!ReferenceEquals(previous, x)) previous.Dispose();
+            previous = current;
+            current = next;
         }
         return current;
     }
@@ -137,15 +148,18 @@ internal sealed class SubspaceEigensolver(Tensor matrix, int wanted, SpectralEmb
     }
 
     /// <summary>
-    /// A lower bound of the spectrum of M: the smallest Ritz value of a Lanczos run with full
-    /// reorthogonalisation, minus its residual bound and a small margin, and never below −1.
+    /// A lower bound of the spectrum of M restricted to the complement of the locked vectors: the smallest Ritz value of a
+    /// Lanczos run with full reorthogonalisation, minus its residual bound and 1% of the Ritz range, and never below −1.
+    /// Deflating the known top eigenvector (μ = 1) matters: for a dense affinity the rest of the spectrum lies within
+    /// about ±10⁻² of 0, so a margin taken from a range that includes 1 would widen the filter's damped interval many
+    /// times over, slowing every sweep and loosening the relative residual tolerance.
     /// </summary>
-    private double LowerSpectrumBound(Random random)
+    private double LowerSpectrumBound(Random random, Tensor locked)
     {
         using var scope = NewDisposeScope();
         int steps = Math.Min(LanczosSteps, _n);
         var basis = zeros(_n, steps, ScalarType.Float32);
-        var q = RandomBlock(1, random).squeeze(1);
+        var q = ProjectOut(RandomBlock(1, random), locked).squeeze(1);
         q.div_(q.pow(Two).sum().sqrt());
         var alpha = new double[steps];
         var beta = new double[steps];
@@ -153,11 +167,12 @@ internal sealed class SubspaceEigensolver(Tensor matrix, int wanted, SpectralEmb
         for (int j = 0; j < steps; j++)
         {
             basis.select(1, j).copy_(q);
-            var w = mv(matrix, q);
+            var w = ProjectOut(matrix.Multiply(q.unsqueeze(1)), locked).squeeze(1);
             alpha[j] = w.dot(q).item<float>();
             var done = basis.narrow(1, 0, j + 1);
             w.sub_(mv(done, mv(done.t(), w)));
             w.sub_(mv(done, mv(done.t(), w)));
+            w = ProjectOut(w.unsqueeze(1), locked).squeeze(1);
             beta[j] = w.pow(Two).sum().sqrt().item<float>();
             if (beta[j] < 1e-6) { m = j + 1; break; }
             q = w.div(beta[j]);

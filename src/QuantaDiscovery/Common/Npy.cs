@@ -49,6 +49,12 @@ public static class Npy
     public static NpyArray<T> Read<T>(string path) where T : unmanaged
     {
         using var stream = File.OpenRead(path);
+        return Read<T>(stream, path);
+    }
+
+    /// <summary>Reads an array from a stream positioned at its magic string; <paramref name="path"/> names it in errors.</summary>
+    public static NpyArray<T> Read<T>(Stream stream, string path) where T : unmanaged
+    {
         var (descriptor, shape, _) = ReadHeader(stream, path);
         var expected = DescriptorOf<T>();
         if (descriptor != expected)
@@ -57,7 +63,8 @@ public static class Npy
         foreach (var s in shape) count *= s;
         var data = new T[count];
         var bytes = MemoryMarshal.AsBytes(data.AsSpan());
-        stream.ReadExactly(bytes);
+        try { stream.ReadExactly(bytes); }
+        catch (EndOfStreamException) { throw new InputException($"file is shorter than its shape ({string.Join(", ", shape)}) requires", path); }
         return new NpyArray<T>(data, shape);
     }
 
@@ -89,7 +96,7 @@ public static class Npy
         var shapeText = Field(header, "shape", path).Trim().TrimStart('(').TrimEnd(')');
         var shape = shapeText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(int.Parse).ToArray();
-        return (descriptor, shape, stream.Position);
+        return (descriptor, shape, 10 + (major == 1 ? 0 : 2) + headerLength);
     }
 
     private static string Field(string header, string key, string path)

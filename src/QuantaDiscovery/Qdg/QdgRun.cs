@@ -20,6 +20,18 @@ public sealed record QdgOptions
     /// </summary>
     public string? Clusters { get; init; }
 
+    /// <summary>
+    /// m of the sparse similarity graph, each token keeping its m largest affinities (<see cref="GradientSimilarity.NearestNeighbourAffinity(string, int)"/>);
+    /// null: the dense n × n affinity up to <see cref="DenseSampleLimit"/> tokens, the graph with <see cref="DefaultNeighbours"/> beyond.
+    /// </summary>
+    public int? Neighbours { get; init; }
+
+    /// <summary>Above this many tokens the dense affinity (n² floats: 1.6 GB at 20,000) gives way to the nearest-neighbour graph.</summary>
+    public const int DenseSampleLimit = 20_000;
+
+    /// <summary>m of the nearest-neighbour graph when <see cref="Neighbours"/> is not given.</summary>
+    public const int DefaultNeighbours = 30;
+
     public SpectralClusteringOptions Clustering { get; init; } = new();
 
     /// <summary>α_N from a scaling fit, shown beside the rank-frequency slope as the predicted −(α_N + 1).</summary>
@@ -42,7 +54,7 @@ public sealed record QdgResult(
 /// Quanta discovery from gradients (Michaud et al. 2023, §5), end to end: choose low-loss non-induction tokens,
 /// take each one's loss gradient, compare them by angle (A = 1 − arccos(C)/π), cluster A spectrally over a sweep of
 /// K, and write the browser page with the rank-frequency envelope. Every stage writes the file the next reads
-/// (samples.parquet, gradients.npy, similarity.npy, clusters.parquet/.npy, report.html), so any stage can be redone
+/// (samples.parquet, gradients.npy, similarity.npy or the sparse similarity.npz, clusters.parquet/.npy, report.html), so any stage can be redone
 /// alone with its own command.
 /// </summary>
 public static class QdgRun
@@ -66,9 +78,20 @@ public static class QdgRun
         var gradients = GradientComputation.Run(modelDirectory, corpusPath, selection.SamplesPath, outputDirectory,
             options.Gradients with { Context = options.Selection.Context }, gradientProgress, cancellationToken);
 
-        stages?.Report("similarity");
-        var similarityPath = Path.Combine(outputDirectory, "similarity.npy");
-        GradientSimilarity.WriteAffinity(gradients.GradientsPath, similarityPath);
+        int? neighbours = options.Neighbours ?? (selection.Chosen > QdgOptions.DenseSampleLimit ? QdgOptions.DefaultNeighbours : null);
+        string similarityPath;
+        if (neighbours is { } m)
+        {
+            stages?.Report($"similarity graph, {m} nearest neighbours");
+            similarityPath = Path.Combine(outputDirectory, "similarity.npz");
+            GradientSimilarity.WriteNearestNeighbourAffinity(gradients.GradientsPath, similarityPath, m);
+        }
+        else
+        {
+            stages?.Report("similarity");
+            similarityPath = Path.Combine(outputDirectory, "similarity.npy");
+            GradientSimilarity.WriteAffinity(gradients.GradientsPath, similarityPath);
+        }
 
         var counts = ClusterCounts(options.Clusters, selection.Chosen);
         stages?.Report($"spectral clustering, K = {string.Join(", ", counts)}");

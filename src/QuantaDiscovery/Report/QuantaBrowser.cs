@@ -61,7 +61,7 @@ public static class QuantaBrowser
         ArgumentOutOfRangeException.ThrowIfLessThan(options.TopTokens, 1, nameof(options.TopTokens));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.HeatmapCells, 1, nameof(options.HeatmapCells));
         var samples = await QuantaSamples.ReadAsync(samplesParquet, cancellation);
-        var affinity = ReadSimilarity(similarityNpy, samples.Count, samplesParquet);
+        var affinity = BrowsedSimilarity.Read(similarityNpy, samples.Count, samplesParquet);
         var sweep = await ClusterSweep.ReadAsync(clustersParquet, samples.Count, cancellation);
         int k = options.K ?? sweep.MaxK;
         if (sweep.Clusterings.All(c => c.K != k))
@@ -78,9 +78,9 @@ public static class QuantaBrowser
         var boundaries = new List<int>();
         for (int i = 0, start = 0; i < clusters.Count - 1; i++) boundaries.Add(start += clusters[i].Size);
         var heatmapPath = Path.Combine(folder, HeatmapFile);
-        var blocks = SimilarityHeatmap.BlockAverage(affinity, samples.Count, order, options.HeatmapCells);
+        var blocks = affinity.BlockAverage(order, options.HeatmapCells);
         SimilarityHeatmap.Save(heatmapPath, blocks, samples.Count, boundaries,
-            $"Similarity of {samples.Count} samples, ordered by cluster (K = {k})");
+            $"{(affinity.Graph is null ? "Similarity" : "Nearest-neighbour graph")} of {samples.Count} samples, ordered by cluster (K = {k})");
 
         var metadata = MetadataFiles
             .SelectMany(name => new[] { samplesParquet, similarityNpy, clustersParquet }
@@ -88,7 +88,7 @@ public static class QuantaBrowser
             .Distinct().Where(File.Exists).ToArray();
         var page = new QuantaBrowserPage(samples, k, clusters, rankFrequency, options.Examples,
             File.ReadAllBytes(plot.Png), File.ReadAllBytes(heatmapPath), metadata.Select(QuantaBrowserPage.ReadMetadata).ToArray(),
-            [.. new[] { samplesParquet, similarityNpy, clustersParquet }.Select(input => RecordedPath.Of(input, folder))]);
+            [.. new[] { samplesParquet, similarityNpy, clustersParquet }.Select(input => RecordedPath.Of(input, folder))], affinity.Graph is not null);
         await File.WriteAllTextAsync(outputHtml, page.Render(), cancellation);
         return new QuantaBrowserReport(samples.Count, k, clusters, rankFrequency, outputHtml, heatmapPath, plot);
     }
@@ -115,7 +115,7 @@ public static class QuantaBrowser
     /// The clusters of <paramref name="clustering"/>, largest first (ties by id), each with its members ordered by mean affinity to
     /// the other members, its cohesion, mean loss and most frequent targets. Empty clusters are left out.
     /// </summary>
-    public static IReadOnlyList<BrowsedCluster> Browse(Clustering clustering, QuantaSamples samples, ReadOnlySpan<float> affinity,
+    public static IReadOnlyList<BrowsedCluster> Browse(Clustering clustering, QuantaSamples samples, BrowsedSimilarity affinity,
         int topTokens)
     {
         int n = samples.Count;
@@ -129,12 +129,7 @@ public static class QuantaBrowser
             if (ids.Length == 0) continue;
             var typicality = new double[ids.Length];
             for (int a = 0; a < ids.Length; a++)
-            {
-                var row = affinity.Slice(ids[a] * n, n);
-                double sum = 0;
-                foreach (var b in ids) sum += row[b];
-                typicality[a] = ids.Length == 1 ? 1 : (sum - row[ids[a]]) / (ids.Length - 1);
-            }
+                typicality[a] = ids.Length == 1 ? 1 : affinity.SumToOthers(ids[a], ids, clustering.Labels) / (ids.Length - 1);
             var ordered = ids.Select((id, a) => (id, score: typicality[a]))
                 .OrderByDescending(p => p.score).ThenBy(p => p.id).Select(p => p.id).ToArray();
             var tokens = ids.GroupBy(i => samples.Token[i])

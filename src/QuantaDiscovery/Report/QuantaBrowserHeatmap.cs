@@ -1,3 +1,4 @@
+using QuantaDiscovery.Cluster;
 using ScottPlot;
 
 namespace QuantaDiscovery.Report;
@@ -13,12 +14,8 @@ public static class SimilarityHeatmap
     {
         if (affinity.Length != (long)n * n) throw new ArgumentException($"{affinity.Length} values for an {n} × {n} matrix", nameof(affinity));
         if (order.Count != n) throw new ArgumentException($"the order lists {order.Count} samples, not {n}", nameof(order));
-        ArgumentOutOfRangeException.ThrowIfLessThan(cells, 1);
-        int m = Math.Min(n, cells);
-        var block = new int[n];
-        var count = new long[m];
-        for (int b = 0; b < m; b++)
-            for (int p = (int)((long)b * n / m); p < (int)((long)(b + 1) * n / m); p++) { block[p] = b; count[b]++; }
+        var (block, count) = Blocks(n, cells);
+        int m = count.Length;
         var sums = new double[m, m];
         var rowSums = new double[m];
         for (int p = 0; p < n; p++)
@@ -29,8 +26,40 @@ public static class SimilarityHeatmap
             int bp = block[p];
             for (int bq = 0; bq < m; bq++) sums[bp, bq] += rowSums[bq];
         }
-        for (int i = 0; i < m; i++)
-            for (int j = 0; j < m; j++)
+        return Averages(sums, count);
+    }
+
+    /// <summary>The same block averages of a sparse affinity, absent entries counting as 0: O(nnz + m²).</summary>
+    public static double[,] BlockAverage(SparseAffinity graph, IReadOnlyList<int> order, int cells)
+    {
+        int n = graph.Size;
+        if (order.Count != n) throw new ArgumentException($"the order lists {order.Count} samples, not {n}", nameof(order));
+        var (block, count) = Blocks(n, cells);
+        var position = new int[n];
+        for (int p = 0; p < n; p++) position[order[p]] = p;
+        var sums = new double[count.Length, count.Length];
+        for (int i = 0; i < n; i++)
+            for (int e = graph.RowStarts[i]; e < graph.RowStarts[i + 1]; e++)
+                sums[block[position[i]], block[position[graph.Columns[e]]]] += graph.Values[e];
+        return Averages(sums, count);
+    }
+
+    /// <summary>m = min(n, cells) blocks: the block of each ordered position, and the size of each block.</summary>
+    private static (int[] Block, long[] Count) Blocks(int n, int cells)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(cells, 1);
+        int m = Math.Min(n, cells);
+        var block = new int[n];
+        var count = new long[m];
+        for (int b = 0; b < m; b++)
+            for (int p = (int)((long)b * n / m); p < (int)((long)(b + 1) * n / m); p++) { block[p] = b; count[b]++; }
+        return (block, count);
+    }
+
+    private static double[,] Averages(double[,] sums, long[] count)
+    {
+        for (int i = 0; i < count.Length; i++)
+            for (int j = 0; j < count.Length; j++)
                 sums[i, j] /= count[i] * count[j];
         return sums;
     }

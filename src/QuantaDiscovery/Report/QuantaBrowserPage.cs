@@ -11,7 +11,7 @@ namespace QuantaDiscovery.Report;
 /// </summary>
 internal sealed class QuantaBrowserPage(QuantaSamples samples, int k, IReadOnlyList<BrowsedCluster> clusters, RankFrequencyResult rankFrequency,
     int examples, byte[] rankFrequencyPng, byte[] heatmapPng, IReadOnlyList<(string Path, IReadOnlyList<(string Key, string Value)> Entries)> metadata,
-    IReadOnlyList<string> inputs)
+    IReadOnlyList<string> inputs, bool sparseSimilarity)
 {
     /// <summary>Clusters shown expanded when the page opens.</summary>
     private const int OpenClusters = 3;
@@ -95,7 +95,11 @@ internal sealed class QuantaBrowserPage(QuantaSamples samples, int k, IReadOnlyL
         html.Append("</figcaption>\n</figure>\n<figure>\n");
         Image(html, heatmapPng, "similarity matrix ordered by cluster");
         html.Append("<figcaption>Affinity A = 1 − arccos(C)/π between samples' gradients (C: cosine similarity), ordered by cluster (largest first, most typical first within each)")
-            .Append(samples.Count > 800 ? "; block-averaged for display" : "").Append(".</figcaption>\n</figure>\n</section>\n");
+            .Append(samples.Count > 800 ? "; block-averaged for display" : "").Append('.');
+        if (sparseSimilarity)
+            html.Append(" The clustering used the sparse nearest-neighbour graph of A (each sample's largest affinities, symmetrised), not the full matrix:"
+                + " this map and the cohesion and typicality of clusters count the affinities the graph leaves out as 0.");
+        html.Append("</figcaption>\n</figure>\n</section>\n");
     }
 
     private void Cluster(StringBuilder html, BrowsedCluster cluster, int rank)

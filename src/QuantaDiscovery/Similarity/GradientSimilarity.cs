@@ -1,5 +1,6 @@
 using System.IO.MemoryMappedFiles;
 using System.Runtime.InteropServices;
+using QuantaDiscovery.Cluster;
 using QuantaDiscovery.Common;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -48,6 +49,126 @@ public static class GradientSimilarity
     {
         var affinity = Affinity(gradientsPath, out int samples, slabColumns);
         Npy.Write<float>(affinityPath, affinity, samples, samples);
+    }
+
+    /// <summary>Rows of the cosine matrix computed at once per thread by <see cref="NearestNeighbourAffinity(string, int)"/>.</summary>
+    private const int NeighbourBlockRows = 256;
+
+    /// <summary>
+    /// The symmetric m-nearest-neighbour graph of the angular affinity, as CSR: each sample keeps its
+    /// <paramref name="neighbours"/> largest affinities to other samples, and the graph is their union, the
+    /// "k-nearest neighbour graph" of von Luxburg (2007, "A tutorial on spectral clustering", §2.2): i and j are joined
+    /// when either is among the other's m nearest, with weight A_ij, so every stored entry equals the dense affinity's.
+    /// (scikit-learn's <c>affinity="nearest_neighbors"</c> instead averages 0/1 connectivities, 0.5 (C + Cᵀ), which
+    /// drops the weights and halves one-sided edges.) The diagonal is not stored. C = Ĝ Ĝᵀ is computed in blocks of
+    /// rows and only the top m of each row kept, so memory is O(n·m + n·d), never n².
+    /// </summary>
+    public static SparseAffinity NearestNeighbourAffinity(float[] gradients, int samples, int parameters, int neighbours, string? source = null)
+    {
+        if ((long)samples * parameters != gradients.Length)
+            throw new ArgumentException($"{gradients.Length} values do not form a {samples} × {parameters} matrix");
+        return NearestNeighbourAffinity(new ArraySource(gradients, samples, parameters), neighbours, source);
+    }
+
+    /// <summary>The m-nearest-neighbour graph of the gradients in a .npy file (float32 [samples, parameters]), which must fit in memory.</summary>
+    public static SparseAffinity NearestNeighbourAffinity(string gradientsPath, int neighbours)
+    {
+        using var source = MappedSource.Open(gradientsPath);
+        return NearestNeighbourAffinity(source, neighbours, gradientsPath);
+    }
+
+    /// <summary>Reads G from <paramref name="gradientsPath"/> and writes its m-nearest-neighbour graph in scipy's save_npz layout.</summary>
+    public static SparseAffinity WriteNearestNeighbourAffinity(string gradientsPath, string graphPath, int neighbours)
+    {
+        var graph = NearestNeighbourAffinity(gradientsPath, neighbours);
+        graph.Save(graphPath);
+        return graph;
+    }
+
+    private static SparseAffinity NearestNeighbourAffinity(IGradientSource source, int neighbours, string? path)
+    {
+        int n = source.Rows, d = source.Columns;
+        if (n == 0 || d == 0)
+            throw new InputException($"gradient matrix is empty ({n} × {d})", path);
+        if (neighbours < 1 || neighbours >= n)
+            throw new InputException($"{neighbours} nearest neighbours asked for, but there are {n} samples: use 1 to {n - 1}", path);
+        if ((long)n * d > Array.MaxLength)
+            throw new InputException($"a {n} × {d} gradient matrix does not fit in one array: project it to fewer dimensions first", path);
+        var norms = RowNorms(source, path);
+        var unit = new float[(long)n * d];
+        source.CopyColumns(0, d, unit);
+        for (int i = 0; i < n; i++)
+        {
+            var row = unit.AsSpan(i * d, d);
+            float inverse = (float)(1 / norms[i]);
+            foreach (ref var x in row) x *= inverse;
+        }
+        var nearest = new int[(long)n * neighbours];
+        var cosines = new float[(long)n * neighbours];
+        TorchThreads.SingleThreaded(() =>
+        {
+            using var g = tensor(unit).reshape(n, d);
+            using var gt = g.t();
+            int blocks = (n + NeighbourBlockRows - 1) / NeighbourBlockRows;
+            Parallel.For(0, blocks, block =>
+            {
+                using var scope = NewDisposeScope();
+                int start = block * NeighbourBlockRows, rows = Math.Min(NeighbourBlockRows, n - start);
+                var cosine = mm(g.narrow(0, start, rows), gt);
+                cosine.diagonal(start).fill_(-2f); // below every cosine: a sample is not its own neighbour
+                var (values, indexes) = cosine.topk(neighbours, dim: 1);
+                MemoryMarshal.Cast<byte, float>(values.contiguous().bytes).CopyTo(cosines.AsSpan(start * neighbours));
+                MemoryMarshal.Cast<byte, int>(indexes.to_type(ScalarType.Int32).contiguous().bytes).CopyTo(nearest.AsSpan(start * neighbours));
+            });
+            return 0;
+        });
+        return SymmetricUnion(n, neighbours, nearest, cosines, path);
+    }
+
+    /// <summary>CSR of the union of the directed neighbour lists, weighted by the angular affinity (the larger of the two
+    /// computed values when both directions hold an edge, which keeps the matrix exactly symmetric).</summary>
+    private static SparseAffinity SymmetricUnion(int n, int neighbours, int[] nearest, float[] cosines, string? path)
+    {
+        var counts = new int[n + 1];
+        for (int i = 0; i < n; i++)
+            for (int r = 0; r < neighbours; r++)
+            {
+                counts[i + 1]++;
+                counts[nearest[(long)i * neighbours + r] + 1]++;
+            }
+        for (int i = 0; i < n; i++) counts[i + 1] += counts[i];
+        var fill = counts[..^1];
+        var columns = new int[counts[n]];
+        var values = new float[counts[n]];
+        for (int i = 0; i < n; i++)
+            for (int r = 0; r < neighbours; r++)
+            {
+                long p = (long)i * neighbours + r;
+                int j = nearest[p];
+                float a = AngularAffinity(cosines[p]);
+                columns[fill[i]] = j;
+                values[fill[i]++] = a;
+                columns[fill[j]] = i;
+                values[fill[j]++] = a;
+            }
+        var rowStarts = new int[n + 1];
+        int written = 0;
+        for (int i = 0; i < n; i++)
+        {
+            int start = counts[i], end = counts[i + 1];
+            Array.Sort(columns, values, start, end - start);
+            rowStarts[i] = written;
+            for (int p = start; p < end; p++)
+                if (written > rowStarts[i] && columns[written - 1] == columns[p])
+                    values[written - 1] = Math.Max(values[written - 1], values[p]);
+                else
+                {
+                    columns[written] = columns[p];
+                    values[written++] = values[p];
+                }
+        }
+        rowStarts[n] = written;
+        return SparseAffinity.Create(n, rowStarts, columns[..written], values[..written], path);
     }
 
     private static float[] Affinity(IGradientSource source, string? path, int slabColumns = DefaultSlabColumns)

@@ -129,7 +129,7 @@ public class SpectralClusteringTests
     }
 
     /// <summary>cos of the largest principal angle between the column spans of two n × k row-major matrices.</summary>
-    private static double SmallestPrincipalCosine(float[] a, float[] b, int n, int k)
+    internal static double SmallestPrincipalCosine(float[] a, float[] b, int n, int k)
     {
         Matrix<double> Basis(float[] m) => Matrix<double>.Build.Dense(n, k, (i, j) => m[i * k + j]).QR().Q.SubMatrix(0, n, 0, k);
         return Basis(a).TransposeThisAndMultiply(Basis(b)).Svd().S.Minimum();

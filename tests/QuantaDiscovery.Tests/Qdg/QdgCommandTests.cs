@@ -58,6 +58,23 @@ public class QdgCommandTests
         Assert.Contains("<mark>", html);
         Assert.True(File.Exists(Path.Combine(qdg, "rank_frequency.json")));
         Assert.True(File.Exists(Path.Combine(qdg, "selection.json")));
+
+        // --knn: the same tokens clustered through the sparse nearest-neighbour graph, whose entries are the dense ones.
+        var sparse = Path.Combine(folder, "qdg-knn");
+        Assert.Equal(0, await QuantaCli.RunAsync(["qdg", "--model", model.Directory, "--input", corpus, "--losses",
+            Path.Combine(scored, "losses", "model.parquet"), "--output", sparse, "--context", "32", "--max-loss", "100", "--stride", "2",
+            "--clusters", "2,3", "--n-init", "3", "--knn", "4"]));
+        Assert.False(File.Exists(Path.Combine(sparse, "similarity.npy")));
+        var graph = QuantaDiscovery.Cluster.SparseAffinity.Load(Path.Combine(sparse, "similarity.npz"));
+        Assert.Equal(n, graph.Size);
+        for (int i = 0; i < n; i++)
+        {
+            Assert.True(graph.RowStarts[i + 1] - graph.RowStarts[i] >= 4, $"row {i}");
+            for (int p = graph.RowStarts[i]; p < graph.RowStarts[i + 1]; p++)
+                Assert.True(Math.Abs(graph.Values[p] - similarity.Data[i * n + graph.Columns[p]]) < 2e-3, $"graph ({i}, {graph.Columns[p]})");
+        }
+        Assert.Equal([2, n], Npy.Read<int>(Path.Combine(sparse, "clusters.npy")).Shape);
+        Assert.Contains("sparse nearest-neighbour graph", File.ReadAllText(Path.Combine(sparse, "report.html")));
     }
 
     [Theory]

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using QuantaDiscovery.Cli;
+using QuantaDiscovery.Cluster;
 using QuantaDiscovery.Common;
 using QuantaDiscovery.Report;
 
@@ -129,5 +130,34 @@ public class QuantaBrowserTests
         Assert.Equal(2, missingK);
         var json = File.ReadAllText(Path.Combine(data.Folder, "report", RankFrequency.JsonFile));
         Assert.Contains("\"predicted_slope\": -1.08", json);
+    }
+    [Fact]
+    public async Task SparseGraphGivesCohesionFromItsEntriesAndANoteOnThePage()
+    {
+        var data = await QuantaBrowserTestData.CreateAsync();
+        var dense = Npy.Read<float>(data.Similarity).Data;
+        int n = data.Count;
+        // The graph keeps the within-group affinities only (the 0.3 across groups are left out).
+        var rowStarts = new List<int> { 0 };
+        var columns = new List<int>();
+        var values = new List<float>();
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+                if (j != i && data.GroupOf[i] == data.GroupOf[j]) { columns.Add(j); values.Add(dense[i * n + j]); }
+            rowStarts.Add(columns.Count);
+        }
+        var graphPath = Path.Combine(data.Folder, "similarity.npz");
+        SparseAffinity.Create(n, rowStarts.ToArray(), columns.ToArray(), values.ToArray()).Save(graphPath);
+
+        var sparse = QuantaBrowser.Write(data.Samples, graphPath, data.Clusters, data.Html, QuantaBrowserOptions.Default with { K = 4 });
+        var fromDense = QuantaBrowser.Write(data.Samples, data.Similarity, data.Clusters, Path.Combine(data.Folder, "dense.html"),
+            QuantaBrowserOptions.Default with { K = 4 });
+
+        // K = 4 is the planted grouping: every member's neighbours in its cluster are in the graph, so cohesion is unchanged.
+        Assert.Equal(fromDense.Clusters.Select(c => c.Cohesion), sparse.Clusters.Select(c => c.Cohesion));
+        Assert.Equal(fromDense.Clusters.Select(c => c.Members), sparse.Clusters.Select(c => c.Members));
+        Assert.Contains("sparse nearest-neighbour graph", File.ReadAllText(data.Html));
+        Assert.DoesNotContain("sparse nearest-neighbour graph", File.ReadAllText(Path.Combine(data.Folder, "dense.html")));
     }
 }

@@ -22,6 +22,7 @@ public sealed class QdgStage : PipelineStage
         new("samples", SettingKind.Integer, "tokens chosen at most", Default: "10000"),
         new("stride", SettingKind.Integer, "every s-th candidate", Default: "50"),
         new("clusters", SettingKind.Text, "K, a list or start:stop:step (default: samples/25 swept over K/4..K)"),
+        new("knn", SettingKind.Integer, "m of the sparse nearest-neighbour similarity graph (0: dense up to 20,000 tokens, m = 30 beyond)", Default: "0"),
         new("n-init", SettingKind.Integer, "k-means restarts", Default: "30"),
         new("projection", SettingKind.Integer, "k of a sparse random projection of the gradients (0: exact)", Default: "0"),
         new("alpha-n", SettingKind.InputPath, "quanta scaling's summary.json, for the predicted slope −(α_N + 1)"),
@@ -40,6 +41,7 @@ public sealed class QdgStage : PipelineStage
             },
             Gradients = new GradientOptions { Projection = projection > 0 ? projection : null, Seed = seed },
             Clusters = context.OptionalText("clusters"),
+            Neighbours = context.Integer("knn") is > 0 and var m ? m : null,
             Clustering = new SpectralClusteringOptions { Restarts = context.Integer("n-init"), Seed = seed },
             AlphaN = context.OptionalPath("alpha-n") is { } summary ? RankFrequency.ReadAlphaN(summary) : null,
         };

@@ -1,0 +1,132 @@
+using System.Numerics;
+using TorchSharp;
+using static TorchSharp.torch;
+using static QuantaDiscovery.Cluster.Scalars;
+
+namespace QuantaDiscovery.Cluster;
+
+/// <summary>
+/// M = D^(−1/2) A′ D^(−1/2) as a symmetric linear operator on blocks of column vectors (n × b, float32), with
+/// scipy.sparse.csgraph.laplacian's conventions: A′ is A without its diagonal, d = A′·1, and an isolated sample gets
+/// √d = 1 (its row of M is zero). The eigenvalues of L = I − M are 1 − those of M, so the smallest of L are the
+/// largest of M. The eigensolvers only multiply by M, so a dense and a sparse affinity share them.
+/// </summary>
+internal abstract class NormalisedAffinity
+{
+    /// <summary>Number of samples n.</summary>
+    public abstract int Size { get; }
+
+    /// <summary>√d (float64, n), with 1 on isolated samples: the embedding divides the eigenvectors of M by it.</summary>
+    public required Tensor SqrtDegree { get; init; }
+
+    /// <summary>
+    /// v = √d with 0 on isolated samples, or null for an empty graph: M·v = v (row i is Σ_j A′_ij / √d_i = √d_i) and no
+    /// eigenvalue of M exceeds 1 (L is positive semi-definite), so v is a leading eigenvector known for free.
+    /// </summary>
+    public required Tensor? TopEigenvector { get; init; }
+
+    /// <summary>M·X for an n × b block X.</summary>
+    public abstract Tensor Multiply(Tensor block);
+
+    /// <summary>M as a dense float32 n × n tensor (for the dense eigensolver).</summary>
+    public abstract Tensor ToDense();
+
+    public static NormalisedAffinity Of(AffinityMatrix affinity)
+    {
+        int n = affinity.Size;
+        var a = tensor(affinity.Values).reshape(n, n);
+        var m = a.add(a.t(), One).mul_(OneHalf);
+        a.Dispose();
+        m.diagonal().fill_(Zero);
+        var degree = m.sum(1, type: ScalarType.Float64);
+        var sqrtDegree = SafeSqrt(degree);
+        var inverse = sqrtDegree.reciprocal().to_type(ScalarType.Float32);
+        m.mul_(inverse.unsqueeze(1)).mul_(inverse.unsqueeze(0));
+        return new Dense(m) { SqrtDegree = sqrtDegree, TopEigenvector = TopOf(degree) };
+    }
+
+    public static NormalisedAffinity Of(SparseAffinity affinity)
+    {
+        int n = affinity.Size;
+        var degree = new double[n];
+        for (int i = 0; i < n; i++)
+            for (int p = affinity.RowStarts[i]; p < affinity.RowStarts[i + 1]; p++)
+                if (affinity.Columns[p] != i) degree[i] += affinity.Values[p];
+        var inverse = degree.Select(d => d == 0 ? 1 : 1 / Math.Sqrt(d)).ToArray();
+        var values = new float[affinity.Entries];
+        for (int i = 0; i < n; i++)
+            for (int p = affinity.RowStarts[i]; p < affinity.RowStarts[i + 1]; p++)
+            {
+                int j = affinity.Columns[p];
+                values[p] = j == i ? 0 : (float)(affinity.Values[p] * inverse[i] * inverse[j]);
+            }
+        var degreeTensor = tensor(degree);
+        return new Sparse(n, affinity.RowStarts, affinity.Columns, values)
+        {
+            SqrtDegree = SafeSqrt(degreeTensor), TopEigenvector = TopOf(degreeTensor),
+        };
+    }
+
+    private static Tensor SafeSqrt(Tensor degree) => where(degree.eq(Zero), ones_like(degree), degree.sqrt());
+
+    private static Tensor? TopOf(Tensor degree) => degree.sum().item<double>() > 0 ? degree.sqrt() : null;
+
+    private sealed class Dense(Tensor matrix) : NormalisedAffinity
+    {
+        public override int Size => (int)matrix.shape[0];
+        public override Tensor Multiply(Tensor block) => TorchThreads.MatMul(matrix, block);
+        public override Tensor ToDense() => matrix;
+    }
+
+    /// <summary>CSR M (same pattern as A; the diagonal stored as 0); products split by rows over .NET threads.</summary>
+    private sealed class Sparse(int size, int[] rowStarts, int[] columns, float[] values) : NormalisedAffinity
+    {
+        public override int Size => size;
+
+        public override Tensor ToDense()
+        {
+            var dense = new float[(long)size * size];
+            for (int i = 0; i < size; i++)
+                for (int p = rowStarts[i]; p < rowStarts[i + 1]; p++)
+                    dense[(long)i * size + columns[p]] = values[p];
+            return tensor(dense).reshape(size, size);
+        }
+
+        public override unsafe Tensor Multiply(Tensor block)
+        {
+            var x = block.contiguous();
+            int width = (int)x.shape[1];
+            var y = zeros(size, width, ScalarType.Float32);
+            int chunks = Math.Min(size, 16 * Environment.ProcessorCount);
+            // libtorch owns the memory (nothing to pin); the addresses let the row chunks run on .NET threads.
+            fixed (byte* xBytes = x.bytes, yBytes = y.bytes)
+            {
+                nint xAddress = (nint)xBytes, yAddress = (nint)yBytes;
+                Parallel.For(0, chunks, chunk =>
+                {
+                    float* xs = (float*)xAddress, ys = (float*)yAddress;
+                    for (int i = (int)((long)chunk * size / chunks); i < (int)((long)(chunk + 1) * size / chunks); i++)
+                    {
+                        var row = new Span<float>(ys + (long)i * width, width);
+                        for (int p = rowStarts[i]; p < rowStarts[i + 1]; p++)
+                            MultiplyAdd(values[p], new ReadOnlySpan<float>(xs + (long)columns[p] * width, width), row);
+                    }
+                });
+            }
+            return y;
+        }
+
+        /// <summary>y += a·x.</summary>
+        private static void MultiplyAdd(float a, ReadOnlySpan<float> x, Span<float> y)
+        {
+            int i = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                var scale = new Vector<float>(a);
+                for (; i <= y.Length - Vector<float>.Count; i += Vector<float>.Count)
+                    (scale * new Vector<float>(x[i..]) + new Vector<float>(y[i..])).CopyTo(y[i..]);
+            }
+            for (; i < y.Length; i++) y[i] += a * x[i];
+        }
+    }
+}
