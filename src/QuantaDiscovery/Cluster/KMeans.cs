@@ -1,6 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
-using static QuantaDiscovery.Cluster.Scalars;
+using static QuantaDiscovery.Common.Scalars;
 
 namespace QuantaDiscovery.Cluster;
 

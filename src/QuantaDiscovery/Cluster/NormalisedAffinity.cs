@@ -1,7 +1,7 @@
 using System.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
-using static QuantaDiscovery.Cluster.Scalars;
+using static QuantaDiscovery.Common.Scalars;
 
 namespace QuantaDiscovery.Cluster;
 

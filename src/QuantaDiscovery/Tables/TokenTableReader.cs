@@ -83,7 +83,7 @@ public sealed class TokenTableReader : IDisposable, IAsyncDisposable
         int offset = 0;
         for (int group = 0; group < _reader.RowGroupCount; group++)
         {
-            var rowGroup = _reader.OpenRowGroupReader(group);
+            using var rowGroup = _reader.OpenRowGroupReader(group);
             int rows = checked((int)rowGroup.RowCount);
             await ReadIntoAsync(rowGroup, field, column.AsMemory(offset, rows), offset, cancellationToken);
             offset += rows;
@@ -102,7 +102,7 @@ public sealed class TokenTableReader : IDisposable, IAsyncDisposable
         long firstRow = 0;
         for (int group = 0; group < _reader.RowGroupCount; group++)
         {
-            var rowGroup = _reader.OpenRowGroupReader(group);
+            using var rowGroup = _reader.OpenRowGroupReader(group);
             int rows = checked((int)rowGroup.RowCount);
             var values = new float[fields.Length][];
             for (int c = 0; c < fields.Length; c++)
@@ -122,7 +122,7 @@ public sealed class TokenTableReader : IDisposable, IAsyncDisposable
         long firstRow = 0;
         for (int group = 0; group < _reader.RowGroupCount; group++)
         {
-            var rowGroup = _reader.OpenRowGroupReader(group);
+            using var rowGroup = _reader.OpenRowGroupReader(group);
             int rows = checked((int)rowGroup.RowCount);
             async Task<T[]> Column<T>(string name, Type type)
             {

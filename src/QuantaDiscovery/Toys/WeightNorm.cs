@@ -1,5 +1,6 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using static QuantaDiscovery.Common.Scalars;
 
 namespace QuantaDiscovery.Toys;
 
@@ -10,7 +11,7 @@ public static class WeightNorm
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        return stack(parameters.Select(p => p.square().sum().to(ScalarType.Float64))).sum().sqrt().item<double>();
+        return stack(parameters.Select(p => p.pow(Two).sum().to(ScalarType.Float64))).sum().sqrt().item<double>();
     }
 
     /// <summary>Multiplies every parameter in place by <paramref name="factor"/> (the Omnigrok initialisation scale α).</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using static QuantaDiscovery.Common.Scalars;
 
 namespace QuantaDiscovery.Toys.Grokking;
 
@@ -76,7 +77,7 @@ public static class GrokkingTrainer
             var logits = model.forward(trainX);
             var loss = nn.functional.cross_entropy(logits, trainY);
             var trainCorrect = logits.argmax(-1).eq(trainY).to(dtype).mean();
-            var norm = stack(parameters.Select(p => p.detach().square().sum())).sum().sqrt();
+            var norm = stack(parameters.Select(p => p.detach().pow(Two).sum())).sum().sqrt();
             // One read-back per step for all five figures.
             var row = stack([loss.detach(), trainCorrect, validationLoss, validationCorrect, norm]).to(ScalarType.Float64).data<double>().ToArray();
             var record = new GrokkingStep(step, row[0], row[1], row[2], row[3], row[4]);

@@ -1,12 +1,12 @@
 using TorchSharp;
 
-namespace QuantaDiscovery.Cluster;
+namespace QuantaDiscovery.Common;
 
 /// <summary>
 /// Scalars passed to libtorch, held in static fields. A temporary Scalar (TorchSharp converts numbers, and
 /// fills in the default alpha of add_/sub_, implicitly) can be finalised by the GC while the native call that
-/// reads it is still running; under allocation from parallel restarts that corrupted results, so every Scalar
-/// used on a hot path is kept alive here or in a local <c>using</c>.
+/// reads it is still running; under allocation from parallel k-means restarts that corrupted results, so every Scalar
+/// a stage passes to libtorch repeatedly (clustering, the toy trainers) is kept alive here or in a local <c>using</c>.
 /// </summary>
 internal static class Scalars
 {
