@@ -28,5 +28,6 @@ public static class CommandCatalog
         Commands.TrainLmCommand.Create(),
         Commands.TruncateTokenizerCommand.Create(),
         Commands.SuiteReportCommand.Create(),
+        Commands.StandInsCommand.Create(),
     ];
 }

@@ -171,6 +171,8 @@ public sealed class SafetensorsFile : IDisposable
         if (dtype == SafetensorsDType.BF16)
             throw new ArgumentException("writing BF16 is not supported; use F32 or F16", nameof(dtype));
         var sorted = tensors.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
+        // The folder's recorded checksums describe the weights being replaced: a new file starts a new record.
+        File.Delete(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, WeightChecksums.FileName));
         var header = new Dictionary<string, object> { ["__metadata__"] = new Dictionary<string, string> { ["format"] = "pt" } };
         long offset = 0;
         foreach (var (name, shape, values) in sorted)

@@ -21,6 +21,7 @@ public sealed class StageCatalog
         new ExportOnnxStage(),
         new LossesStage(),
         new ScalingStage(),
+        new MonogenicStage(),
         new FitStage(),
         new QdgStage(),
         new GrokStage(),
