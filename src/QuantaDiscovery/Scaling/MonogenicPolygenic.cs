@@ -4,7 +4,7 @@ using QuantaDiscovery.Report;
 
 namespace QuantaDiscovery.Scaling;
 
-/// <param name="Dominance">a curve is monogenic when its largest adjacent-size drop is at least this share of its total decrease ("most": 0.5)</param>
+/// <param name="Dominance">a curve is monogenic when its largest adjacent-size drop is more than this share of its total decrease ("most": 0.5)</param>
 /// <param name="MinDecreaseNats">curves whose loss falls by less than this from the smallest to the largest size are "unchanged", neither kind</param>
 public sealed record MonogenicPolygenicOptions(double Dominance = 0.5, double MinDecreaseNats = 1.0);
 
@@ -42,13 +42,13 @@ public static class MonogenicPolygenic
             if (d > largest) (largest, drop) = (d, i);
         }
         double share = largest / total;
-        return (share >= options.Dominance ? Monogenic : Polygenic, drop, share);
+        return (share > options.Dominance ? Monogenic : Polygenic, drop, share);
     }
 
     public static MonogenicPolygenicResult Run(LossMatrix matrix, MonogenicPolygenicOptions options)
     {
-        if (!(options.Dominance > 0 && options.Dominance <= 1))
-            throw new ArgumentOutOfRangeException(nameof(options), options.Dominance, "the dominance share must lie in (0, 1]");
+        if (!(options.Dominance > 0 && options.Dominance < 1))
+            throw new ArgumentOutOfRangeException(nameof(options), options.Dominance, "the dominance share must lie in (0, 1)");
         var sizes = matrix.Suite.FinalCheckpoints();
         if (sizes.Length < 2) throw new ArgumentException("monogenic/polygenic curves need at least two sizes", nameof(matrix));
         int tokens = matrix.Tokens;
