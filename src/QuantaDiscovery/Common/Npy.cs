@@ -115,7 +115,6 @@ public static class Npy
         var t when t == typeof(int) => "<i4",
         var t when t == typeof(long) => "<i8",
         var t when t == typeof(byte) => "|u1",
-        var t when t == typeof(sbyte) => "|i1",
         var t when t == typeof(Half) => "<f2",
         var t => throw new NotSupportedException($".npy element type {t.Name} is not supported"),
     };

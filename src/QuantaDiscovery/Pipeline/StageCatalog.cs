@@ -21,7 +21,6 @@ public sealed class StageCatalog
         new ExportOnnxStage(),
         new LossesStage(),
         new ScalingStage(),
-        new MonogenicStage(),
         new FitStage(),
         new QdgStage(),
         new GrokStage(),

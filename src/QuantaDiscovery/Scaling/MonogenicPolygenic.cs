@@ -1,103 +1,115 @@
-using System.Text.Json;
-using QuantaDiscovery.Fit;
-using QuantaDiscovery.Report;
-
 namespace QuantaDiscovery.Scaling;
 
-/// <param name="Dominance">a curve is monogenic when its largest adjacent-size drop is more than this share of its total decrease ("most": 0.5)</param>
-/// <param name="MinDecreaseNats">curves whose loss falls by less than this from the smallest to the largest size are "unchanged", neither kind</param>
-public sealed record MonogenicPolygenicOptions(double Dominance = 0.5, double MinDecreaseNats = 1.0);
+/// <summary>How one token's loss falls with model size.</summary>
+public enum ScalingCurveKind
+{
+    /// <summary>the loss falls by less than the minimum decrease between the smallest and largest size</summary>
+    Flat,
+    /// <summary>one step between adjacent sizes carries most of the decrease: a single quantum learned at one scale</summary>
+    Monogenic,
+    /// <summary>the decrease is spread over several steps: many quanta, each contributing a little</summary>
+    Polygenic,
+}
 
-/// <param name="Classes">per token: <see cref="MonogenicPolygenic.Unchanged"/>, <see cref="MonogenicPolygenic.Polygenic"/> or <see cref="MonogenicPolygenic.Monogenic"/></param>
-/// <param name="DominantDrop">per token: index i of the largest drop, from size i to size i + 1 (−1 when unchanged)</param>
-/// <param name="DominantShare">per token: that drop's share of the total decrease (NaN when unchanged)</param>
-public sealed record MonogenicPolygenicResult(sbyte[] Classes, int[] DominantDrop, double[] DominantShare);
+/// <param name="MinimumDecreaseNats">a token whose loss falls by less than this from the smallest to the largest
+/// size is <see cref="ScalingCurveKind.Flat"/></param>
+/// <param name="MonogenicShare">a token is monogenic when one adjacent-size step carries at least this share of its
+/// total decrease</param>
+/// <param name="Examples">example tokens kept for each kind (the clearest of each)</param>
+public sealed record CurveClassifierOptions(double MinimumDecreaseNats = 1.0, double MonogenicShare = 0.6, int Examples = 6)
+{
+    public void Validate()
+    {
+        if (!(MinimumDecreaseNats > 0)) throw new ArgumentOutOfRangeException(nameof(MinimumDecreaseNats), MinimumDecreaseNats, "must be positive");
+        if (MonogenicShare is not (> 0.5 and <= 1))
+            throw new ArgumentOutOfRangeException(nameof(MonogenicShare), MonogenicShare, "must lie in (0.5, 1] so that at most one step can qualify");
+        ArgumentOutOfRangeException.ThrowIfNegative(Examples);
+    }
+}
 
-/// <summary>What <c>genes.json</c> holds: counts per class and, for monogenic tokens, at which size step the drop falls.</summary>
-public sealed record MonogenicPolygenicSummary(double Dominance, double MinDecreaseNats, string[] Sizes, double[] Params, int Tokens,
-    long Monogenic, long Polygenic, long Unchanged, double MonogenicShareOfChanged, long[] MonogenicDropAt);
+/// <param name="Token">the token's row in the loss matrix</param>
+/// <param name="LargestStepShare">the largest adjacent-size decrease over the total decrease</param>
+/// <param name="StepIndex">the adjacent-size step (0: smallest → second smallest) with the largest decrease</param>
+/// <param name="LossNats">the token's loss at each size, smallest first</param>
+public sealed record CurveExample(int Token, double LargestStepShare, int StepIndex, double[] LossNats);
+
+/// <param name="Tokens">tokens classified</param>
+/// <param name="MonogenicShare">monogenic tokens over the tokens whose loss decreased (monogenic + polygenic)</param>
+/// <param name="MonogenicByStep">monogenic tokens per adjacent-size step at which their drop happens</param>
+public sealed record CurveKindSummary(string[] Sizes, double[] Params, CurveClassifierOptions Options, long Tokens, long Flat,
+    long Monogenic, long Polygenic, double MonogenicShare, long[] MonogenicByStep,
+    IReadOnlyList<CurveExample> MonogenicExamples, IReadOnlyList<CurveExample> PolygenicExamples);
 
 /// <summary>
-/// Monogenic versus polygenic per-token scaling (Michaud et al. 2023, §5): a token's loss-against-size curve, over the
-/// final checkpoints by increasing N, is monogenic when one adjacent-size drop carries most of its total decrease (one
-/// quantum learned at one scale), polygenic when the decrease is spread over several steps. Our minimal criterion, not
-/// the authors' plateau search (experiments/pythia-2/find_monogenics.py, plateaus 0.7 nats wide).
+/// Monogenic versus polygenic scaling curves (Michaud et al. 2023, §5.2): per token, the loss at the final checkpoint of
+/// each size, smallest first. The paper shows both kinds by example; this is our operational rule, stated in the
+/// options: among tokens whose loss falls by at least <see cref="CurveClassifierOptions.MinimumDecreaseNats"/>, a
+/// token is monogenic when a single step between adjacent sizes carries at least
+/// <see cref="CurveClassifierOptions.MonogenicShare"/> of the total decrease, polygenic otherwise.
 /// </summary>
 public static class MonogenicPolygenic
 {
-    public const sbyte Unchanged = -1, Polygenic = 0, Monogenic = 1;
-    public const string SummaryFile = "genes.json", ClassesFile = "genes.npy", PlotFile = "dominant_drop_share";
-
-    /// <summary>Classifies one curve (losses in nats by increasing size); returns the class, the dominant drop's index and its share.</summary>
-    public static (sbyte Class, int Drop, double Share) Classify(ReadOnlySpan<float> curve, MonogenicPolygenicOptions options)
+    public static (ScalingCurveKind Kind, double LargestStepShare, int StepIndex) Classify(ReadOnlySpan<double> lossBySize,
+        CurveClassifierOptions options)
     {
-        if (curve.Length < 2) throw new ArgumentException("a curve needs at least two sizes", nameof(curve));
-        double total = curve[0] - curve[^1];
-        if (!(total >= options.MinDecreaseNats)) return (Unchanged, -1, double.NaN);
-        int drop = 0;
-        double largest = double.NegativeInfinity;
-        for (int i = 0; i + 1 < curve.Length; i++)
+        if (lossBySize.Length < 2) throw new ArgumentException("a scaling curve needs at least two sizes", nameof(lossBySize));
+        double decrease = lossBySize[0] - lossBySize[^1];
+        int largest = 0;
+        double largestDrop = double.NegativeInfinity;
+        for (int k = 0; k + 1 < lossBySize.Length; k++)
         {
-            double d = curve[i] - curve[i + 1];
-            if (d > largest) (largest, drop) = (d, i);
+            double drop = lossBySize[k] - lossBySize[k + 1];
+            if (drop > largestDrop) (largestDrop, largest) = (drop, k);
         }
-        double share = largest / total;
-        return (share > options.Dominance ? Monogenic : Polygenic, drop, share);
+        if (!(decrease >= options.MinimumDecreaseNats)) return (ScalingCurveKind.Flat, double.NaN, largest);
+        double share = largestDrop / decrease;
+        return (share >= options.MonogenicShare ? ScalingCurveKind.Monogenic : ScalingCurveKind.Polygenic, share, largest);
     }
 
-    public static MonogenicPolygenicResult Run(LossMatrix matrix, MonogenicPolygenicOptions options)
+    /// <param name="sizes">the loss matrix's model indices of the final checkpoint of each size, smallest first</param>
+    public static CurveKindSummary Run(LossMatrix matrix, IReadOnlyList<int> sizes, CurveClassifierOptions options)
     {
-        if (!(options.Dominance > 0 && options.Dominance < 1))
-            throw new ArgumentOutOfRangeException(nameof(options), options.Dominance, "the dominance share must lie in (0, 1)");
-        var sizes = matrix.Suite.FinalCheckpoints();
-        if (sizes.Length < 2) throw new ArgumentException("monogenic/polygenic curves need at least two sizes", nameof(matrix));
-        int tokens = matrix.Tokens;
-        var classes = new sbyte[tokens];
-        var drops = new int[tokens];
-        var shares = new double[tokens];
-        Parallel.For(0, tokens, () => new float[sizes.Length], (t, _, curve) =>
+        options.Validate();
+        if (sizes.Count < 2) throw new ArgumentException("monogenic/polygenic classification needs at least two sizes", nameof(sizes));
+        long flat = 0, monogenic = 0, polygenic = 0;
+        var byStep = new long[sizes.Count - 1];
+        var monogenicExamples = new List<CurveExample>();
+        var polygenicExamples = new List<CurveExample>();
+        var curve = new double[sizes.Count];
+        for (int t = 0; t < matrix.Tokens; t++)
         {
-            for (int s = 0; s < sizes.Length; s++) curve[s] = matrix.Losses[sizes[s]][t];
-            (classes[t], drops[t], shares[t]) = Classify(curve, options);
-            return curve;
-        }, _ => { });
-        return new MonogenicPolygenicResult(classes, drops, shares);
-    }
-
-    public static MonogenicPolygenicSummary Summarise(LossMatrix matrix, MonogenicPolygenicResult result, MonogenicPolygenicOptions options)
-    {
-        var sizes = matrix.Suite.FinalCheckpoints();
-        var dropAt = new long[sizes.Length - 1];
-        long mono = 0, poly = 0, unchanged = 0;
-        for (int t = 0; t < result.Classes.Length; t++)
-        {
-            switch (result.Classes[t])
+            for (int k = 0; k < sizes.Count; k++) curve[k] = matrix.Losses[sizes[k]][t];
+            var (kind, share, step) = Classify(curve, options);
+            switch (kind)
             {
-                case Monogenic: mono++; dropAt[result.DominantDrop[t]]++; break;
-                case Polygenic: poly++; break;
-                default: unchanged++; break;
+                case ScalingCurveKind.Flat: flat++; break;
+                case ScalingCurveKind.Monogenic:
+                    monogenic++;
+                    byStep[step]++;
+                    Keep(monogenicExamples, new CurveExample(t, share, step, [.. curve]), options.Examples, highest: true);
+                    break;
+                default:
+                    polygenic++;
+                    Keep(polygenicExamples, new CurveExample(t, share, step, [.. curve]), options.Examples, highest: false);
+                    break;
             }
         }
-        return new MonogenicPolygenicSummary(options.Dominance, options.MinDecreaseNats,
-            sizes.Select(i => matrix.Suite.Models[i].Name).ToArray(), sizes.Select(i => matrix.Suite.Models[i].Parameters).ToArray(),
-            matrix.Tokens, mono, poly, unchanged, mono + poly == 0 ? 0 : mono / (double)(mono + poly), dropAt);
+        var suite = matrix.Suite;
+        long changed = monogenic + polygenic;
+        return new CurveKindSummary(sizes.Select(i => suite.Models[i].Name).ToArray(), sizes.Select(i => suite.Models[i].Parameters).ToArray(),
+            options, matrix.Tokens, flat, monogenic, polygenic, changed == 0 ? double.NaN : monogenic / (double)changed, byStep,
+            [.. monogenicExamples.OrderBy(e => e.Token)], [.. polygenicExamples.OrderBy(e => e.Token)]);
     }
 
-    /// <summary>Classifies every token and writes genes.json, genes.npy (int8 class per token) and the share histogram.</summary>
-    public static async Task<MonogenicPolygenicSummary> RunAsync(string lossesPath, string modelsPath, string outputFolder,
-        MonogenicPolygenicOptions options, CancellationToken cancellation = default)
+    /// <summary>Keeps the clearest examples: the largest step shares for monogenic, the smallest for polygenic;
+    /// among equals, the larger total decrease.</summary>
+    private static void Keep(List<CurveExample> kept, CurveExample candidate, int capacity, bool highest)
     {
-        var suite = await ModelSuite.ReadAsync(modelsPath, cancellation);
-        var matrix = await LossMatrix.ReadAsync(lossesPath, suite, cancellation);
-        var result = Run(matrix, options);
-        var summary = Summarise(matrix, result, options);
-        Directory.CreateDirectory(outputFolder);
-        File.WriteAllText(Path.Combine(outputFolder, SummaryFile), JsonSerializer.Serialize(summary, TableFit.JsonOptions));
-        Common.Npy.Write<sbyte>(Path.Combine(outputFolder, ClassesFile), result.Classes, result.Classes.Length);
-        var changed = result.DominantShare.Where(double.IsFinite).ToArray();
-        Charts.Histogram(Path.Combine(outputFolder, PlotFile), "Share of each token's decrease carried by its largest size step",
-            new AxisSpec("largest drop / total decrease"), new AxisSpec("tokens", "count"),
-            [($"{changed.Length:N0} tokens whose loss falls ≥ {options.MinDecreaseNats:G3} nats", changed)], new HistogramBins(0, 1, 20), density: false);
-        return summary;
+        if (capacity == 0) return;
+        double Key(CurveExample e) => (highest ? e.LargestStepShare : -e.LargestStepShare) * 1e3 + (e.LossNats[0] - e.LossNats[^1]);
+        if (kept.Count < capacity) { kept.Add(candidate); return; }
+        int worst = 0;
+        for (int i = 1; i < kept.Count; i++) if (Key(kept[i]) < Key(kept[worst])) worst = i;
+        if (Key(candidate) > Key(kept[worst])) kept[worst] = candidate;
     }
 }

@@ -12,8 +12,10 @@ namespace QuantaDiscovery.Scaling;
 /// <param name="StepFitRange">L(S) is fitted over checkpoints with first ≤ step ≤ last (the paper: 11,000–100,000); null: every step &gt; 0</param>
 public sealed record ScalingOptions(double ThresholdNats = 0.1, IReadOnlyCollection<string>? Exclude = null,
     int BootstrapReplicates = 0, int Seed = 0, double ConfidenceLevel = 0.95, HistogramBins? Bins = null,
-    long? FitTokens = null, bool ExcludeLargest = false, (long First, long Last)? StepFitRange = null)
+    long? FitTokens = null, bool ExcludeLargest = false, (long First, long Last)? StepFitRange = null,
+    CurveClassifierOptions? Curves = null)
 {
+    public CurveClassifierOptions CurveClassifier => Curves ?? new CurveClassifierOptions();
     public HistogramBins HistogramBins => Bins ?? new HistogramBins(0, 18, 1000);
 }
 
@@ -53,7 +55,10 @@ public static class ScalingAnalysis
             FitSize(matrix, fitted, fitMeans, fitTokens, exclude, options),
             fitTokens == matrix.Tokens ? null : FitSize(matrix, fitted, meanNats, matrix.Tokens, exclude, options with { BootstrapReplicates = 0 }),
             StepCurves(suite, meanNats, options.StepFitRange),
-            Histograms(matrix, options.HistogramBins), Emergence(matrix, finals, options.ThresholdNats));
+            Histograms(matrix, options.HistogramBins), Emergence(matrix, finals, options.ThresholdNats))
+        {
+            CurveKinds = finals.Length >= 3 ? MonogenicPolygenic.Run(matrix, finals, options.CurveClassifier) : null,
+        };
     }
 
     public static double Bits(double nats) => nats / Math.Log(2);
@@ -184,7 +189,11 @@ public static class ScalingAnalysis
 /// <param name="LossVsParamsAllTokens">the same fit over every token, reported beside it when the fit used fewer</param>
 public sealed record ScalingSummary(int Tokens, double ThresholdNats, IReadOnlyList<ModelSummary> Models,
     SizeFit? LossVsParams, SizeFit? LossVsParamsAllTokens, IReadOnlyList<StepCurve>? LossVsStep, LossHistograms Histograms,
-    EmergenceSummary Emergence);
+    EmergenceSummary Emergence)
+{
+    /// <summary>Monogenic versus polygenic loss-against-size curves over the final checkpoints (three sizes or more).</summary>
+    public CurveKindSummary? CurveKinds { get; init; }
+}
 
 /// <param name="NearZeroFraction">share of tokens with loss below the threshold</param>
 /// <param name="InSizeFit">whether this model is a point of the L(N) fit</param>

@@ -53,7 +53,7 @@ public class PythiaPipelineTests
         {
             ["steps"] = "1000..143000..71000", ["fit-tokens"] = "1000", ["step-fit-range"] = "1000:143000",
             ["qdg-max-loss"] = "100", ["qdg-stride"] = "40", ["qdg-samples"] = "60", ["qdg-clusters"] = "4,8,12",
-            ["envelope-ranks"] = "2:12", ["min-decrease"] = "0", ["batch-size"] = "4",
+            ["envelope-ranks"] = "2:12", ["batch-size"] = "4",
         };
         var definition = PipelineYaml.Load(PipelinePath, overrides: new PipelineOverrides(root, overrides));
         var work = Path.Combine(root, "work");
@@ -75,10 +75,10 @@ public class PythiaPipelineTests
         Assert.Equal(5, curves.Length);
         Assert.All(curves, c => Assert.Equal([1000L, 72000L, 143000L], c.GetProperty("steps").EnumerateArray().Select(e => e.GetInt64())));
 
-        using var genes = JsonDocument.Parse(File.ReadAllText(Path.Combine(Output("monogenic"), "genes.json")));
-        long Count(string name) => genes.RootElement.GetProperty(name).GetInt64();
-        Assert.Equal(scaling.RootElement.GetProperty("tokens").GetInt64(), Count("monogenic") + Count("polygenic") + Count("unchanged"));
-        Assert.Equal(7, genes.RootElement.GetProperty("sizes").GetArrayLength());
+        var kinds = scaling.RootElement.GetProperty("curve_kinds");
+        long Count(string name) => kinds.GetProperty(name).GetInt64();
+        Assert.Equal(scaling.RootElement.GetProperty("tokens").GetInt64(), Count("flat") + Count("monogenic") + Count("polygenic"));
+        Assert.Equal(7, kinds.GetProperty("sizes").GetArrayLength());
 
         using var rank = JsonDocument.Parse(File.ReadAllText(Path.Combine(Output("qdg"), "rank_frequency.json")));
         Assert.Equal(2, rank.RootElement.GetProperty("first_rank").GetInt32());

@@ -4,61 +4,67 @@ namespace QuantaDiscovery.Tests.Scaling;
 
 public class MonogenicPolygenicTests
 {
-    private static readonly MonogenicPolygenicOptions Options = new(Dominance: 0.5, MinDecreaseNats: 1.0);
+    private static readonly CurveClassifierOptions Options = new(MinimumDecreaseNats: 1.0, MonogenicShare: 0.6);
 
     [Fact]
-    public void One_dominant_step_is_monogenic_at_that_step()
+    public void ASingleSharpDropIsMonogenicAtItsStep()
     {
-        var (kind, drop, share) = MonogenicPolygenic.Classify([8f, 7.9f, 2f, 1.9f, 1.8f], Options);
-        Assert.Equal(MonogenicPolygenic.Monogenic, kind);
-        Assert.Equal(1, drop);
-        Assert.Equal(5.9 / 6.2, share, 5);
+        var (kind, share, step) = MonogenicPolygenic.Classify([6.0, 5.9, 5.95, 0.3, 0.25, 0.2], Options);
+        Assert.Equal(ScalingCurveKind.Monogenic, kind);
+        Assert.Equal(2, step);
+        Assert.Equal(5.65 / 5.8, share, 1e-12);
     }
 
     [Fact]
-    public void Two_equal_steps_are_not_most_of_the_decrease()
+    public void AGradualDeclineIsPolygenic()
     {
-        Assert.Equal(MonogenicPolygenic.Polygenic, MonogenicPolygenic.Classify([8f, 5f, 2f], Options).Class);
+        // Equal steps of 0.8 nats over six sizes: each carries a fifth of the decrease.
+        var (kind, share, _) = MonogenicPolygenic.Classify([5.0, 4.2, 3.4, 2.6, 1.8, 1.0], Options);
+        Assert.Equal(ScalingCurveKind.Polygenic, kind);
+        Assert.Equal(0.2, share, 1e-12);
     }
 
     [Fact]
-    public void An_even_decrease_is_polygenic()
+    public void ACurveThatBarelyMovesIsFlatWhateverItsShape()
     {
-        var (kind, _, share) = MonogenicPolygenic.Classify([8f, 6.5f, 5f, 3.5f, 2f], Options);
-        Assert.Equal(MonogenicPolygenic.Polygenic, kind);
-        Assert.Equal(0.25, share, 5);
+        Assert.Equal(ScalingCurveKind.Flat, MonogenicPolygenic.Classify([2.0, 2.0, 1.2, 1.1], Options).Kind);
+        Assert.Equal(ScalingCurveKind.Flat, MonogenicPolygenic.Classify([1.0, 3.0, 2.0, 4.0], Options).Kind);
     }
 
     [Fact]
-    public void A_small_or_rising_curve_is_neither()
+    public void TheShareThresholdSeparatesTwoEqualJumpsFromOne()
     {
-        Assert.Equal(MonogenicPolygenic.Unchanged, MonogenicPolygenic.Classify([5f, 4.8f, 4.5f], Options).Class);
-        Assert.Equal(MonogenicPolygenic.Unchanged, MonogenicPolygenic.Classify([2f, 5f, 9f], Options).Class);
+        // Two equal jumps of 2 nats: each carries half, below any admissible threshold (> 0.5).
+        Assert.Equal(ScalingCurveKind.Polygenic, MonogenicPolygenic.Classify([5.0, 3.0, 3.0, 1.0], Options).Kind);
+        Assert.Equal(ScalingCurveKind.Monogenic, MonogenicPolygenic.Classify([5.0, 4.6, 1.4, 1.0], Options).Kind);
     }
 
     [Fact]
-    public void A_matrix_is_classified_per_token_over_final_checkpoints_by_size()
+    public void ThresholdsThatCouldLetTwoStepsQualifyAreRefused()
     {
-        // Columns out of size order, plus an early checkpoint that must be ignored.
-        var suite = new ModelSuite([
-            new ModelInfo("big", 300, 10), new ModelInfo("small", 100, 10), new ModelInfo("mid", 200, 10), new ModelInfo("small-early", 100, 1),
-            new ModelInfo("huge", 400, 10),
-        ], "models.csv");
-        float[][] losses =
-        [
-            [1f, 4f, 5f],         // big
-            [6f, 8f, 5.2f],       // small
-            [1.2f, 6f, 5.1f],     // mid
-            [0f, 0f, 0f],         // small-early: would make every curve rise if it were used
-            [0.9f, 2f, 4.9f],     // huge
-        ];
-        var matrix = new LossMatrix(suite, losses, null, []);
-        var result = MonogenicPolygenic.Run(matrix, Options);
-        Assert.Equal([MonogenicPolygenic.Monogenic, MonogenicPolygenic.Polygenic, MonogenicPolygenic.Unchanged], result.Classes);
-        Assert.Equal(0, result.DominantDrop[0]); // small → mid carries 4.8 of 5.1 nats
-        var summary = MonogenicPolygenic.Summarise(matrix, result, Options);
-        Assert.Equal((1, 1, 1), (summary.Monogenic, summary.Polygenic, summary.Unchanged));
-        Assert.Equal(["small", "mid", "big", "huge"], summary.Sizes);
-        Assert.Equal([1L, 0L, 0L], summary.MonogenicDropAt);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CurveClassifierOptions(MonogenicShare: 0.5).Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CurveClassifierOptions(MinimumDecreaseNats: 0).Validate());
+    }
+
+    [Fact]
+    public void AMatrixOfPlantedCurvesIsCountedPerKindAndStep()
+    {
+        // 30 monogenic tokens dropping at step 1, 20 at step 3, 40 polygenic, 10 flat; five sizes.
+        var curves = new List<double[]>();
+        for (int i = 0; i < 30; i++) curves.Add([5, 5, 1, 1, 1]);
+        for (int i = 0; i < 20; i++) curves.Add([4, 4, 4, 4, 0.1]);
+        for (int i = 0; i < 40; i++) curves.Add([5, 4, 3, 2, 1]);
+        for (int i = 0; i < 10; i++) curves.Add([0.05, 0.05, 0.04, 0.05, 0.04]);
+        var losses = Enumerable.Range(0, 5).Select(k => curves.Select(c => (float)c[k]).ToArray()).ToArray();
+        var suite = new ModelSuite(Enumerable.Range(0, 5).Select(k => new ModelInfo($"m{k}", Math.Pow(10, k + 3))).ToArray(), "models.csv");
+        var summary = MonogenicPolygenic.Run(new LossMatrix(suite, losses, null, []), [0, 1, 2, 3, 4], new CurveClassifierOptions(Examples: 3));
+
+        Assert.Equal(100, summary.Tokens);
+        Assert.Equal((50, 40, 10), (summary.Monogenic, summary.Polygenic, summary.Flat));
+        Assert.Equal([0L, 30, 0, 20], summary.MonogenicByStep);
+        Assert.Equal(50 / 90.0, summary.MonogenicShare, 1e-12);
+        Assert.Equal(3, summary.MonogenicExamples.Count);
+        Assert.All(summary.MonogenicExamples, e => Assert.Equal(1.0, e.LargestStepShare, 1e-6));
+        Assert.All(summary.PolygenicExamples, e => Assert.InRange(e.Token, 50, 89));
     }
 }
