@@ -34,10 +34,11 @@ public sealed record CurveClassifierOptions(double MinimumDecreaseNats = 1.0, do
 public sealed record CurveExample(int Token, double LargestStepShare, int StepIndex, double[] LossNats);
 
 /// <param name="Tokens">tokens classified</param>
-/// <param name="MonogenicShare">monogenic tokens over the tokens whose loss decreased (monogenic + polygenic)</param>
+/// <param name="MonogenicShare">monogenic tokens over the tokens whose loss decreased (monogenic + polygenic); null when
+/// none did (every curve flat, as with untrained stand-in models)</param>
 /// <param name="MonogenicByStep">monogenic tokens per adjacent-size step at which their drop happens</param>
 public sealed record CurveKindSummary(string[] Sizes, double[] Params, CurveClassifierOptions Options, long Tokens, long Flat,
-    long Monogenic, long Polygenic, double MonogenicShare, long[] MonogenicByStep,
+    long Monogenic, long Polygenic, double? MonogenicShare, long[] MonogenicByStep,
     IReadOnlyList<CurveExample> MonogenicExamples, IReadOnlyList<CurveExample> PolygenicExamples);
 
 /// <summary>
@@ -97,7 +98,7 @@ public static class MonogenicPolygenic
         var suite = matrix.Suite;
         long changed = monogenic + polygenic;
         return new CurveKindSummary(sizes.Select(i => suite.Models[i].Name).ToArray(), sizes.Select(i => suite.Models[i].Parameters).ToArray(),
-            options, matrix.Tokens, flat, monogenic, polygenic, changed == 0 ? double.NaN : monogenic / (double)changed, byStep,
+            options, matrix.Tokens, flat, monogenic, polygenic, changed == 0 ? null : monogenic / (double)changed, byStep,
             [.. monogenicExamples.OrderBy(e => e.Token)], [.. polygenicExamples.OrderBy(e => e.Token)]);
     }
 

@@ -62,7 +62,7 @@ public class MonogenicPolygenicTests
         Assert.Equal(100, summary.Tokens);
         Assert.Equal((50, 40, 10), (summary.Monogenic, summary.Polygenic, summary.Flat));
         Assert.Equal([0L, 30, 0, 20], summary.MonogenicByStep);
-        Assert.Equal(50 / 90.0, summary.MonogenicShare, 1e-12);
+        Assert.Equal(50 / 90.0, summary.MonogenicShare!.Value, 1e-12);
         Assert.Equal(3, summary.MonogenicExamples.Count);
         Assert.All(summary.MonogenicExamples, e => Assert.Equal(1.0, e.LargestStepShare, 1e-6));
         Assert.All(summary.PolygenicExamples, e => Assert.InRange(e.Token, 50, 89));

@@ -44,6 +44,20 @@ public class ScalingFitSwitchesTests
         Assert.Null(summary.LossVsParamsAllTokens);
     }
 
+    /// <summary>Untrained models: every per-token curve is flat; the summary must still be written (no NaN in JSON).</summary>
+    [Fact]
+    public void A_suite_whose_curves_are_all_flat_writes_its_summary()
+    {
+        var suite = new ModelSuite(Sizes.Select((n, i) => new ModelInfo($"m{i}", n)).ToArray(), "models.csv");
+        var losses = Sizes.Select((_, i) => Enumerable.Repeat(7f - 0.01f * i, 50).ToArray()).ToArray();
+        var summary = ScalingAnalysis.Run(new LossMatrix(suite, losses, null, []), new ScalingOptions());
+        Assert.Equal(50, summary.CurveKinds!.Flat);
+        Assert.Null(summary.CurveKinds.MonogenicShare);
+        var folder = QuantaDiscovery.Tests.Common.TestPaths.NewTempFolder();
+        ScalingReport.Write(summary, folder);
+        Assert.Contains("\"curve_kinds\"", File.ReadAllText(Path.Combine(folder, "summary.json")));
+    }
+
     [Fact]
     public void Step_range_limits_the_L_of_S_fit()
     {
