@@ -7,13 +7,7 @@ namespace QuantaDiscovery.Tests.Pipeline;
 /// <summary>variables:, ${vars.name}, --set and --root overrides, and {first..last..every} path ranges.</summary>
 public class PipelineVariablesTests
 {
-    private static (string Folder, string Path) Write(string yaml)
-    {
-        var folder = TestPaths.NewTempFolder();
-        var path = Path.Combine(folder, "pipeline.yaml");
-        File.WriteAllText(path, yaml);
-        return (folder, path);
-    }
+    private static (string Folder, string Path) Write(string yaml) => PipelineYamlTests.Write(yaml);
 
     private const string WithVariables = """
         variables:
