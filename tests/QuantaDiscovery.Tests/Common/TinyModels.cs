@@ -1,4 +1,5 @@
 using QuantaDiscovery.Models;
+using QuantaDiscovery.Models.GptNeoX;
 using QuantaDiscovery.Models.Onnx;
 using QuantaDiscovery.Tokenize;
 
@@ -20,7 +21,7 @@ public static class TinyModels
     public static ModelFolder Create(string directory, int seed, int hidden = 16, int layers = 1, int heads = 2,
         bool parallelResidual = true, int extraVocabulary = 0, bool exportOnnx = false)
     {
-        var model = RandomGptNeoX.Create(directory, new GptNeoXConfig
+        var model = RandomModel.Create(directory, new GptNeoXConfig
         {
             HiddenSize = hidden, NumHiddenLayers = layers, NumAttentionHeads = heads, IntermediateSize = 2 * hidden,
             VocabSize = Tokenizer.VocabularySize + extraVocabulary, MaxPositionEmbeddings = 64, UseParallelResidual = parallelResidual,
