@@ -5,7 +5,7 @@ using QuantaDiscovery.Train;
 namespace QuantaDiscovery.Cli.Commands;
 
 /// <summary>
-/// `quanta train-lm`: trains one size of a model family (--family, default gpt_neox) (--layers/--d-model/--heads) or every size of a suite.json (--suite)
+/// `quanta train-lm`: trains one size (--layers/--d-model/--heads) of a model family (--family, default gpt_neox) or every size of a suite.json (--suite)
 /// into &lt;output&gt;/&lt;name&gt;/step&lt;N&gt;/, resuming an interrupted run found there.
 /// </summary>
 internal static class TrainLmCommand
@@ -18,10 +18,9 @@ internal static class TrainLmCommand
         var suite = new Option<string?>("--suite") { Description = "suite.json listing sizes and the shared schedule; replaces the size and schedule options" };
         var family = new Option<string>("--family")
         {
-            Description = "model family (HF model_type) of the size given by --layers/--d-model/--heads; a suite.json names it in \"family\"",
+            Description = $"model family (HF model_type: {string.Join(", ", ModelFamilies.All.Select(f => f.ModelType))}) of the size given by --layers/--d-model/--heads; a suite.json names it in \"family\"",
             DefaultValueFactory = _ => ModelFamilies.Default.ModelType,
         };
-        family.AcceptOnlyFromAmong([.. ModelFamilies.All.Select(f => f.ModelType)]);
         var layers = new Option<int?>("--layers") { Description = "transformer layers" };
         var dModel = new Option<int?>("--d-model") { Description = "hidden size (GPT-NeoX: MLP 4×; Llama: SwiGLU 8/3×)" };
         var heads = new Option<int?>("--heads") { Description = "attention heads" };
@@ -55,7 +54,7 @@ internal static class TrainLmCommand
                 }
                 definition = new ModelSuiteDefinition
                 {
-                    Family = parse.GetValue(family) is var name && name != ModelFamilies.Default.ModelType ? name : null,
+                    Family = ModelFamilies.Get(parse.GetValue(family)!) is var chosen && chosen != ModelFamilies.Default ? chosen.ModelType : null,
                     Context = parse.GetValue(context),
                     BatchSize = parse.GetValue(batchSize),
                     Steps = parse.GetValue(steps),

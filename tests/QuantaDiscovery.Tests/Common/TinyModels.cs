@@ -1,5 +1,6 @@
 using QuantaDiscovery.Models;
 using QuantaDiscovery.Models.GptNeoX;
+using QuantaDiscovery.Models.Llama;
 using QuantaDiscovery.Models.Onnx;
 using QuantaDiscovery.Tokenize;
 
@@ -28,6 +29,18 @@ public static class TinyModels
         }, seed);
         Tokenizer.Save(model.TokenizerPath);
         if (exportOnnx) OnnxExporter.Export(model);
+        return model;
+    }
+
+    /// <summary>A random Llama model folder (grouped-query attention: 4 query heads, 2 key/value heads) with the tokenizer.</summary>
+    public static ModelFolder CreateLlama(string directory, int seed, int hidden = 32, int layers = 2)
+    {
+        var model = RandomModel.Create(directory, new LlamaConfig
+        {
+            HiddenSize = hidden, IntermediateSize = 2 * hidden, NumHiddenLayers = layers, NumAttentionHeads = 4, NumKeyValueHeads = 2,
+            VocabSize = Tokenizer.VocabularySize, MaxPositionEmbeddings = 64, InitializerRange = 0.2,
+        }, seed);
+        Tokenizer.Save(model.TokenizerPath);
         return model;
     }
 }
