@@ -8,15 +8,6 @@ namespace QuantaDiscovery.Tests.Models;
 
 public class GptNeoXModelTests
 {
-    private static float[] Losses(CausalLanguageModel model, int[] document)
-    {
-        if (document.Length < 2) return [];
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var ids = tensor(document.Select(t => (long)t).ToArray(), [1, document.Length]);
-        return model.TokenLosses(ids).data<float>().ToArray();
-    }
-
     [Theory]
     [InlineData("tiny-parallel")]      // parallel residual, rotary_pct 0.25, gelu
     [InlineData("tiny-sequential")]    // sequential residual, rotary_pct 1.0, gelu_new
@@ -27,7 +18,7 @@ public class GptNeoXModelTests
         using var model = CausalLanguageModel.Load(ModelFolder.Open(ReferenceFixtures.Folder(name)));
         var expected = ReferenceFixtures.Load(name);
         for (int d = 0; d < expected.Documents.Length; d++)
-            Assert.True(ReferenceFixtures.MaxAbsDifference(expected.Losses[d], Losses(model, expected.Documents[d])) < 2e-5,
+            Assert.True(ReferenceFixtures.MaxAbsDifference(expected.Losses[d], ReferenceFixtures.Losses(model, expected.Documents[d])) < 2e-5,
                 $"document {d}");
     }
 
@@ -72,7 +63,7 @@ public class GptNeoXModelTests
         for (int d = 0; d < documents.Length; d++)
         {
             var batched = losses[d].narrow(0, 0, documents[d].Length - 1).data<float>().ToArray();
-            var alone = Losses(model, documents[d]);
+            var alone = ReferenceFixtures.Losses(model, documents[d]);
             Assert.Equal(alone.Length, batched.Length);
             for (int j = 0; j < alone.Length; j++)
                 Assert.True(Math.Abs(alone[j] - batched[j]) < 1e-5, $"document {d}, token {j + 1}");
@@ -89,7 +80,7 @@ public class GptNeoXModelTests
         model.SaveSafetensors(Path.Combine(copy, "model.safetensors"));
         using var reloaded = CausalLanguageModel.Load(ModelFolder.Open(copy));
         var document = ReferenceFixtures.Load("tiny-parallel").Documents[^1];
-        Assert.Equal(Losses(model, document), Losses(reloaded, document));
+        Assert.Equal(ReferenceFixtures.Losses(model, document), ReferenceFixtures.Losses(reloaded, document));
     }
 
     [Fact]

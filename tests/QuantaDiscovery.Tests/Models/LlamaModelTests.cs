@@ -20,15 +20,6 @@ public class LlamaModelTests
 {
     private const double LossTolerance = 1e-4;
 
-    private static float[] Losses(CausalLanguageModel model, int[] document)
-    {
-        if (document.Length < 2) return [];
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var ids = tensor(document.Select(t => (long)t).ToArray(), [1, document.Length]);
-        return model.TokenLosses(ids).data<float>().ToArray();
-    }
-
     private static void AssertEveryToken(ReferenceFixtures.Expected expected, Func<int[], float[]> losses)
     {
         for (int d = 0; d < expected.Documents.Length; d++)
@@ -44,7 +35,7 @@ public class LlamaModelTests
     public void TorchSharp_losses_match_the_float64_reference_on_every_token(string name)
     {
         using var model = CausalLanguageModel.Load(ModelFolder.Open(ReferenceFixtures.Folder(name)));
-        AssertEveryToken(ReferenceFixtures.Load(name), document => Losses(model, document));
+        AssertEveryToken(ReferenceFixtures.Load(name), document => ReferenceFixtures.Losses(model, document));
     }
 
     [Theory]
@@ -147,7 +138,7 @@ public class LlamaModelTests
         Assert.Equal("llama", JsonNode.Parse(File.ReadAllText(folder.ConfigPath))!["model_type"]!.GetValue<string>());
         using var model = CausalLanguageModel.Load(folder);
         int[] document = [1, 5, 9, 2, 49, 0, 7];
-        var losses = Losses(model, document);
+        var losses = ReferenceFixtures.Losses(model, document);
         Assert.All(losses, l => Assert.True(float.IsFinite(l) && l > 0));
         // Same weights, same losses: the ONNX export agrees with TorchSharp on a random model too.
         OnnxExporter.Export(folder);
@@ -185,6 +176,6 @@ public class LlamaModelTests
         json["rope_parameters"] = new JsonObject { ["rope_type"] = "default", ["rope_theta"] = 500.0 };
         File.WriteAllText(path, json.ToJsonString());
         using var model = CausalLanguageModel.Load(ModelFolder.Open(folder));
-        AssertEveryToken(ReferenceFixtures.Load("llama-gqa"), document => Losses(model, document));
+        AssertEveryToken(ReferenceFixtures.Load("llama-gqa"), document => ReferenceFixtures.Losses(model, document));
     }
 }

@@ -19,12 +19,7 @@ import numpy
 import torch
 import torch.nn.functional as F
 
-from make_reference import HERE, write_safetensors, token_losses, sequences
-
-
-def rotate_half(x):
-    half = x.shape[-1] // 2
-    return torch.cat((-x[..., half:], x[..., :half]), dim=-1)
+from make_reference import HERE, rotate_half, write_safetensors, token_losses, sequences
 
 
 class ReferenceLlama(torch.nn.Module):
