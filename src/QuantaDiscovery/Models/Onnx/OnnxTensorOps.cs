@@ -1,3 +1,4 @@
+using System.Globalization;
 using static QuantaDiscovery.Models.Onnx.OnnxGraphBuilder;
 using DataType = QuantaDiscovery.Models.Onnx.TensorProto.Types.DataType;
 
@@ -118,7 +119,7 @@ internal sealed class OnnxTensorOps(OnnxGraphBuilder g, OnnxExporter.WeightStore
         for (int i = 0; i < invFreq.Length; i++)
             invFreq[i] = 1f / MathF.Pow((float)theta, 2 * i / (float)dims);
         var column = g.Op("Unsqueeze", [g.Op("Cast", [Positions], Int("to", (long)DataType.Float)), g.Int64s(1)]);
-        var freqs = g.Op("Mul", [column, g.Floats($"/rotary/inv_freq_{dims}_{theta}", invFreq, [1, invFreq.Length])]);
+        var freqs = g.Op("Mul", [column, g.Floats(string.Create(CultureInfo.InvariantCulture, $"/rotary/inv_freq_{dims}_{theta:R}"), invFreq, [1, invFreq.Length])]);
         var angles = g.Op("Concat", [freqs, freqs], Int("axis", -1));
         tables = (g.Op("Cos", [angles]), g.Op("Sin", [angles]));
         _rotaryTables[(dims, theta)] = tables;
