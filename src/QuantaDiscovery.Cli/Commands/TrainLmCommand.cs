@@ -34,11 +34,12 @@ internal static class TrainLmCommand
         var threads = new Option<int>("--threads") { Description = "torch intra-op threads (0: libtorch's default)", DefaultValueFactory = _ => 0 };
         var dtype = new Option<string>("--dtype-save") { Description = "checkpoint weights: f32 or f16 (the resume state is always f32)", DefaultValueFactory = _ => "f32" };
         dtype.AcceptOnlyFromAmong("f16", "f32");
+        var only = new Option<string[]>("--only") { Description = "with --suite: train only these sizes (names such as pico-3k), e.g. to train sizes in parallel processes", AllowMultipleArgumentsPerToken = true };
         var command = new Command("train-lm",
             "Train GPT-NeoX or Llama language models from scratch (Pythia's recipe: AdamW, warmup + cosine, one shared token order), " +
             "saving Hugging Face checkpoint folders at Pythia-like steps")
         {
-            corpus, tokenizer, output, suite, family, layers, dModel, heads, context, batchSize, steps, lr, warmup, checkpoints, seed, threads, dtype,
+            corpus, tokenizer, output, suite, family, layers, dModel, heads, context, batchSize, steps, lr, warmup, checkpoints, seed, threads, dtype, only,
         };
         command.SetAction(parse =>
         {
@@ -77,7 +78,8 @@ internal static class TrainLmCommand
                 else line.Report(p);
             });
             var members = SuiteTrainer.Run(definition, parse.GetValue(corpus)!, parse.GetValue(tokenizer)!, parse.GetValue(output)!,
-                threadCount > 0 ? threadCount : -1, progress);
+                threadCount > 0 ? threadCount : -1, progress,
+                onlySizes: parse.GetValue(only) is { Length: > 0 } names ? names : null);
             foreach (var member in members)
                 Console.WriteLine(member.Result.Checkpoints[member.Result.Checkpoints.Keys.Max()]);
             return 0;
