@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using QuantaDiscovery.Common;
 using QuantaDiscovery.Corpus;
+using QuantaDiscovery.Models.GptNeoX;
 
 namespace QuantaDiscovery.Models;
 
@@ -24,7 +25,7 @@ public sealed record StandInOptions
 /// A stand-in for the Pythia suite, to rehearse <c>pipelines/pythia.yaml</c> without the real checkpoints: the real
 /// suite's names and layout (<c>models/pythia/pythia-70m-v0/step143000/</c>, or a hub cache
 /// <c>models/hub/models--EleutherAI--pythia-70m-v0/{refs,snapshots,blobs}</c>) and step folders, each holding a tiny random
-/// GPT-NeoX model (<see cref="RandomGptNeoX"/>; sizes grow in MLP width so that non-embedding parameters increase in the
+/// GPT-NeoX model (<see cref="RandomModel"/>; sizes grow in MLP width so that non-embedding parameters increase in the
 /// suite's order) with a small tokenizer, and <c>data/pile/test.jsonl.zst</c>: the first documents of a Pile-format corpus.
 /// </summary>
 public static class StandInSuite
@@ -63,7 +64,7 @@ public static class StandInSuite
 
     private static string WritePlain(string folder, GptNeoXConfig config, string tokenizerPath, int seed)
     {
-        RandomGptNeoX.Create(folder, config, seed);
+        RandomModel.Create(folder, config, seed);
         File.Copy(tokenizerPath, Path.Combine(folder, ModelFolder.TokenizerFileName), overwrite: true);
         return folder;
     }
@@ -72,7 +73,7 @@ public static class StandInSuite
     private static string WriteHub(string repository, string revision, GptNeoXConfig config, string tokenizerPath, int seed)
     {
         var staging = Path.Combine(repository, ".staging-" + revision);
-        RandomGptNeoX.Create(staging, config, seed);
+        RandomModel.Create(staging, config, seed);
         File.Copy(tokenizerPath, Path.Combine(staging, ModelFolder.TokenizerFileName), overwrite: true);
         var commit = Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(repository + revision)));
         var snapshot = Path.Combine(repository, "snapshots", commit);

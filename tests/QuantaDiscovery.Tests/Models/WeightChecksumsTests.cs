@@ -70,7 +70,7 @@ public class WeightChecksumsTests
         var reference = Path.Combine(repository, "refs", "step143000");
         var model = ModelFolder.Open(reference);
         Assert.StartsWith(Path.Combine(repository, "snapshots"), model.Directory);
-        Assert.Equal(16, model.Config.HiddenSize);
+        Assert.Equal(16, Assert.IsType<QuantaDiscovery.Models.GptNeoX.GptNeoXConfig>(model.Config).HiddenSize);
         using (model.OpenWeights()) { }
         Assert.False(File.Exists(Path.Combine(model.Directory, WeightChecksums.FileName)));
         Assert.Equal(143000, CorpusScoring.CheckpointStep(reference));
