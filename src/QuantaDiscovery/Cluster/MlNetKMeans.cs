@@ -9,8 +9,9 @@ namespace QuantaDiscovery.Cluster;
 /// k-means by ML.NET's <see cref="KMeansTrainer"/> (k-means|| initialisation, Yinyang-accelerated Lloyd iterations;
 /// Bahmani et al. 2012, Ding et al. 2015), with the same inputs and result as <see cref="KMeans.Fit"/>:
 /// <see cref="KMeansOptions.Restarts"/> trainings from seeds drawn from <see cref="KMeansOptions.Seed"/>, the lowest
-/// inertia kept. <see cref="KMeansOptions.MaxIterations"/> and <see cref="KMeansOptions.Tolerance"/> map to the
-/// trainer's iteration cap and its optimisation tolerance (ML.NET's own convergence test, not scikit-learn's).
+/// inertia kept. <see cref="KMeansOptions.MaxIterations"/> caps the trainer's iterations; <see cref="KMeansOptions.Tolerance"/>
+/// is not used (ML.NET's convergence test is its own, left at its default 1e-7: mapping scikit-learn's tol = 1e-4 onto it
+/// stopped it early, ARI 0.82 against 0.97 on the 4,000 × 160 spectral embedding).
 /// ML.NET does not report how many iterations it ran, so <see cref="KMeansResult.Iterations"/> is 0.
 /// Measured against ours and scikit-learn in benchmarks/kmeans/RESULTS.md.
 /// </summary>
@@ -40,7 +41,6 @@ public static class MlNetKMeans
                 NumberOfClusters = clusters,
                 InitializationAlgorithm = KMeansTrainer.InitializationAlgorithm.KMeansYinyang,
                 MaximumNumberOfIterations = options.MaxIterations,
-                OptimizationTolerance = (float)options.Tolerance,
             });
             var model = trainer.Fit(data);
             VBuffer<float>[] centroids = [];
