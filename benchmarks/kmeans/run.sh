@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # k-means step of spectral clustering: ours (KMeans.cs, libtorch GEMM Lloyd + greedy k-means++), ML.NET's KMeansTrainer
-# (MlNetKMeans.cs: k-means|| + Yinyang) and scikit-learn's KMeans, on the same points, one after the other.
-# Usage: benchmarks/kmeans/run.sh spectral|mixture N K [N_INIT]
+# (MlNetKMeans.cs: k-means|| + Yinyang; mlnet-plusplus: its k-means++ seeding) and scikit-learn's KMeans, on the same points, one after the other.
+# Usage: benchmarks/kmeans/run.sh spectral|mixture N K [N_INIT]   (RUNS="ours mlnet" picks; default: all four)
 #   spectral 4000 160     scikit-learn's spectral embedding of the planted affinity (the cluster benchmark's default)
 #   mixture 100000 100    an embedding-like planted mixture at 100k points (no dense affinity at that size)
 set -euo pipefail
@@ -24,6 +24,7 @@ run() {  # name, command...: fit seconds, inertia, peak RSS of the whole process
   printf "%-13s fit %8.2f s  peak RSS %6d MiB  inertia %-12s ARI vs truth %s  vs scikit-learn %s  (load %s)\n" \
     "$name" "$seconds" $(( $(cat "$WORK/$name.rss") / 1024 )) "$inertia" "$ari" "$ari_sk" "$(cut -d' ' -f1 /proc/loadavg)"
 }
-run sklearn $PY "$HERE/sklearn_kmeans.py" "$WORK/E.npy" "$K" "$N_INIT" 0 "$WORK/sklearn.npy"
-run ours "$BENCH" ours "$WORK/E.npy" "$K" "$N_INIT" 0 "$WORK/ours.npy"
-run mlnet "$BENCH" mlnet "$WORK/E.npy" "$K" "$N_INIT" 0 "$WORK/mlnet.npy"
+for name in ${RUNS:-sklearn ours mlnet mlnet-plusplus}; do
+  if [ "$name" = sklearn ]; then run sklearn $PY "$HERE/sklearn_kmeans.py" "$WORK/E.npy" "$K" "$N_INIT" 0 "$WORK/sklearn.npy"
+  else run "$name" "$BENCH" "$name" "$WORK/E.npy" "$K" "$N_INIT" 0 "$WORK/$name.npy"; fi
+done

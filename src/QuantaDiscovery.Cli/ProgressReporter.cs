@@ -132,7 +132,10 @@ internal sealed class ProgressReporter
             print();
     }
 
-    private static readonly JsonSerializerOptions Compact = new(TableFit.JsonOptions) { WriteIndented = false };
+    private static readonly JsonSerializerOptions Compact = new(TableFit.JsonOptions)
+    {
+        WriteIndented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     private void Write(ProgressUpdate update, TimeSpan now)
     {

@@ -19,15 +19,12 @@ public static class MlNetKMeans
 {
     private const string Features = "Features";
 
-    public static KMeansResult Fit(float[] points, int samples, int features, int clusters, KMeansOptions? options = null)
+    /// <param name="initialization">ML.NET's seeding: k-means|| (its default, <c>KMeansYinyang</c>) or k-means++</param>
+    public static KMeansResult Fit(float[] points, int samples, int features, int clusters, KMeansOptions? options = null,
+        KMeansTrainer.InitializationAlgorithm initialization = KMeansTrainer.InitializationAlgorithm.KMeansYinyang)
     {
         options ??= new KMeansOptions();
-        if ((long)samples * features != points.Length)
-            throw new ArgumentException($"{points.Length} values do not form a {samples} × {features} matrix");
-        if (clusters < 1 || clusters > samples)
-            throw new ArgumentOutOfRangeException(nameof(clusters), $"clusters must be in [1, {samples}], got {clusters}");
-        if (options.Restarts < 1)
-            throw new ArgumentOutOfRangeException(nameof(options), $"Restarts (n_init) must be at least 1, got {options.Restarts}");
+        KMeans.CheckArguments(points, samples, features, clusters, options);
 
         var data = new ColumnarDataView([new DataViewColumn(Features, points, features)]);
         var random = new Random(options.Seed);
@@ -39,7 +36,7 @@ public static class MlNetKMeans
             {
                 FeatureColumnName = Features,
                 NumberOfClusters = clusters,
-                InitializationAlgorithm = KMeansTrainer.InitializationAlgorithm.KMeansYinyang,
+                InitializationAlgorithm = initialization,
                 MaximumNumberOfIterations = options.MaxIterations,
             });
             var model = trainer.Fit(data);
