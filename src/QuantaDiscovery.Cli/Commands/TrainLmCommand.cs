@@ -28,11 +28,12 @@ internal static class TrainLmCommand
         var threads = new Option<int>("--threads") { Description = "torch intra-op threads (0: libtorch's default)", DefaultValueFactory = _ => 0 };
         var dtype = new Option<string>("--dtype-save") { Description = "checkpoint weights: f32 or f16 (the resume state is always f32)", DefaultValueFactory = _ => "f32" };
         dtype.AcceptOnlyFromAmong("f16", "f32");
+        var only = new Option<string[]>("--only") { Description = "with --suite: train only these sizes (names such as pico-3k), e.g. to train sizes in parallel processes", AllowMultipleArgumentsPerToken = true };
         var command = new Command("train-lm",
             "Train GPT-NeoX language models from scratch (Pythia's recipe: AdamW, warmup + cosine, one shared token order), " +
             "saving Hugging Face checkpoint folders at Pythia-like steps")
         {
-            corpus, tokenizer, output, suite, layers, dModel, heads, context, batchSize, steps, lr, warmup, checkpoints, seed, threads, dtype,
+            corpus, tokenizer, output, suite, layers, dModel, heads, context, batchSize, steps, lr, warmup, checkpoints, seed, threads, dtype, only,
         };
         ProgressReporter.AddOptions(command);
         command.SetAction(parse =>
@@ -66,7 +67,8 @@ internal static class TrainLmCommand
             var progress = reporter.For<TrainingProgress>(p => new(p.Run, p.TotalSteps > 0 ? (double)p.Step / p.TotalSteps : null,
                 $"step {p.Step:N0}/{p.TotalSteps:N0}, loss {p.Loss:F3}, lr {p.LearningRate:G3}, {p.TokensPerSecond:N0} tokens/s"));
             var members = SuiteTrainer.Run(definition, parse.GetValue(corpus)!, parse.GetValue(tokenizer)!, parse.GetValue(output)!,
-                threadCount > 0 ? threadCount : -1, progress);
+                threadCount > 0 ? threadCount : -1, progress,
+                onlySizes: parse.GetValue(only) is { Length: > 0 } names ? names : null);
             var finals = members.Select(member => member.Result.Checkpoints[member.Result.Checkpoints.Keys.Max()]).ToArray();
             reporter.Result(new { Command = "train-lm", FinalCheckpoints = finals }, () =>
             {

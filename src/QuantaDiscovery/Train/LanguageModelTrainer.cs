@@ -32,6 +32,9 @@ public sealed record LmTrainingOptions
     public int Seed { get; init; }
     /// <summary>Steps at which to save a checkpoint; null: <see cref="CheckpointSchedule.Pythia"/>.</summary>
     public IReadOnlyList<int>? Checkpoints { get; init; }
+
+    /// <summary>Updates between resume-state saves (besides every checkpoint), so a killed run loses at most this many.</summary>
+    public int StateEvery { get; init; } = 250;
     public SafetensorsDType SaveDType { get; init; } = SafetensorsDType.F32;
 
     public int Warmup => WarmupSteps ?? Math.Max(1, Steps / 100);
@@ -48,6 +51,7 @@ public sealed record LmTrainingOptions
         Require(Warmup >= 0 && Warmup <= Steps, $"warmup {Warmup} must be in [0, steps = {Steps}]");
         Require(MinLearningRateRatio is >= 0 and <= 1, $"minimum learning-rate ratio {MinLearningRateRatio} must be in [0, 1]");
         Require(CheckpointSteps.All(s => s >= 0 && s <= Steps), $"checkpoint steps must lie in [0, {Steps}]");
+        Require(StateEvery >= 1, $"state-save interval {StateEvery} must be positive");
     }
 }
 
@@ -142,6 +146,11 @@ public static class LanguageModelTrainer
                     log.Flush();
                     saved[step] = SaveCheckpoint(model, config, options, runDirectory, tokenizerPath, optimizer, step, fingerprint);
                 }
+                else if (step % options.StateEvery == 0)
+                {
+                    log.Flush();
+                    SaveState(model, optimizer, runDirectory, step, fingerprint);
+                }
                 progress?.Report(new TrainingProgress(runName, step, options.Steps, loss, learningRate,
                     (step - firstStep) * batches.TokensPerStep / clock.Elapsed.TotalSeconds, clock.Elapsed) { FirstStep = firstStep });
             }
@@ -149,6 +158,8 @@ public static class LanguageModelTrainer
         finally
         {
             log.Dispose();
+            if (step > firstStep)
+                RecordTiming(runDirectory, firstStep, step, clock.Elapsed, batches.TokensPerStep);
         }
         return new TrainingResult(runDirectory, saved, loss, firstStep);
     }
@@ -201,7 +212,24 @@ public static class LanguageModelTrainer
         File.Copy(tokenizerPath, Path.Combine(temporary, ModelFolder.TokenizerFileName));
         if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
         Directory.Move(temporary, directory);
+        SaveState(model, optimizer, runDirectory, step, fingerprint);
+        return directory;
+    }
 
+    public const string TimingFileName = "train_timing.csv";
+
+    /// <summary>One row per training session of this run (a resumed run adds a row): steps covered, wall time, tokens/s.</summary>
+    private static void RecordTiming(string runDirectory, int fromStep, int toStep, TimeSpan elapsed, long tokensPerStep)
+    {
+        var path = Path.Combine(runDirectory, TimingFileName);
+        if (!File.Exists(path)) File.WriteAllText(path, "from_step,to_step,wall_seconds,tokens_per_second,threads\n");
+        File.AppendAllText(path, string.Create(CultureInfo.InvariantCulture,
+            $"{fromStep},{toStep},{elapsed.TotalSeconds:F1},{(toStep - fromStep) * tokensPerStep / elapsed.TotalSeconds:F0},{get_num_threads()}\n"));
+    }
+
+    /// <summary>The float32 weights and optimizer state from which an interrupted run resumes (written through a temporary folder).</summary>
+    private static void SaveState(GptNeoXModel model, AdamW optimizer, string runDirectory, int step, string fingerprint)
+    {
         var state = Path.Combine(runDirectory, StateDirectoryName);
         var stateTemporary = state + ".tmp";
         if (Directory.Exists(stateTemporary)) Directory.Delete(stateTemporary, recursive: true);
@@ -212,7 +240,6 @@ public static class LanguageModelTrainer
             JsonSerializer.Serialize(new TrainingState(step, fingerprint), StateJson));
         if (Directory.Exists(state)) Directory.Delete(state, recursive: true);
         Directory.Move(stateTemporary, state);
-        return directory;
     }
 
     private sealed record TrainingState(int Step, string Fingerprint);
@@ -234,7 +261,7 @@ public static class LanguageModelTrainer
 
     /// <summary>Everything that must match for a resume to continue the same run.</summary>
     private static string Fingerprint(GptNeoXConfig config, LmTrainingOptions options) =>
-        JsonSerializer.Serialize(new { config, options = options with { Checkpoints = null, SaveDType = SafetensorsDType.F32 } });
+        JsonSerializer.Serialize(new { config, options = options with { Checkpoints = null, SaveDType = SafetensorsDType.F32, StateEvery = 0 } });
 
     /// <summary>Opens train_log.csv for appending, dropping rows past <paramref name="step"/> (left by an interrupted run).</summary>
     private static StreamWriter OpenLog(string path, int step)
