@@ -70,7 +70,7 @@ public sealed record TrainingProgress(string Run, int Step, int TotalSteps, doub
 public sealed record TrainingResult(string RunDirectory, IReadOnlyDictionary<int, string> Checkpoints, double FinalLoss, int ResumedFrom);
 
 /// <summary>
-/// Trains a GPT-NeoX model (<see cref="GptNeoXModel"/>, the Pythia architecture) from scratch on a fixed sequence
+/// Trains a language model of any family (<see cref="CausalLanguageModel"/>; Pythia's recipe) from scratch on a fixed sequence
 /// order, saving Hugging Face checkpoint folders <c>&lt;run&gt;/step&lt;N&gt;/</c> (config.json, model.safetensors,
 /// tokenizer.json). The optimizer state and float32 weights of the latest checkpoint go to <c>&lt;run&gt;/train-state/</c>,
 /// from which an interrupted run resumes; training loss per update goes to <c>&lt;run&gt;/train_log.csv</c>.
@@ -86,7 +86,7 @@ public static class LanguageModelTrainer
     /// Trains <paramref name="config"/> for options.Steps updates, resuming from <c>train-state/</c> when a previous
     /// run with the same configuration and options left one.
     /// </summary>
-    public static TrainingResult Train(GptNeoXConfig config, SequenceBatches batches, string runDirectory, string tokenizerPath,
+    public static TrainingResult Train(IModelConfig config, SequenceBatches batches, string runDirectory, string tokenizerPath,
         LmTrainingOptions options, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         config.Validate();
@@ -99,8 +99,8 @@ public static class LanguageModelTrainer
         var statePath = Path.Combine(runDirectory, StateDirectoryName);
         var fingerprint = Fingerprint(config, options);
 
-        using var model = new GptNeoXModel(config);
-        Initialize(model, config, options.Seed);
+        using var model = new CausalLanguageModel(config);
+        model.Initialize(options.Seed);
         var parameters = model.named_parameters().ToList();
         // Pythia (GPT-NeoX's get_params_for_weight_decay_optimization) exempts biases and layer norms from decay.
         var decayed = parameters.Where(p => p.parameter.dim() >= 2).Select(p => p.parameter).ToList();
@@ -164,24 +164,7 @@ public static class LanguageModelTrainer
         return new TrainingResult(runDirectory, saved, loss, firstStep);
     }
 
-    /// <summary>
-    /// HF's GPTNeoXPreTrainedModel._init_weights: linear and embedding weights ~ N(0, initializer_range²), biases 0,
-    /// layer norms weight 1 and bias 0; drawn from torch's generator seeded with <paramref name="seed"/>.
-    /// </summary>
-    public static void Initialize(GptNeoXModel model, GptNeoXConfig config, int seed)
-    {
-        using var noGrad = no_grad();
-        var generator = new Generator((ulong)seed);
-        foreach (var (name, parameter) in model.named_parameters())
-        {
-            bool isNorm = name.Contains("layernorm", StringComparison.Ordinal) || name.Contains("layer_norm", StringComparison.Ordinal);
-            if (name.EndsWith(".bias", StringComparison.Ordinal)) parameter.zero_();
-            else if (isNorm) parameter.fill_(1);
-            else parameter.normal_(0, config.InitializerRange, generator);
-        }
-    }
-
-    private static double Update(GptNeoXModel model, AdamW optimizer, SequenceBatches batches, int step, LmTrainingOptions options)
+    private static double Update(CausalLanguageModel model, AdamW optimizer, SequenceBatches batches, int step, LmTrainingOptions options)
     {
         using var scope = NewDisposeScope();
         var tokens = tensor(batches.Batch(step), [options.BatchSize, options.Context + 1]);
@@ -200,7 +183,7 @@ public static class LanguageModelTrainer
     private const string StateFileName = "state.json";
 
     /// <summary>Writes step&lt;N&gt;/ (through a temporary folder, so a folder present is complete) and the resume state.</summary>
-    private static string SaveCheckpoint(GptNeoXModel model, GptNeoXConfig config, LmTrainingOptions options, string runDirectory,
+    private static string SaveCheckpoint(CausalLanguageModel model, IModelConfig config, LmTrainingOptions options, string runDirectory,
         string tokenizerPath, AdamW optimizer, int step, string fingerprint)
     {
         var directory = CheckpointDirectory(runDirectory, step);
@@ -228,7 +211,7 @@ public static class LanguageModelTrainer
     }
 
     /// <summary>The float32 weights and optimizer state from which an interrupted run resumes (written through a temporary folder).</summary>
-    private static void SaveState(GptNeoXModel model, AdamW optimizer, string runDirectory, int step, string fingerprint)
+    private static void SaveState(CausalLanguageModel model, AdamW optimizer, string runDirectory, int step, string fingerprint)
     {
         var state = Path.Combine(runDirectory, StateDirectoryName);
         var stateTemporary = state + ".tmp";
@@ -260,8 +243,8 @@ public static class LanguageModelTrainer
     }
 
     /// <summary>Everything that must match for a resume to continue the same run.</summary>
-    private static string Fingerprint(GptNeoXConfig config, LmTrainingOptions options) =>
-        JsonSerializer.Serialize(new { config, options = options with { Checkpoints = null, SaveDType = SafetensorsDType.F32, StateEvery = 0 } });
+    private static string Fingerprint(IModelConfig config, LmTrainingOptions options) =>
+        JsonSerializer.Serialize(new { config = (object)config, options = options with { Checkpoints = null, SaveDType = SafetensorsDType.F32, StateEvery = 0 } });
 
     /// <summary>Opens train_log.csv for appending, dropping rows past <paramref name="step"/> (left by an interrupted run).</summary>
     private static StreamWriter OpenLog(string path, int step)

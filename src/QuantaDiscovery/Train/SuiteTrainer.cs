@@ -6,7 +6,7 @@ using QuantaDiscovery.Tokenize;
 namespace QuantaDiscovery.Train;
 
 /// <summary>One trained size of a suite.</summary>
-public sealed record SuiteMember(string Name, GptNeoXConfig Config, TrainingResult Result);
+public sealed record SuiteMember(string Name, IModelConfig Config, TrainingResult Result);
 
 /// <summary>
 /// Trains every size of a <see cref="ModelSuiteDefinition"/> in turn on one token stream and one sequence order,
