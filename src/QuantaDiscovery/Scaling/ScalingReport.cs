@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using QuantaDiscovery.Common;
 using QuantaDiscovery.Fit;
 using QuantaDiscovery.Report;
 
@@ -17,6 +18,24 @@ public static class ScalingReport
         var summary = ScalingAnalysis.Run(matrix, options);
         Write(summary, outputFolder);
         return summary;
+    }
+
+    /// <summary>Reads the summary.json that <see cref="Write"/> wrote, given the file or its folder.</summary>
+    /// <exception cref="InputException">the file is missing or is not a scaling summary</exception>
+    public static ScalingSummary Read(string path)
+    {
+        var file = Directory.Exists(path) ? Path.Combine(path, "summary.json") : path;
+        if (!File.Exists(file)) throw new InputException("no such scaling summary", file);
+        try
+        {
+            return JsonSerializer.Deserialize<ScalingSummary>(File.ReadAllText(file), TableFit.JsonOptions) is { Models: not null } summary
+                ? summary
+                : throw new InputException("not a scaling summary (no models)", file);
+        }
+        catch (JsonException e)
+        {
+            throw new InputException($"not a scaling summary: {e.Message}", file);
+        }
     }
 
     public static void Write(ScalingSummary summary, string outputFolder)
