@@ -16,11 +16,25 @@ internal static class RunCommand
         {
             Description = "m/M: with models split over M shards, score only model m (one model/checkpoint folder of the M the losses stage lists)",
         };
-        var command = new Command("run", "Run a declarative pipeline: cached by fingerprint, resumable, shardable") { pipeline, work, force, shard, model };
+        var root = new Option<string?>("--root")
+        {
+            Description = "folder that the pipeline's relative inputs start from, instead of its root: (e.g. a stand-in tree from `quanta standins`)",
+        };
+        var set = new Option<string[]>("--set") { Description = "name=value: override one of the pipeline's variables: (repeatable)" };
+        var command = new Command("run", "Run a declarative pipeline: cached by fingerprint, resumable, shardable") { pipeline, work, force, shard, model, root, set };
         ProgressReporter.AddOptions(command);
         command.SetAction(async (parse, cancellation) =>
         {
-            var definition = PipelineYaml.Load(parse.GetValue(pipeline)!);
+            var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var assignment in parse.GetValue(set) ?? [])
+            {
+                int equals = assignment.IndexOf('=');
+                if (equals <= 0) throw new Common.InputException($"--set {assignment}: expected name=value");
+                variables[assignment[..equals]] = assignment[(equals + 1)..];
+            }
+            var rootFolder = parse.GetValue(root);
+            if (rootFolder is not null && !Directory.Exists(rootFolder)) throw new Common.InputException("--root: folder not found", rootFolder);
+            var definition = PipelineYaml.Load(parse.GetValue(pipeline)!, overrides: new PipelineOverrides(rootFolder, variables));
             Shard? selected = null;
             try
             {

@@ -144,8 +144,11 @@ public static class ScalingReport
         {
             double low = finals.Min(m => m.Params), high = finals.Max(m => m.Params);
             var grid = Enumerable.Range(0, 50).Select(k => low * Math.Pow(high / low, k / 49.0)).ToArray();
-            series.Add(new ChartSeries(FormattableString.Invariant($"fit: α_N = {fit.AlphaN:F4}"), grid,
+            series.Add(new ChartSeries(FormattableString.Invariant($"fit on the first {fit.Tokens:N0} tokens: α_N = {fit.AlphaN:F4}"), grid,
                 grid.Select(n => fit.A * Math.Pow(n, -fit.AlphaN)).ToArray()));
+            if (summary.LossVsParamsAllTokens is { } all)
+                series.Add(new ChartSeries(FormattableString.Invariant($"fit on all {all.Tokens:N0} tokens: α_N = {all.AlphaN:F4}"), grid,
+                    grid.Select(n => all.A * Math.Pow(n, -all.AlphaN)).ToArray()));
             title += FormattableString.Invariant($", L(N) = {fit.A:G4}·N^-{fit.AlphaN:F4}");
         }
         Charts.Save(path, title, new AxisSpec("non-embedding parameters N", "count", Log: true),

@@ -128,7 +128,7 @@ public class TableDataViewsTests
             new("pico-3k", 3_072, 240, 4.5, 4.5 / Math.Log(2), 0.01, true, null),
             new("pico-336k", 336_000, null, 3.25, 3.25 / Math.Log(2), 0.125, false, null),
         ];
-        var summary = new ScalingSummary(1_000, 0.1, models, null, null, new LossHistograms(0, 10, 1, 10, [5], []),
+        var summary = new ScalingSummary(1_000, 0.1, models, null, null, null, new LossHistograms(0, 10, 1, 10, [5], []),
             new EmergenceSummary(0.1, [], [], [], [], [], 0));
         var folder = TestPaths.NewTempFolder();
         File.WriteAllText(Path.Combine(folder, "summary.json"), JsonSerializer.Serialize(summary, TableFit.JsonOptions));
