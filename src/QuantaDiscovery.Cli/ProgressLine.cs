@@ -1,12 +1,12 @@
 namespace QuantaDiscovery.Cli;
 
 /// <summary>
-/// One status line on standard error, redrawn in place on a terminal and printed at most every few seconds
+/// One status line on the given error writer, redrawn in place on a terminal and printed at most every few seconds
 /// otherwise (so logs stay readable).
 /// </summary>
-internal sealed class ProgressLine<T>(Func<T, string> format) : IProgress<T>
+internal sealed class ProgressLine<T>(TextWriter error, Func<T, string> format) : IProgress<T>
 {
-    private readonly bool _interactive = !Console.IsErrorRedirected;
+    private readonly bool _interactive = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
     private DateTime _last = DateTime.MinValue;
     private int _width;
 
@@ -21,17 +21,17 @@ internal sealed class ProgressLine<T>(Func<T, string> format) : IProgress<T>
     public void Finish(T value)
     {
         Write(format(value));
-        if (_interactive) Console.Error.WriteLine();
+        if (_interactive) error.WriteLine();
     }
 
     private void Write(string text)
     {
         if (_interactive)
         {
-            Console.Error.Write("\r" + text.PadRight(_width));
+            error.Write("\r" + text.PadRight(_width));
             _width = text.Length;
         }
         else
-            Console.Error.WriteLine(text);
+            error.WriteLine(text);
     }
 }

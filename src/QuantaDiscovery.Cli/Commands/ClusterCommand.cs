@@ -16,22 +16,25 @@ internal static class ClusterCommand
         var output = new Option<string>("--output") { Description = "labels .npy, int32 [n] (one k) or [len(ks), n] (sweep); a .json beside it lists the ks", Required = true };
         var restarts = new Option<int>("--n-init") { Description = "k-means restarts", DefaultValueFactory = _ => 30 };
         var seed = new Option<int>("--seed") { Description = "random seed", DefaultValueFactory = _ => 0 };
-        var solver = new Option<EigenSolver>("--eigen-solver") { Description = "auto, dense or subspace", DefaultValueFactory = _ => EigenSolver.Auto };
-        var command = new Command("cluster", "spectral clustering of a precomputed affinity (scikit-learn's SpectralClustering semantics)")
+        var solver = new Option<EigenSolver>("--eigen-solver") { Description = "spectral embedding's eigensolver: auto, dense or subspace", DefaultValueFactory = _ => EigenSolver.Auto };
+        var method = new Option<string>("--method")
         {
-            affinity, clusters, output, restarts, seed, solver,
+            Description = string.Join("; ", ClusteringMethods.All.Select(m => $"{m.Name}: {m.Description}")), DefaultValueFactory = _ => ClusteringMethods.Default,
+        };
+        var command = new Command("cluster", "cluster a precomputed affinity (default: spectral clustering with scikit-learn's semantics, the paper's method)")
+        {
+            affinity, clusters, output, method, restarts, seed, solver,
         };
         command.SetAction(parse =>
         {
-            var (counts, sweep) = SpectralClustering.ParseCounts(parse.GetValue(clusters)!);
-            var options = new SpectralClusteringOptions
+            var (counts, sweep) = ClusterCounts.Parse(parse.GetValue(clusters)!);
+            var options = new ClusteringOptions
             {
-                Restarts = parse.GetValue(restarts), Seed = parse.GetValue(seed), Solver = parse.GetValue(solver),
+                Method = parse.GetValue(method)!, Restarts = parse.GetValue(restarts), Seed = parse.GetValue(seed), Solver = parse.GetValue(solver),
             };
-            var embedding = SpectralClustering.Run(parse.GetValue(affinity)!, counts, sweep, parse.GetValue(output)!, options);
-            if (!embedding.Converged)
-                Console.Error.WriteLine($"warning: eigensolver stopped after {embedding.Iterations} sweeps with residual {embedding.MaxResidual:G3}");
-            Console.WriteLine($"clustered {embedding.Samples} samples into k = {string.Join(", ", counts)}: {parse.GetValue(output)}");
+            var run = AffinityClustering.Run(parse.GetValue(affinity)!, counts, sweep, parse.GetValue(output)!, options);
+            foreach (var warning in run.Warnings) parse.Err().WriteLine($"warning: {warning}");
+            parse.Out().WriteLine($"clustered {run.Samples} samples into k = {string.Join(", ", counts)} ({run.Method}): {run.LabelsPath}");
             return 0;
         });
         return command;

@@ -13,21 +13,21 @@ internal static class GrokCommand
         var command = new Command("grok", "Train on a modular-arithmetic (or S5) table and watch it grok (Power et al. 2022; Omnigrok)");
         options.AddTo(command);
         command.Options.Add(output);
-        command.SetAction(parse => ToyCommand.Guard(() =>
+        command.SetAction(parse =>
         {
             var settings = options.Read(parse);
             var directory = parse.GetValue(output)!;
             var run = GrokkingTrainer.Train(settings, step =>
             {
                 if (step.Step % 250 == 0)
-                    Console.WriteLine($"step {step.Step,6}  train loss {step.TrainLoss:0.0000e+0} acc {step.TrainAccuracy:0.000}  val loss {step.ValidationLoss:0.0000e+0} acc {step.ValidationAccuracy:0.000}  ‖θ‖ {step.WeightNorm:0.00}");
+                    parse.Out().WriteLine($"step {step.Step,6}  train loss {step.TrainLoss:0.0000e+0} acc {step.TrainAccuracy:0.000}  val loss {step.ValidationLoss:0.0000e+0} acc {step.ValidationAccuracy:0.000}  ‖θ‖ {step.WeightNorm:0.00}");
             });
             var summary = GrokkingReport.Write(run, directory);
-            Console.WriteLine($"memorised (train acc ≥ 0.99) at step {summary.MemorisedStep?.ToString() ?? "never"}, " +
+            parse.Out().WriteLine($"memorised (train acc ≥ 0.99) at step {summary.MemorisedStep?.ToString() ?? "never"}, " +
                 $"generalised (val acc ≥ 0.99) at step {summary.GeneralisedStep?.ToString() ?? "never"}; " +
                 $"{summary.StepsRun} steps in {summary.WallSeconds:0.0} s ({summary.StepsPerSecond:0} steps/s) → {directory}");
             return 0;
-        }));
+        });
         return command;
     }
 }

@@ -10,7 +10,7 @@ internal static class LossesCommand
         var models = new Option<string[]>("--model") { Description = "a model folder (config.json, model.onnx, tokenizer.json); repeat for a suite", Required = true, AllowMultipleArgumentsPerToken = false };
         var input = new Option<string>("--input") { Description = "Pile-format corpus: .jsonl, .jsonl.zst, .jsonl.gz or .parquet", Required = true };
         var output = new Option<string>("--output") { Description = "output folder: losses/<model>.parquet, loss_matrix.parquet/.npy, models.csv", Required = true };
-        var context = new Option<int>("--context") { Description = "tokens kept from the start of each document", DefaultValueFactory = _ => 1024 };
+        var context = new Option<int?>("--context") { Description = "tokens kept from the start of each document (default: 1024, or the models' positions if fewer)" };
         var maxDocs = new Option<long?>("--max-docs") { Description = "score only the first N documents" };
         var batchSize = new Option<int>("--batch-size") { Description = "most documents per forward pass", DefaultValueFactory = _ => 32 };
         var device = new Option<string>("--device") { Description = "cpu, or cuda (needs the -p:QuantaGpu=true build)", DefaultValueFactory = _ => "cpu" };
@@ -37,7 +37,7 @@ internal static class LossesCommand
                     MaxBatchSize = parse.GetValue(batchSize),
                 },
             };
-            var progress = new ProgressLine<ScoringProgress>(p =>
+            var progress = new ProgressLine<ScoringProgress>(parse.Err(), p =>
             {
                 var eta = p.TotalDocuments is long total && p.Documents > 0
                     ? $", ETA {TimeSpan.FromSeconds(p.Elapsed.TotalSeconds * (total - p.Documents) / p.Documents):hh\\:mm\\:ss}" : "";
@@ -47,12 +47,13 @@ internal static class LossesCommand
             var result = CorpusScoring.Run(parse.GetValue(models)!, parse.GetValue(input)!, parse.GetValue(output)!, options,
                 new Progress<ScoringProgress>(p => { last = p; progress.Report(p); }));
             if (last is not null) progress.Finish(last);
-            Console.Error.WriteLine(result.Report.Summary() +
+            parse.Err().WriteLine(Common.TokenContext.Describe(result.Context, parse.GetValue(context)));
+            parse.Err().WriteLine(result.Report.Summary() +
                 $"; {result.DocumentsWithoutPredictions:N0} documents had fewer than 2 tokens; {result.PredictedTokens:N0} losses per model");
-            foreach (var table in result.ModelTables) Console.WriteLine(table);
-            if (result.MatrixTable is not null) Console.WriteLine(result.MatrixTable);
-            if (result.MatrixNpy is not null) Console.WriteLine(result.MatrixNpy);
-            Console.WriteLine(result.ModelsCsv);
+            foreach (var table in result.ModelTables) parse.Out().WriteLine(table);
+            if (result.MatrixTable is not null) parse.Out().WriteLine(result.MatrixTable);
+            if (result.MatrixNpy is not null) parse.Out().WriteLine(result.MatrixNpy);
+            parse.Out().WriteLine(result.ModelsCsv);
             return 0;
         });
         return command;

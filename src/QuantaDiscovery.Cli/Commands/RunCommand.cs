@@ -32,7 +32,7 @@ internal static class RunCommand
             }
             var options = new PipelineRunOptions { WorkFolder = parse.GetValue(work), Force = parse.GetValue(force) ?? [], Shard = selected };
 
-            var display = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            var display = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(parse.Err()) });
             PipelineRunResult result = null!;
             await display.Progress()
                 .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
@@ -47,11 +47,17 @@ internal static class RunCommand
             foreach (var stage in result.Stages)
                 table.AddRow(Markup.Escape(stage.Name), Markup.Escape(stage.Kind), StatusMarkup(stage.Status),
                     stage.Elapsed.TotalSeconds.ToString("F1"), Markup.Escape(stage.Error ?? stage.Output ?? ""));
-            AnsiConsole.Write(table);
-            Console.WriteLine($"log: {result.LogPath}");
+            AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(parse.Out()) }).Write(table);
+            parse.Out().WriteLine($"log: {result.LogPath}");
             foreach (var stage in result.Stages.Where(s => s.Kind == "report" && s.Output is not null))
-                Console.WriteLine($"report: {Path.Combine(stage.Output!, ReportIndex.FileName)}");
-            return result.Succeeded ? 0 : 1;
+                parse.Out().WriteLine($"report: {Path.Combine(stage.Output!, ReportIndex.FileName)}");
+            if (result.Succeeded) return 0;
+            var failed = result.Stages.FirstOrDefault(s => s.Status == StageStatus.Failed);
+            if (failed is null) return 1;
+            if (result.FailedOnBadInputOnly)
+                throw new Common.InputException($"stage '{failed.Name}' ({failed.Kind}): {failed.Error} (details: {result.LogPath})");
+            parse.Err().WriteLine($"error: stage '{failed.Name}' ({failed.Kind}) failed on a bug; its stack trace is in {result.LogPath}");
+            return 1;
         });
         return command;
     }

@@ -16,19 +16,19 @@ internal static class SparseParityCommand
         options.AddTo(command);
         command.Options.Add(width);
         command.Options.Add(output);
-        command.SetAction(parse => ToyCommand.Guard(() =>
+        command.SetAction(parse =>
         {
             var settings = options.Read(parse);
             if (parse.GetValue(width) is { } w)
                 settings = settings with { Width = w };
             var directory = parse.GetValue(output)!;
-            var run = SparseParityTrainer.Train(settings, SparseParityOptionSet.PrintProgress);
+            var run = SparseParityTrainer.Train(settings, SparseParityOptionSet.PrintProgress(parse.Out()));
             var summary = SparseParityReport.Write(run, directory);
-            Console.WriteLine($"final test loss {summary.FinalTestLoss:0.0000}, {summary.TasksConverged}/{settings.Tasks} tasks below {settings.ConvergenceLoss}; " +
+            parse.Out().WriteLine($"final test loss {summary.FinalTestLoss:0.0000}, {summary.TasksConverged}/{settings.Tasks} tasks below {settings.ConvergenceLoss}; " +
                 $"convergence step ∝ frequency^slope: slope {summary.ConvergenceSlope?.ToString("0.00") ?? "n/a"} (paper −0.81, theory −1); " +
                 $"{summary.StepsRun} steps in {summary.WallSeconds:0.0} s → {directory}");
             return 0;
-        }));
+        });
         return command;
     }
 }
@@ -80,9 +80,9 @@ internal sealed class SparseParityOptionSet
         };
     }
 
-    public static void PrintProgress(SparseParityEvaluation e)
+    public static Action<SparseParityEvaluation> PrintProgress(TextWriter output) => e =>
     {
         int learned = e.TaskLosses.Count(l => l < 0.1);
-        Console.WriteLine($"step {e.Step,7}  train loss {e.TrainLoss:0.0000}  test loss {e.TestLoss:0.0000}  tasks with loss < 0.1: {learned}/{e.TaskLosses.Length}");
-    }
+        output.WriteLine($"step {e.Step,7}  train loss {e.TrainLoss:0.0000}  test loss {e.TestLoss:0.0000}  tasks with loss < 0.1: {learned}/{e.TaskLosses.Length}");
+    };
 }

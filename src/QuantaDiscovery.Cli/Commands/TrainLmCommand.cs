@@ -43,7 +43,7 @@ internal static class TrainLmCommand
             {
                 if (parse.GetValue(layers) is not int l || parse.GetValue(dModel) is not int d || parse.GetValue(heads) is not int h)
                 {
-                    Console.Error.WriteLine("error: give --layers, --d-model and --heads, or --suite");
+                    parse.Err().WriteLine("error: give --layers, --d-model and --heads, or --suite");
                     return 2;
                 }
                 definition = new ModelSuiteDefinition
@@ -61,7 +61,7 @@ internal static class TrainLmCommand
             int threadCount = parse.GetValue(threads);
             if (threadCount > 0) TorchSharp.torch.set_num_threads(threadCount);
 
-            var line = new ProgressLine<TrainingProgress>(p =>
+            var line = new ProgressLine<TrainingProgress>(parse.Err(), p =>
                 $"{p.Run}: step {p.Step:N0}/{p.TotalSteps:N0}, loss {p.Loss:F3}, lr {p.LearningRate:G3}, {p.TokensPerSecond:N0} tokens/s" +
                 (p.Remaining is { } eta ? $", ETA {eta:hh\\:mm\\:ss}" : ""));
             var progress = new SynchronousProgress<TrainingProgress>(p =>
@@ -72,7 +72,7 @@ internal static class TrainLmCommand
             var members = SuiteTrainer.Run(definition, parse.GetValue(corpus)!, parse.GetValue(tokenizer)!, parse.GetValue(output)!,
                 threadCount > 0 ? threadCount : -1, progress);
             foreach (var member in members)
-                Console.WriteLine(member.Result.Checkpoints[member.Result.Checkpoints.Keys.Max()]);
+                parse.Out().WriteLine(member.Result.Checkpoints[member.Result.Checkpoints.Keys.Max()]);
             return 0;
         });
         return command;

@@ -1,3 +1,4 @@
+using QuantaDiscovery.Common;
 namespace QuantaDiscovery.Pipeline;
 
 /// <summary>A place in a pipeline YAML file (1-based line and column), for error messages.</summary>
@@ -31,5 +32,5 @@ public sealed record StageDefinition(string Name, string Kind, IReadOnlyDictiona
 public sealed record PipelineDefinition(string Path, string Name, string Root, string Work, IReadOnlyList<StageDefinition> Stages)
 {
     public StageDefinition Stage(string name) =>
-        Stages.FirstOrDefault(s => s.Name == name) ?? throw new ArgumentException($"no stage named '{name}' in {Path}", nameof(name));
+        Stages.FirstOrDefault(s => s.Name == name) ?? throw new InputException($"no stage named '{name}' in {Path}");
 }

@@ -41,11 +41,16 @@ public sealed record PipelineRunOptions
     public StageCatalog Catalog { get; init; } = StageCatalog.Default;
 }
 
-public sealed record StageOutcome(string Name, string Kind, StageStatus Status, TimeSpan Elapsed, string? Output, string? Error = null);
+/// <param name="BadInput">the stage failed on bad input (an <see cref="InputException"/>), not on a bug</param>
+public sealed record StageOutcome(string Name, string Kind, StageStatus Status, TimeSpan Elapsed, string? Output, string? Error = null,
+    bool BadInput = false);
 
 public sealed record PipelineRunResult(string WorkFolder, string LogPath, string ManifestPath, IReadOnlyList<StageOutcome> Stages)
 {
     public bool Succeeded => Stages.All(s => s.Status is not (StageStatus.Failed or StageStatus.NotRun));
+
+    /// <summary>Every failed stage failed on bad input (the CLI's exit code 2); false when one failed on a bug.</summary>
+    public bool FailedOnBadInputOnly => !Succeeded && Stages.Where(s => s.Status == StageStatus.Failed).All(s => s.BadInput);
 }
 
 /// <summary>
@@ -138,9 +143,11 @@ public static class PipelineRunner
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                outcomes.Add(new StageOutcome(stage.Name, stage.Kind, StageStatus.Failed, stopwatch.Elapsed, output, e.Message));
+                bool badInput = e is InputException;
+                outcomes.Add(new StageOutcome(stage.Name, stage.Kind, StageStatus.Failed, stopwatch.Elapsed, output, e.Message, badInput));
                 manifest.Record(stage.Name, new ManifestEntry(stage.Kind, "", StageStatus.Failed, output, stopwatch.Elapsed.TotalSeconds, DateTime.UtcNow, e.Message));
-                Log($"{stage.Name}: failed: {e}");
+                // bad input is the user's to fix: its message names the fault; anything else is a bug, logged with its trace
+                Log(badInput ? $"{stage.Name}: failed on bad input: {e.Message}" : $"{stage.Name}: failed: {e}");
                 progress?.Report(new StageProgress(stage.Name, e.Message, null, StageStatus.Failed));
             }
         }
