@@ -39,6 +39,7 @@ internal static class BimtCommand
             command.Options.Add(option);
         command.SetAction(parse =>
         {
+            TorchThreadCount.Set(parse.GetValue(threads));
             var settings = defaults with
             {
                 Operation = BinaryOperations.Parse(parse.GetValue(task)!),
@@ -58,7 +59,6 @@ internal static class BimtCommand
                 EvalEvery = parse.GetValue(evalEvery),
                 Precision = parse.GetValue(precision),
                 Seed = parse.GetValue(seed),
-                Threads = parse.GetValue(threads),
             };
             var directory = parse.GetValue(output)!;
             void Progress(string mode, BimtStep s)

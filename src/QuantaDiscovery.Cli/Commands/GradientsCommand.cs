@@ -33,8 +33,8 @@ internal static class GradientsCommand
                 Density = parse.GetValue(density),
                 Seed = parse.GetValue(seed),
                 Context = parse.GetValue(context),
-                Threads = parse.GetValue(threads),
             };
+            TorchThreadCount.Set(parse.GetValue(threads));
             var line = new ProgressLine<GradientProgress>(parse.Err(), p =>
                 $"gradients: {p.Tokens:N0}/{p.TotalTokens:N0} tokens, {p.TokensPerSecond:N1} tokens/s" +
                 (p.Remaining is TimeSpan eta ? $", ETA {eta:hh\\:mm\\:ss}" : ""));

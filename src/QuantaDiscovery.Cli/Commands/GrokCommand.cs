@@ -16,6 +16,7 @@ internal static class GrokCommand
         command.SetAction(parse =>
         {
             var settings = options.Read(parse);
+            options.SetThreads(parse);
             var directory = parse.GetValue(output)!;
             var run = GrokkingTrainer.Train(settings, step =>
             {
@@ -55,6 +56,9 @@ internal sealed class GrokOptionSet
             command.Options.Add(option);
     }
 
+    /// <summary>Applies --threads to the process (the library takes no thread count).</summary>
+    public void SetThreads(ParseResult parse) => TorchThreadCount.Set(parse.GetValue(threads));
+
     public GrokkingOptions Read(ParseResult parse) => new()
     {
         Operation = BinaryOperations.Parse(parse.GetValue(task)!),
@@ -69,6 +73,5 @@ internal sealed class GrokOptionSet
         Precision = parse.GetValue(precision),
         Seed = parse.GetValue(seed),
         StopWhenGeneralised = parse.GetValue(stopWhenGeneralised),
-        Threads = parse.GetValue(threads),
     };
 }

@@ -28,6 +28,7 @@ internal static class GrokSweepCommand
                 var other => throw new Common.InputException($"--vary {other}: expected weight-decay, train-frac or init-scale"),
             };
             var list = ToyCommand.ParseList(parse.GetValue(values)!, "--values", s => double.Parse(s, CultureInfo.InvariantCulture));
+            options.SetThreads(parse);
             var fit = GrokkingSweep.Run(options.Read(parse), parameter, list, parse.GetValue(seeds), parse.GetValue(output)!, point =>
                 parse.Out().WriteLine($"{parse.GetValue(vary)} {point.Value}, seed {point.Seed}: memorised at {point.MemorisedStep?.ToString() ?? "never"}, " +
                     $"generalised at {point.GeneralisedStep?.ToString() ?? "never"} ({point.WallSeconds:0.0} s)"));

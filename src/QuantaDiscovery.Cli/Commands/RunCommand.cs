@@ -30,7 +30,10 @@ internal static class RunCommand
             {
                 throw new Common.InputException($"--shard/--model: {e.Message}");
             }
-            var options = new PipelineRunOptions { WorkFolder = parse.GetValue(work), Force = parse.GetValue(force) ?? [], Shard = selected };
+            var options = new PipelineRunOptions
+            {
+                WorkFolder = parse.GetValue(work), Force = parse.GetValue(force) ?? [], Shard = selected, SetTorchThreads = threads => TorchThreadCount.Set(threads),
+            };
 
             var display = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(parse.Err()) });
             PipelineRunResult result = null!;

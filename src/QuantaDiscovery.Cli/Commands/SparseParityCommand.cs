@@ -19,6 +19,7 @@ internal static class SparseParityCommand
         command.SetAction(parse =>
         {
             var settings = options.Read(parse);
+            options.SetThreads(parse);
             if (parse.GetValue(width) is { } w)
                 settings = settings with { Width = w };
             var directory = parse.GetValue(output)!;
@@ -58,6 +59,9 @@ internal sealed class SparseParityOptionSet
             command.Options.Add(option);
     }
 
+    /// <summary>Applies --threads to the process (the library takes no thread count).</summary>
+    public void SetThreads(ParseResult parse) => TorchThreadCount.Set(parse.GetValue(threads));
+
     public SparseParityOptions Read(ParseResult parse)
     {
         var basis = SparseParityOptions.Preset(parse.GetValue(preset)!);
@@ -76,7 +80,6 @@ internal sealed class SparseParityOptionSet
             ConvergenceLoss = parse.GetValue(convergenceLoss) ?? basis.ConvergenceLoss,
             Precision = parse.GetValue(precision) ?? basis.Precision,
             Seed = parse.GetValue(seed),
-            Threads = parse.GetValue(threads) ?? basis.Threads,
         };
     }
 

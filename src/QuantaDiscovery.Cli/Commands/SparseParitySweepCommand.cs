@@ -19,6 +19,7 @@ internal static class SparseParitySweepCommand
         command.SetAction(parse =>
         {
             var settings = options.Read(parse);
+            options.SetThreads(parse);
             var list = ToyCommand.ParseList(parse.GetValue(widths)!, "--widths", s => int.Parse(s, CultureInfo.InvariantCulture));
             var fit = SparseParitySweep.Run(settings, list, parse.GetValue(output)!, point =>
                 parse.Out().WriteLine($"width {point.Width,5} ({point.Parameters} parameters): final test loss {point.FinalTestLoss:0.0000}, " +

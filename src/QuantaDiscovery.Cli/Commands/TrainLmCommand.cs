@@ -59,7 +59,7 @@ internal static class TrainLmCommand
                 };
             }
             int threadCount = parse.GetValue(threads);
-            if (threadCount > 0) TorchSharp.torch.set_num_threads(threadCount);
+            TorchThreadCount.Set(threadCount);
 
             var line = new ProgressLine<TrainingProgress>(parse.Err(), p =>
                 $"{p.Run}: step {p.Step:N0}/{p.TotalSteps:N0}, loss {p.Loss:F3}, lr {p.LearningRate:G3}, {p.TokensPerSecond:N0} tokens/s" +

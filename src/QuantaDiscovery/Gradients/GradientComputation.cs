@@ -25,9 +25,6 @@ public sealed record GradientOptions
 
     /// <summary>Documents are cut to their first this many tokens, as for the loss table; null: as <c>quanta losses</c> defaults (<see cref="TokenContext.Resolve"/>).</summary>
     public int? Context { get; init; }
-
-    /// <summary>TorchSharp intra-op threads; 0 leaves libtorch's default.</summary>
-    public int Threads { get; init; }
 }
 
 /// <summary>Progress after each document.</summary>
@@ -66,7 +63,6 @@ public static class GradientComputation
         var documents = DocumentPrefixes.Load(corpusPath, tokenizer, context, samples.Select(s => s.Doc).ToHashSet(), cancellationToken);
         foreach (var s in samples) DocumentPrefixes.Verify(documents, s.Doc, s.Pos, s.Token, samplesPath, corpusPath);
 
-        if (options.Threads > 0) torch.set_num_threads(options.Threads);
         using var model = GptNeoXModel.Load(folder);
         var gradients = new TokenGradients(model, filter);
         var projection = options.Projection is int k

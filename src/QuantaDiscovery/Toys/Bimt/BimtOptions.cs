@@ -83,8 +83,6 @@ public sealed record BimtOptions
     public IReadOnlyList<KnockoutGroup> Knockouts { get; init; } = [];
     public Precision Precision { get; init; } = Precision.Float32;
     public int Seed { get; init; }
-    /// <summary>libtorch intra-op threads; null leaves the process setting alone.</summary>
-    public int? Threads { get; init; }
 
     /// <summary>The same run without the wiring penalty and without swaps.</summary>
     public BimtOptions Plain() => this with { Lambda = LambdaSchedule.None, SwapEvery = 0 };
@@ -109,8 +107,6 @@ public sealed record BimtOptions
             throw InputException.Invalid(nameof(SwapEvery), null, $"need swap-every ≥ 0, swap-top-k ≥ 1, eval-every ≥ 1, frames ≥ 0; got {SwapEvery}, {SwapTopK}, {EvalEvery}, {Frames}");
         if (!(WeightThreshold is >= 0 and < 1))
             throw InputException.Invalid(nameof(WeightThreshold), WeightThreshold, "the relative weight threshold must lie in [0, 1)");
-        if (Threads is < 1)
-            throw InputException.Invalid(nameof(Threads), Threads, "need at least one thread");
         Lambda.Validate();
         Geometry.Validate();
     }

@@ -41,8 +41,6 @@ public sealed record GrokkingOptions
     public bool StopWhenGeneralised { get; init; }
     public Precision Precision { get; init; } = Precision.Float32;
     public int Seed { get; init; }
-    /// <summary>libtorch intra-op threads (<c>torch.set_num_threads</c>); null leaves the process setting alone.</summary>
-    public int? Threads { get; init; }
 
     public int ResolvedModulus => Operation == BinaryOperation.S5Composition ? 120
         : Modulus ?? (Architecture == GrokkingArchitecture.Transformer ? 113 : 59);
@@ -61,8 +59,6 @@ public sealed record GrokkingOptions
             throw InputException.Invalid(nameof(WeightDecay), WeightDecay, "the weight decay must be ≥ 0");
         if (!(InitScale > 0))
             throw InputException.Invalid(nameof(InitScale), InitScale, "the initialisation scale must be positive");
-        if (Threads is < 1)
-            throw InputException.Invalid(nameof(Threads), Threads, "need at least one thread");
         if (!(Beta1 is >= 0 and < 1) || !(Beta2 is >= 0 and < 1))
             throw InputException.Invalid(nameof(Beta1), null, $"betas must lie in [0, 1), got ({Beta1}, {Beta2})");
     }

@@ -37,8 +37,6 @@ public sealed record SparseParityOptions
     public double ConvergenceLoss { get; init; } = 0.1;
     public Precision Precision { get; init; } = Precision.Float32;
     public int Seed { get; init; }
-    /// <summary>libtorch intra-op threads; null leaves the process setting alone.</summary>
-    public int? Threads { get; init; }
 
     /// <summary>Michaud et al. 2023, §3: n_tasks 500, n 100, k 3, α 0.4, batch 20,000 (hours on a CPU).</summary>
     public static SparseParityOptions Paper { get; } = new()
@@ -73,8 +71,6 @@ public sealed record SparseParityOptions
         Positive(EvalSamplesPerTask, nameof(EvalSamplesPerTask));
         if (DatasetSize is { } d)
             Positive(d, nameof(DatasetSize));
-        if (Threads is { } t)
-            Positive(t, nameof(Threads));
         if (SubsetSize < 1 || SubsetSize > Bits)
             throw InputException.Invalid(nameof(SubsetSize), SubsetSize, $"k must lie in [1, n = {Bits}]");
         if (!(LearningRate > 0) || !(WeightDecay >= 0))
