@@ -63,7 +63,7 @@ public static class GradientComputation
         var documents = DocumentPrefixes.Load(corpusPath, tokenizer, context, samples.Select(s => s.Doc).ToHashSet(), cancellationToken);
         foreach (var s in samples) DocumentPrefixes.Verify(documents, s.Doc, s.Pos, s.Token, samplesPath, corpusPath);
 
-        using var model = GptNeoXModel.Load(folder);
+        using var model = CausalLanguageModel.Load(folder);
         var gradients = new TokenGradients(model, filter);
         var projection = options.Projection is int k
             ? new SparseRandomProjection(gradients.BlockSizes, k, (ulong)options.Seed, options.Density) : null;

@@ -9,8 +9,10 @@ namespace QuantaDiscovery.Scaling;
 /// <param name="BootstrapReplicates">token-resampling replicates for the CI on α_N (0: none)</param>
 /// <param name="Bins">histogram bins over the loss in bits (the paper: 1,000 bins over 0–18 bits)</param>
 public sealed record ScalingOptions(double ThresholdNats = 0.1, IReadOnlyCollection<string>? Exclude = null,
-    int BootstrapReplicates = 0, int Seed = 0, double ConfidenceLevel = 0.95, HistogramBins? Bins = null)
+    int BootstrapReplicates = 0, int Seed = 0, double ConfidenceLevel = 0.95, HistogramBins? Bins = null,
+    CurveClassifierOptions? Curves = null)
 {
+    public CurveClassifierOptions CurveClassifier => Curves ?? new CurveClassifierOptions();
     public HistogramBins HistogramBins => Bins ?? new HistogramBins(0, 18, 1000);
 }
 
@@ -42,7 +44,10 @@ public static class ScalingAnalysis
 
         return new ScalingSummary(matrix.Tokens, options.ThresholdNats, models,
             FitSize(matrix, fitted, meanNats, exclude, options), StepCurves(suite, meanNats),
-            Histograms(matrix, options.HistogramBins), Emergence(matrix, finals, options.ThresholdNats));
+            Histograms(matrix, options.HistogramBins), Emergence(matrix, finals, options.ThresholdNats))
+        {
+            CurveKinds = finals.Length >= 3 ? MonogenicPolygenic.Run(matrix, finals, options.CurveClassifier) : null,
+        };
     }
 
     public static double Bits(double nats) => nats / Math.Log(2);
@@ -170,7 +175,11 @@ public static class ScalingAnalysis
 
 /// <summary>Everything <c>quanta scaling</c> computes; written as <c>summary.json</c>.</summary>
 public sealed record ScalingSummary(int Tokens, double ThresholdNats, IReadOnlyList<ModelSummary> Models,
-    SizeFit? LossVsParams, IReadOnlyList<StepCurve>? LossVsStep, LossHistograms Histograms, EmergenceSummary Emergence);
+    SizeFit? LossVsParams, IReadOnlyList<StepCurve>? LossVsStep, LossHistograms Histograms, EmergenceSummary Emergence)
+{
+    /// <summary>Monogenic versus polygenic loss-against-size curves over the final checkpoints (three sizes or more).</summary>
+    public CurveKindSummary? CurveKinds { get; init; }
+}
 
 /// <param name="NearZeroFraction">share of tokens with loss below the threshold</param>
 /// <param name="InSizeFit">whether this model is a point of the L(N) fit</param>
