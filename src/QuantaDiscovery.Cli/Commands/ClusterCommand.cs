@@ -25,6 +25,7 @@ internal static class ClusterCommand
         {
             affinity, clusters, output, method, restarts, seed, solver,
         };
+        ProgressReporter.AddOptions(command);
         command.SetAction(parse =>
         {
             var (counts, sweep) = ClusterCounts.Parse(parse.GetValue(clusters)!);
@@ -32,9 +33,11 @@ internal static class ClusterCommand
             {
                 Method = parse.GetValue(method)!, Restarts = parse.GetValue(restarts), Seed = parse.GetValue(seed), Solver = parse.GetValue(solver),
             };
+            var reporter = ProgressReporter.For(parse, parse.Err(), parse.Out(), ReferenceEquals(parse.Err(), Console.Error) && !Console.IsErrorRedirected);
             var run = AffinityClustering.Run(parse.GetValue(affinity)!, counts, sweep, parse.GetValue(output)!, options);
             foreach (var warning in run.Warnings) parse.Err().WriteLine($"warning: {warning}");
-            parse.Out().WriteLine($"clustered {run.Samples} samples into k = {string.Join(", ", counts)} ({run.Method}): {run.LabelsPath}");
+            reporter.Result(new { Command = "cluster", run.Method, run.Samples, ClusterCounts = counts, run.Warnings, Output = run.LabelsPath },
+                () => parse.Out().WriteLine($"clustered {run.Samples} samples into k = {string.Join(", ", counts)} ({run.Method}): {run.LabelsPath}"));
             return 0;
         });
         return command;

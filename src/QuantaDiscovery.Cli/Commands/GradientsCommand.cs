@@ -23,6 +23,7 @@ internal static class GradientsCommand
         {
             model, input, samples, output, parameters, projection, density, seed, context, threads,
         };
+        ProgressReporter.AddOptions(command);
         command.SetAction(parse =>
         {
             int? k = ParseProjection(parse.GetValue(projection)!);
@@ -35,17 +36,17 @@ internal static class GradientsCommand
                 Context = parse.GetValue(context),
             };
             TorchThreadCount.Set(parse.GetValue(threads));
-            var line = new ProgressLine<GradientProgress>(parse.Err(), p =>
-                $"gradients: {p.Tokens:N0}/{p.TotalTokens:N0} tokens, {p.TokensPerSecond:N1} tokens/s" +
-                (p.Remaining is TimeSpan eta ? $", ETA {eta:hh\\:mm\\:ss}" : ""));
-            GradientProgress? last = null;
+            var reporter = ProgressReporter.For(parse, parse.Err(), parse.Out(), ReferenceEquals(parse.Err(), Console.Error) && !Console.IsErrorRedirected);
             var result = GradientComputation.Run(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(samples)!, parse.GetValue(output)!,
-                options, new Progress<GradientProgress>(p => { last = p; line.Report(p); }));
-            if (last is not null) line.Finish(last);
-            parse.Err().WriteLine($"{result.Samples:N0} gradients of dimension d = {result.Dimension:N0} written with {result.Columns:N0} columns; " +
+                options, reporter.For<GradientProgress>(GradientUpdate));
+            reporter.Note($"{result.Samples:N0} gradients of dimension d = {result.Dimension:N0} written with {result.Columns:N0} columns; " +
                 $"{result.ForwardPasses:N0} forward and {result.BackwardPasses:N0} backward passes in {result.Seconds:N1} s");
-            parse.Out().WriteLine(result.GradientsPath);
-            parse.Out().WriteLine(result.SettingsPath);
+            reporter.Result(new { Command = "gradients", result.Samples, result.Dimension, result.Columns, result.ForwardPasses,
+                result.BackwardPasses, result.Seconds, result.GradientsPath, result.SettingsPath }, () =>
+            {
+                parse.Out().WriteLine(result.GradientsPath);
+                parse.Out().WriteLine(result.SettingsPath);
+            });
             return 0;
         });
         return command;
@@ -56,4 +57,8 @@ internal static class GradientsCommand
         text == "none" ? null
         : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var k) && k > 0 ? k
         : throw new Common.InputException($"--projection must be none or a positive integer, not '{text}'");
+
+    /// <summary>The progress of per-token gradients (also the gradients stage of `quanta qdg`).</summary>
+    public static ProgressUpdate GradientUpdate(GradientProgress p) =>
+        new("gradients", p.TotalTokens > 0 ? (double)p.Tokens / p.TotalTokens : null, $"{p.Tokens:N0}/{p.TotalTokens:N0} tokens", p.Tokens, "tokens");
 }

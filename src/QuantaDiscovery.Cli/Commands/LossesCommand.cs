@@ -22,6 +22,7 @@ internal static class LossesCommand
         {
             models, input, output, context, maxDocs, batchSize, device, threads, tokenizer, skipBadLines,
         };
+        ProgressReporter.AddOptions(command);
         command.SetAction(parse =>
         {
             var options = new CorpusScoringOptions
@@ -37,23 +38,21 @@ internal static class LossesCommand
                     MaxBatchSize = parse.GetValue(batchSize),
                 },
             };
-            var progress = new ProgressLine<ScoringProgress>(parse.Err(), p =>
-            {
-                var eta = p.TotalDocuments is long total && p.Documents > 0
-                    ? $", ETA {TimeSpan.FromSeconds(p.Elapsed.TotalSeconds * (total - p.Documents) / p.Documents):hh\\:mm\\:ss}" : "";
-                return $"scoring: {p.Documents:N0} documents, {p.PredictedTokens:N0} tokens, {p.TokensPerSecond:N0} tokens/s{eta}";
-            });
-            ScoringProgress? last = null;
+            var reporter = ProgressReporter.For(parse, parse.Err(), parse.Out(), ReferenceEquals(parse.Err(), Console.Error) && !Console.IsErrorRedirected);
             var result = CorpusScoring.Run(parse.GetValue(models)!, parse.GetValue(input)!, parse.GetValue(output)!, options,
-                new Progress<ScoringProgress>(p => { last = p; progress.Report(p); }));
-            if (last is not null) progress.Finish(last);
-            parse.Err().WriteLine(Common.TokenContext.Describe(result.Context, parse.GetValue(context)));
-            parse.Err().WriteLine(result.Report.Summary() +
+                reporter.For<ScoringProgress>(p => new("scoring", p.TotalDocuments is long total && total > 0 ? (double)p.Documents / total : null,
+                    $"{p.Documents:N0} documents, {p.PredictedTokens:N0} tokens", p.PredictedTokens, "tokens")));
+            reporter.Note(Common.TokenContext.Describe(result.Context, parse.GetValue(context)));
+            reporter.Note(result.Report.Summary() +
                 $"; {result.DocumentsWithoutPredictions:N0} documents had fewer than 2 tokens; {result.PredictedTokens:N0} losses per model");
-            foreach (var table in result.ModelTables) parse.Out().WriteLine(table);
-            if (result.MatrixTable is not null) parse.Out().WriteLine(result.MatrixTable);
-            if (result.MatrixNpy is not null) parse.Out().WriteLine(result.MatrixNpy);
-            parse.Out().WriteLine(result.ModelsCsv);
+            reporter.Result(new { Command = "losses", result.PredictedTokens, result.DocumentsWithoutPredictions, result.ModelTables,
+                result.MatrixTable, result.MatrixNpy, result.ModelsCsv }, () =>
+            {
+                foreach (var table in result.ModelTables) parse.Out().WriteLine(table);
+                if (result.MatrixTable is not null) parse.Out().WriteLine(result.MatrixTable);
+                if (result.MatrixNpy is not null) parse.Out().WriteLine(result.MatrixNpy);
+                parse.Out().WriteLine(result.ModelsCsv);
+            });
             return 0;
         });
         return command;

@@ -37,6 +37,7 @@ internal static class QdgCommand
         {
             model, input, losses, output, maxLoss, samples, stride, noInduction, uniform, clusters, knn, method, nInit, parameters, projection, seed, context, alphaN,
         };
+        ProgressReporter.AddOptions(command);
         command.SetAction(parse =>
         {
             var options = new QdgOptions
@@ -57,13 +58,13 @@ internal static class QdgCommand
                 Clustering = new ClusteringOptions { Method = parse.GetValue(method)!, Restarts = parse.GetValue(nInit), Seed = parse.GetValue(seed) },
                 AlphaN = parse.GetValue(alphaN) is { } given ? RankFrequency.ReadAlphaN(given) : null,
             };
-            var gradientLine = new ProgressLine<GradientProgress>(parse.Err(), p =>
-                $"gradients: {p.Tokens:N0}/{p.TotalTokens:N0} tokens, {p.TokensPerSecond:N1} tokens/s" + (p.Remaining is { } r ? $", ETA {r:hh\\:mm\\:ss}" : ""));
+            var reporter = ProgressReporter.For(parse, parse.Err(), parse.Out(), ReferenceEquals(parse.Err(), Console.Error) && !Console.IsErrorRedirected);
             var result = QdgRun.Run(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(losses)!, parse.GetValue(output)!, options,
-                new Progress<string>(stage => parse.Err().WriteLine($"qdg: {stage}")), gradientLine);
-            parse.Err().WriteLine($"qdg: {result.Selection.Chosen} tokens, gradient dimension {result.Gradients.Dimension:N0}, " +
+                reporter.For<string>(stage => new($"qdg: {stage}", null)), reporter.For<GradientProgress>(GradientsCommand.GradientUpdate));
+            reporter.Note($"qdg: {result.Selection.Chosen} tokens, gradient dimension {result.Gradients.Dimension:N0}, " +
                 $"K = {string.Join(", ", result.ClusterCounts)}, {result.Elapsed.TotalSeconds:N0} s");
-            parse.Out().WriteLine(result.Report.Html);
+            reporter.Result(new { Command = "qdg", Tokens = result.Selection.Chosen, result.Gradients.Dimension, result.ClusterCounts,
+                Seconds = result.Elapsed.TotalSeconds, Report = result.Report.Html }, () => parse.Out().WriteLine(result.Report.Html));
             return 0;
         });
         return command;

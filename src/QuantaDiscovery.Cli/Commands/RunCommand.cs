@@ -17,6 +17,7 @@ internal static class RunCommand
             Description = "m/M: with models split over M shards, score only model m (one model/checkpoint folder of the M the losses stage lists)",
         };
         var command = new Command("run", "Run a declarative pipeline: cached by fingerprint, resumable, shardable") { pipeline, work, force, shard, model };
+        ProgressReporter.AddOptions(command);
         command.SetAction(async (parse, cancellation) =>
         {
             var definition = PipelineYaml.Load(parse.GetValue(pipeline)!);
@@ -35,25 +36,23 @@ internal static class RunCommand
                 WorkFolder = parse.GetValue(work), Force = parse.GetValue(force) ?? [], Shard = selected, SetTorchThreads = threads => TorchThreadCount.Set(threads),
             };
 
-            var display = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(parse.Err()) });
-            PipelineRunResult result = null!;
-            await display.Progress()
-                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                .StartAsync(async context =>
-                {
-                    var tasks = PipelineRunner.TopologicalOrder(definition).ToDictionary(s => s.Name, s => context.AddTask(Markup.Escape(s.Name), autoStart: false));
-                    var progress = new StageDisplay(tasks);
-                    result = await PipelineRunner.RunAsync(definition, options, progress, cancellation);
-                });
-
-            var table = new Table().AddColumns("stage", "kind", "status", "seconds", "output");
-            foreach (var stage in result.Stages)
-                table.AddRow(Markup.Escape(stage.Name), Markup.Escape(stage.Kind), StatusMarkup(stage.Status),
-                    stage.Elapsed.TotalSeconds.ToString("F1"), Markup.Escape(stage.Error ?? stage.Output ?? ""));
-            AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(parse.Out()) }).Write(table);
-            parse.Out().WriteLine($"log: {result.LogPath}");
-            foreach (var stage in result.Stages.Where(s => s.Kind == "report" && s.Output is not null))
-                parse.Out().WriteLine($"report: {Path.Combine(stage.Output!, ReportIndex.FileName)}");
+            var reporter = ProgressReporter.For(parse, parse.Err(), parse.Out(), ReferenceEquals(parse.Err(), Console.Error) && !Console.IsErrorRedirected);
+            var result = await PipelineRunner.RunAsync(definition, options, reporter.For<StageProgress>(p => new(p.Stage, p.Fraction, p.Detail)), cancellation);
+            var reports = result.Stages.Where(s => s.Kind == "report" && s.Output is not null).Select(s => Path.Combine(s.Output!, ReportIndex.FileName)).ToArray();
+            reporter.Result(new
+            {
+                Command = "run", result.Succeeded, Log = result.LogPath, Reports = reports,
+                Stages = result.Stages.Select(s => new { s.Name, s.Kind, Status = s.Status.ToString(), Seconds = s.Elapsed.TotalSeconds, s.Output, s.Error }),
+            }, () =>
+            {
+                var table = new Table().AddColumns("stage", "kind", "status", "seconds", "output");
+                foreach (var stage in result.Stages)
+                    table.AddRow(Markup.Escape(stage.Name), Markup.Escape(stage.Kind), StatusMarkup(stage.Status),
+                        stage.Elapsed.TotalSeconds.ToString("F1"), Markup.Escape(stage.Error ?? stage.Output ?? ""));
+                AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(parse.Out()) }).Write(table);
+                parse.Out().WriteLine($"log: {result.LogPath}");
+                foreach (var report in reports) parse.Out().WriteLine($"report: {report}");
+            });
             if (result.Succeeded) return 0;
             var failed = result.Stages.FirstOrDefault(s => s.Status == StageStatus.Failed);
             if (failed is null) return 1;
@@ -74,21 +73,4 @@ internal static class RunCommand
         StageStatus.Failed => "[red]failed[/]",
         _ => "[grey]not run[/]",
     };
-
-    /// <summary>One progress bar per stage, fed by the runner's reports.</summary>
-    private sealed class StageDisplay(Dictionary<string, ProgressTask> tasks) : IProgress<StageProgress>
-    {
-        public void Report(StageProgress value)
-        {
-            if (!tasks.TryGetValue(value.Stage, out var task)) return;
-            if (!task.IsStarted) task.StartTask();
-            task.Description = Markup.Escape($"{value.Stage}: {value.Detail}");
-            if (value.Fraction is { } fraction) task.Value = 100 * fraction;
-            if (value.Finished is not null)
-            {
-                task.Value = 100;
-                task.StopTask();
-            }
-        }
-    }
 }

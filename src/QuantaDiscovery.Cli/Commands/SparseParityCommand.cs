@@ -16,6 +16,7 @@ internal static class SparseParityCommand
         options.AddTo(command);
         command.Options.Add(width);
         command.Options.Add(output);
+        ProgressReporter.AddOptions(command);
         command.SetAction(parse =>
         {
             var settings = options.Read(parse);
@@ -23,11 +24,14 @@ internal static class SparseParityCommand
             if (parse.GetValue(width) is { } w)
                 settings = settings with { Width = w };
             var directory = parse.GetValue(output)!;
-            var run = SparseParityTrainer.Train(settings, SparseParityOptionSet.PrintProgress(parse.Out()));
+            var reporter = ProgressReporter.For(parse, parse.Err(), parse.Out(), ReferenceEquals(parse.Err(), Console.Error) && !Console.IsErrorRedirected);
+            var run = SparseParityTrainer.Train(settings, e => reporter.Report(new("sparse-parity", settings.Steps > 0 ? (double)e.Step / settings.Steps : null,
+                $"step {e.Step:N0}: train loss {e.TrainLoss:0.0000}, test loss {e.TestLoss:0.0000}, tasks with loss < 0.1: {e.TaskLosses.Count(l => l < 0.1)}/{e.TaskLosses.Length}",
+                e.Step, "steps")));
             var summary = SparseParityReport.Write(run, directory);
-            parse.Out().WriteLine($"final test loss {summary.FinalTestLoss:0.0000}, {summary.TasksConverged}/{settings.Tasks} tasks below {settings.ConvergenceLoss}; " +
+            reporter.Result(new { Command = "sparse-parity", Output = directory, Summary = summary }, () => parse.Out().WriteLine($"final test loss {summary.FinalTestLoss:0.0000}, {summary.TasksConverged}/{settings.Tasks} tasks below {settings.ConvergenceLoss}; " +
                 $"convergence step ∝ frequency^slope: slope {summary.ConvergenceSlope?.ToString("0.00") ?? "n/a"} (paper −0.81, theory −1); " +
-                $"{summary.StepsRun} steps in {summary.WallSeconds:0.0} s → {directory}");
+                $"{summary.StepsRun} steps in {summary.WallSeconds:0.0} s → {directory}"));
             return 0;
         });
         return command;
@@ -82,10 +86,4 @@ internal sealed class SparseParityOptionSet
             Seed = parse.GetValue(seed),
         };
     }
-
-    public static Action<SparseParityEvaluation> PrintProgress(TextWriter output) => e =>
-    {
-        int learned = e.TaskLosses.Count(l => l < 0.1);
-        output.WriteLine($"step {e.Step,7}  train loss {e.TrainLoss:0.0000}  test loss {e.TestLoss:0.0000}  tasks with loss < 0.1: {learned}/{e.TaskLosses.Length}");
-    };
 }
