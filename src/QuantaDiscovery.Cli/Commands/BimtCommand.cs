@@ -37,8 +37,9 @@ internal static class BimtCommand
         foreach (var option in new Option[] { task, modulus, trainFraction, embeddingDim, hidden, steps, learningRate, weightDecay, lambda, boost, swapEvery, swapTopK,
                      threshold, knockout, frames, evalEvery, precision, seed, threads, comparePlain, output })
             command.Options.Add(option);
-        command.SetAction(parse => ToyCommand.Guard(() =>
+        command.SetAction(parse =>
         {
+            TorchThreadCount.Set(parse.GetValue(threads));
             var settings = defaults with
             {
                 Operation = BinaryOperations.Parse(parse.GetValue(task)!),
@@ -58,38 +59,37 @@ internal static class BimtCommand
                 EvalEvery = parse.GetValue(evalEvery),
                 Precision = parse.GetValue(precision),
                 Seed = parse.GetValue(seed),
-                Threads = parse.GetValue(threads),
             };
             var directory = parse.GetValue(output)!;
             void Progress(string mode, BimtStep s)
             {
                 if (s.Step % 1000 == 0 || s.Step == settings.Steps)
-                    Console.WriteLine($"{mode,-5} step {s.Step,6}  λ {s.Lambda:0.###}  train loss {s.TrainLoss:0.000e+0} acc {s.TrainAccuracy:0.000}  " +
+                    parse.Out().WriteLine($"{mode,-5} step {s.Step,6}  λ {s.Lambda:0.###}  train loss {s.TrainLoss:0.000e+0} acc {s.TrainAccuracy:0.000}  " +
                         $"val loss {s.ValidationLoss:0.000e+0} acc {s.ValidationAccuracy:0.000}  ℓ {s.ConnectionCost:0.0000}  connections {s.Connections}");
             }
             if (parse.GetValue(comparePlain))
             {
                 var comparison = BimtComparison.Run(settings, directory, Progress);
-                Console.WriteLine();
-                Console.WriteLine($"{"",-34}{"plain",12}{"BIMT",12}");
-                Row("final train accuracy", comparison.Plain.FinalTrainAccuracy, comparison.Bimt.FinalTrainAccuracy, "0.0000");
-                Row("final validation accuracy", comparison.Plain.FinalValidationAccuracy, comparison.Bimt.FinalValidationAccuracy, "0.0000");
-                Row($"connections (|w| > {settings.WeightThreshold}·max)", comparison.Plain.Connections, comparison.Bimt.Connections, "0");
-                Row("connection cost ℓ", comparison.Plain.FinalConnectionCost, comparison.Bimt.FinalConnectionCost, "0.0000");
-                Row("wall seconds", comparison.Plain.WallSeconds, comparison.Bimt.WallSeconds, "0.0");
-                Console.WriteLine($"BIMT − plain validation accuracy {comparison.AccuracyDifference:+0.0000;-0.0000}; {comparison.ConnectionRatio:0.0}× fewer connections → {directory}");
+                parse.Out().WriteLine();
+                parse.Out().WriteLine($"{"",-34}{"plain",12}{"BIMT",12}");
+                Row(parse.Out(), "final train accuracy", comparison.Plain.FinalTrainAccuracy, comparison.Bimt.FinalTrainAccuracy, "0.0000");
+                Row(parse.Out(), "final validation accuracy", comparison.Plain.FinalValidationAccuracy, comparison.Bimt.FinalValidationAccuracy, "0.0000");
+                Row(parse.Out(), $"connections (|w| > {settings.WeightThreshold}·max)", comparison.Plain.Connections, comparison.Bimt.Connections, "0");
+                Row(parse.Out(), "connection cost ℓ", comparison.Plain.FinalConnectionCost, comparison.Bimt.FinalConnectionCost, "0.0000");
+                Row(parse.Out(), "wall seconds", comparison.Plain.WallSeconds, comparison.Bimt.WallSeconds, "0.0");
+                parse.Out().WriteLine($"BIMT − plain validation accuracy {comparison.AccuracyDifference:+0.0000;-0.0000}; {comparison.ConnectionRatio:0.0}× fewer connections → {directory}");
             }
             else
             {
                 var summary = BimtReport.Write(BimtTrainer.Train(settings, s => Progress(settings.IsPlain ? "plain" : "bimt", s)), directory);
-                Console.WriteLine($"final train acc {summary.FinalTrainAccuracy:0.0000}, val acc {summary.FinalValidationAccuracy:0.0000}, " +
+                parse.Out().WriteLine($"final train acc {summary.FinalTrainAccuracy:0.0000}, val acc {summary.FinalValidationAccuracy:0.0000}, " +
                     $"{summary.Connections}/{summary.TotalWeights} connections, {summary.Swaps} swaps, {summary.WallSeconds:0.0} s → {directory}");
             }
             return 0;
-        }));
+        });
         return command;
 
-        static void Row(string label, double plain, double bimt, string format) =>
-            Console.WriteLine($"{label,-34}{plain.ToString(format, CultureInfo.InvariantCulture),12}{bimt.ToString(format, CultureInfo.InvariantCulture),12}");
+        static void Row(TextWriter output, string label, double plain, double bimt, string format) =>
+            output.WriteLine($"{label,-34}{plain.ToString(format, CultureInfo.InvariantCulture),12}{bimt.ToString(format, CultureInfo.InvariantCulture),12}");
     }
 }

@@ -29,9 +29,9 @@ internal static class BrowseCommand
             var report = await QuantaBrowser.WriteAsync(parse.GetValue(samples)!.FullName, parse.GetValue(similarity)!.FullName,
                 parse.GetValue(clusters)!.FullName, parse.GetValue(output)!.FullName, options, cancellation);
             var fit = report.RankFrequency;
-            Console.WriteLine($"{report.Samples} samples, K = {report.K}: {report.Clusters.Count} clusters → {report.Html}");
+            parse.Out().WriteLine($"{report.Samples} samples, K = {report.K}: {report.Clusters.Count} clusters → {report.Html}");
             if (fit.Slope is { } slope)
-                Console.WriteLine($"rank-frequency slope {slope:F3} ± {fit.Fit!.AlphaStandardError:F3} over ranks {fit.FirstRank}–{fit.LastRank}" +
+                parse.Out().WriteLine($"rank-frequency slope {slope:F3} ± {fit.Fit!.AlphaStandardError:F3} over ranks {fit.FirstRank}–{fit.LastRank}" +
                                   (fit.PredictedSlope is { } predicted ? $"; predicted −(α_N + 1) = {predicted:F3}" : ""));
             return 0;
         });

@@ -16,29 +16,28 @@ internal static class ClusterCommand
         var output = new Option<string>("--output") { Description = "labels .npy, int32 [n] (one k) or [len(ks), n] (sweep); a .json beside it lists the ks", Required = true };
         var restarts = new Option<int>("--n-init") { Description = "k-means restarts", DefaultValueFactory = _ => 30 };
         var seed = new Option<int>("--seed") { Description = "random seed", DefaultValueFactory = _ => 0 };
-        var solver = new Option<EigenSolver>("--eigen-solver") { Description = "auto, dense or subspace", DefaultValueFactory = _ => EigenSolver.Auto };
-        var command = new Command("cluster", "spectral clustering of a precomputed affinity (scikit-learn's SpectralClustering semantics)")
+        var solver = new Option<EigenSolver>("--eigen-solver") { Description = "spectral embedding's eigensolver: auto, dense or subspace", DefaultValueFactory = _ => EigenSolver.Auto };
+        var method = new Option<string>("--method")
         {
-            affinity, clusters, output, restarts, seed, solver,
+            Description = string.Join("; ", ClusteringMethods.All.Select(m => $"{m.Name}: {m.Description}")), DefaultValueFactory = _ => ClusteringMethods.Default,
+        };
+        var command = new Command("cluster", "cluster a precomputed affinity (default: spectral clustering with scikit-learn's semantics, the paper's method)")
+        {
+            affinity, clusters, output, method, restarts, seed, solver,
         };
         ProgressReporter.AddOptions(command);
         command.SetAction(parse =>
         {
-            var (counts, sweep) = SpectralClustering.ParseCounts(parse.GetValue(clusters)!);
-            var options = new SpectralClusteringOptions
+            var (counts, sweep) = ClusterCounts.Parse(parse.GetValue(clusters)!);
+            var options = new ClusteringOptions
             {
-                Restarts = parse.GetValue(restarts), Seed = parse.GetValue(seed), Solver = parse.GetValue(solver),
+                Method = parse.GetValue(method)!, Restarts = parse.GetValue(restarts), Seed = parse.GetValue(seed), Solver = parse.GetValue(solver),
             };
-            var reporter = ProgressReporter.For(parse, Console.Error, Console.Out, !Console.IsErrorRedirected);
-            // The library reports no progress from inside the eigensolver and k-means: one line says what runs.
-            reporter.Report(new("cluster", null, $"spectral embedding and k-means for k = {string.Join(", ", counts)}"));
-            var embedding = SpectralClustering.Run(parse.GetValue(affinity)!, counts, sweep, parse.GetValue(output)!, options);
-            reporter.Finish();
-            if (!embedding.Converged)
-                Console.Error.WriteLine($"warning: eigensolver stopped after {embedding.Iterations} sweeps with residual {embedding.MaxResidual:G3}");
-            reporter.Result(new { Command = "cluster", embedding.Samples, ClusterCounts = counts, embedding.Converged, embedding.Iterations,
-                embedding.MaxResidual, Output = parse.GetValue(output) },
-                () => Console.WriteLine($"clustered {embedding.Samples} samples into k = {string.Join(", ", counts)}: {parse.GetValue(output)}"));
+            var reporter = ProgressReporter.For(parse, parse.Err(), parse.Out(), ReferenceEquals(parse.Err(), Console.Error) && !Console.IsErrorRedirected);
+            var run = AffinityClustering.Run(parse.GetValue(affinity)!, counts, sweep, parse.GetValue(output)!, options);
+            foreach (var warning in run.Warnings) parse.Err().WriteLine($"warning: {warning}");
+            reporter.Result(new { Command = "cluster", run.Method, run.Samples, ClusterCounts = counts, run.Warnings, Output = run.LabelsPath },
+                () => parse.Out().WriteLine($"clustered {run.Samples} samples into k = {string.Join(", ", counts)} ({run.Method}): {run.LabelsPath}"));
             return 0;
         });
         return command;

@@ -21,7 +21,7 @@ internal static class ExportOnnxCommand
         {
             var folder = ModelFolder.Open(parseResult.GetValue(model)!.FullName);
             var path = OnnxExporter.Export(folder);
-            Console.WriteLine($"wrote {path}");
+            parseResult.Out().WriteLine($"wrote {path}");
             return 0;
         });
         return command;

@@ -35,7 +35,7 @@ internal static class FitCommand
                 parse.GetValue(level), parse.GetValue(xMin));
             var outputPath = parse.GetValue(output)!.FullName;
             var report = await TableFit.RunAsync(parse.GetValue(input)!.FullName, options, outputPath, cancellation);
-            Console.WriteLine($"{TableFit.FormName(report.Form)}: α = {report.Alpha:G6} ± {report.AlphaSe:G3} " +
+            parse.Out().WriteLine($"{TableFit.FormName(report.Form)}: α = {report.Alpha:G6} ± {report.AlphaSe:G3} " +
                               $"over {report.Points} points (R² = {report.RSquared:F4}) → {outputPath}");
             return 0;
         });

@@ -17,7 +17,7 @@ internal static class GradientsCommand
         var projection = new Option<string>("--projection") { Description = "none (exact gradients) or k, a sparse random projection to k dimensions", DefaultValueFactory = _ => "none" };
         var density = new Option<double?>("--density") { Description = "nonzero fraction of the projection (default 1/√d; Li et al. 2006)" };
         var seed = new Option<int>("--seed") { Description = "seed of the projection", DefaultValueFactory = _ => 0 };
-        var context = new Option<int>("--context") { Description = "the context the table was made with", DefaultValueFactory = _ => 1024 };
+        var context = new Option<int?>("--context") { Description = "the context the table was made with (default: as quanta losses, 1024 or the model's positions if fewer)" };
         var threads = new Option<int>("--threads") { Description = "TorchSharp threads (0: libtorch's default)", DefaultValueFactory = _ => 0 };
         var command = new Command("gradients", "Per-token loss gradients of the selected samples, each computed once (exact or projected)")
         {
@@ -26,10 +26,7 @@ internal static class GradientsCommand
         ProgressReporter.AddOptions(command);
         command.SetAction(parse =>
         {
-            var projectionText = parse.GetValue(projection)!;
-            int? k = projectionText == "none" ? null
-                : int.TryParse(projectionText, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed > 0 ? parsed
-                : throw new ArgumentException($"--projection must be none or a positive integer, not '{projectionText}'");
+            int? k = ParseProjection(parse.GetValue(projection)!);
             var options = new GradientOptions
             {
                 Parameters = parse.GetValue(parameters)!,
@@ -37,9 +34,9 @@ internal static class GradientsCommand
                 Density = parse.GetValue(density),
                 Seed = parse.GetValue(seed),
                 Context = parse.GetValue(context),
-                Threads = parse.GetValue(threads),
             };
-            var reporter = ProgressReporter.For(parse, Console.Error, Console.Out, !Console.IsErrorRedirected);
+            TorchThreadCount.Set(parse.GetValue(threads));
+            var reporter = ProgressReporter.For(parse, parse.Err(), parse.Out(), ReferenceEquals(parse.Err(), Console.Error) && !Console.IsErrorRedirected);
             var result = GradientComputation.Run(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(samples)!, parse.GetValue(output)!,
                 options, reporter.For<GradientProgress>(GradientUpdate));
             reporter.Note($"{result.Samples:N0} gradients of dimension d = {result.Dimension:N0} written with {result.Columns:N0} columns; " +
@@ -47,13 +44,19 @@ internal static class GradientsCommand
             reporter.Result(new { Command = "gradients", result.Samples, result.Dimension, result.Columns, result.ForwardPasses,
                 result.BackwardPasses, result.Seconds, result.GradientsPath, result.SettingsPath }, () =>
             {
-                Console.WriteLine(result.GradientsPath);
-                Console.WriteLine(result.SettingsPath);
+                parse.Out().WriteLine(result.GradientsPath);
+                parse.Out().WriteLine(result.SettingsPath);
             });
             return 0;
         });
         return command;
     }
+
+    /// <summary>--projection: none, or k &gt; 0.</summary>
+    public static int? ParseProjection(string text) =>
+        text == "none" ? null
+        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var k) && k > 0 ? k
+        : throw new Common.InputException($"--projection must be none or a positive integer, not '{text}'");
 
     /// <summary>The progress of per-token gradients (also the gradients stage of `quanta qdg`).</summary>
     public static ProgressUpdate GradientUpdate(GradientProgress p) =>

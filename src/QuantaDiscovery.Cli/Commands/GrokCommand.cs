@@ -14,20 +14,21 @@ internal static class GrokCommand
         options.AddTo(command);
         command.Options.Add(output);
         ProgressReporter.AddOptions(command);
-        command.SetAction(parse => ToyCommand.Guard(() =>
+        command.SetAction(parse =>
         {
             var settings = options.Read(parse);
+            options.SetThreads(parse);
             var directory = parse.GetValue(output)!;
-            var reporter = ProgressReporter.For(parse, Console.Error, Console.Out, !Console.IsErrorRedirected);
+            var reporter = ProgressReporter.For(parse, parse.Err(), parse.Out(), ReferenceEquals(parse.Err(), Console.Error) && !Console.IsErrorRedirected);
             var run = GrokkingTrainer.Train(settings, step => reporter.Report(new("grok", settings.Steps > 0 ? (step.Step + 1.0) / settings.Steps : null,
                 $"step {step.Step:N0}: train loss {step.TrainLoss:0.000e+0} acc {step.TrainAccuracy:0.000}, val loss {step.ValidationLoss:0.000e+0} acc {step.ValidationAccuracy:0.000}, ‖θ‖ {step.WeightNorm:0.00}",
                 step.Step + 1, "steps")));
             var summary = GrokkingReport.Write(run, directory);
-            reporter.Result(new { Command = "grok", Output = directory, Summary = summary }, () => Console.WriteLine($"memorised (train acc ≥ 0.99) at step {summary.MemorisedStep?.ToString() ?? "never"}, " +
+            reporter.Result(new { Command = "grok", Output = directory, Summary = summary }, () => parse.Out().WriteLine($"memorised (train acc ≥ 0.99) at step {summary.MemorisedStep?.ToString() ?? "never"}, " +
                 $"generalised (val acc ≥ 0.99) at step {summary.GeneralisedStep?.ToString() ?? "never"}; " +
                 $"{summary.StepsRun} steps in {summary.WallSeconds:0.0} s ({summary.StepsPerSecond:0} steps/s) → {directory}"));
             return 0;
-        }));
+        });
         return command;
     }
 }
@@ -55,6 +56,9 @@ internal sealed class GrokOptionSet
             command.Options.Add(option);
     }
 
+    /// <summary>Applies --threads to the process (the library takes no thread count).</summary>
+    public void SetThreads(ParseResult parse) => TorchThreadCount.Set(parse.GetValue(threads));
+
     public GrokkingOptions Read(ParseResult parse) => new()
     {
         Operation = BinaryOperations.Parse(parse.GetValue(task)!),
@@ -69,6 +73,5 @@ internal sealed class GrokOptionSet
         Precision = parse.GetValue(precision),
         Seed = parse.GetValue(seed),
         StopWhenGeneralised = parse.GetValue(stopWhenGeneralised),
-        Threads = parse.GetValue(threads),
     };
 }

@@ -18,24 +18,25 @@ internal static class GrokSweepCommand
         options.AddTo(command);
         foreach (var option in new Option[] { vary, values, seeds, output })
             command.Options.Add(option);
-        command.SetAction(parse => ToyCommand.Guard(() =>
+        command.SetAction(parse =>
         {
             var parameter = parse.GetValue(vary) switch
             {
                 "weight-decay" => GrokkingSweepParameter.WeightDecay,
                 "train-frac" => GrokkingSweepParameter.TrainFraction,
                 "init-scale" => GrokkingSweepParameter.InitScale,
-                var other => throw new ArgumentException($"--vary {other}: expected weight-decay, train-frac or init-scale"),
+                var other => throw new Common.InputException($"--vary {other}: expected weight-decay, train-frac or init-scale"),
             };
             var list = ToyCommand.ParseList(parse.GetValue(values)!, "--values", s => double.Parse(s, CultureInfo.InvariantCulture));
+            options.SetThreads(parse);
             var fit = GrokkingSweep.Run(options.Read(parse), parameter, list, parse.GetValue(seeds), parse.GetValue(output)!, point =>
-                Console.WriteLine($"{parse.GetValue(vary)} {point.Value}, seed {point.Seed}: memorised at {point.MemorisedStep?.ToString() ?? "never"}, " +
+                parse.Out().WriteLine($"{parse.GetValue(vary)} {point.Value}, seed {point.Seed}: memorised at {point.MemorisedStep?.ToString() ?? "never"}, " +
                     $"generalised at {point.GeneralisedStep?.ToString() ?? "never"} ({point.WallSeconds:0.0} s)"));
-            Console.WriteLine(fit.Exponent is { } exponent
+            parse.Out().WriteLine(fit.Exponent is { } exponent
                 ? $"generalisation step ∝ value^(−α): α = {exponent:0.000} ± {fit.ExponentStandardError:0.000} (R² {fit.RSquared:0.000}, {fit.RunsFitted} runs); expected: {fit.Expectation}"
                 : $"too few runs generalised to fit ({fit.RunsFitted}); raise --steps");
             return 0;
-        }));
+        });
         return command;
     }
 }

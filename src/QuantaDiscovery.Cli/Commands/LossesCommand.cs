@@ -10,7 +10,7 @@ internal static class LossesCommand
         var models = new Option<string[]>("--model") { Description = "a model folder (config.json, model.onnx, tokenizer.json); repeat for a suite", Required = true, AllowMultipleArgumentsPerToken = false };
         var input = new Option<string>("--input") { Description = "Pile-format corpus: .jsonl, .jsonl.zst, .jsonl.gz or .parquet", Required = true };
         var output = new Option<string>("--output") { Description = "output folder: losses/<model>.parquet, loss_matrix.parquet/.npy, models.csv", Required = true };
-        var context = new Option<int>("--context") { Description = "tokens kept from the start of each document", DefaultValueFactory = _ => 1024 };
+        var context = new Option<int?>("--context") { Description = "tokens kept from the start of each document (default: 1024, or the models' positions if fewer)" };
         var maxDocs = new Option<long?>("--max-docs") { Description = "score only the first N documents" };
         var batchSize = new Option<int>("--batch-size") { Description = "most documents per forward pass", DefaultValueFactory = _ => 32 };
         var device = new Option<string>("--device") { Description = "cpu, or cuda (needs the -p:QuantaGpu=true build)", DefaultValueFactory = _ => "cpu" };
@@ -38,19 +38,20 @@ internal static class LossesCommand
                     MaxBatchSize = parse.GetValue(batchSize),
                 },
             };
-            var reporter = ProgressReporter.For(parse, Console.Error, Console.Out, !Console.IsErrorRedirected);
+            var reporter = ProgressReporter.For(parse, parse.Err(), parse.Out(), ReferenceEquals(parse.Err(), Console.Error) && !Console.IsErrorRedirected);
             var result = CorpusScoring.Run(parse.GetValue(models)!, parse.GetValue(input)!, parse.GetValue(output)!, options,
                 reporter.For<ScoringProgress>(p => new("scoring", p.TotalDocuments is long total && total > 0 ? (double)p.Documents / total : null,
                     $"{p.Documents:N0} documents, {p.PredictedTokens:N0} tokens", p.PredictedTokens, "tokens")));
+            reporter.Note(Common.TokenContext.Describe(result.Context, parse.GetValue(context)));
             reporter.Note(result.Report.Summary() +
                 $"; {result.DocumentsWithoutPredictions:N0} documents had fewer than 2 tokens; {result.PredictedTokens:N0} losses per model");
             reporter.Result(new { Command = "losses", result.PredictedTokens, result.DocumentsWithoutPredictions, result.ModelTables,
                 result.MatrixTable, result.MatrixNpy, result.ModelsCsv }, () =>
             {
-                foreach (var table in result.ModelTables) Console.WriteLine(table);
-                if (result.MatrixTable is not null) Console.WriteLine(result.MatrixTable);
-                if (result.MatrixNpy is not null) Console.WriteLine(result.MatrixNpy);
-                Console.WriteLine(result.ModelsCsv);
+                foreach (var table in result.ModelTables) parse.Out().WriteLine(table);
+                if (result.MatrixTable is not null) parse.Out().WriteLine(result.MatrixTable);
+                if (result.MatrixNpy is not null) parse.Out().WriteLine(result.MatrixNpy);
+                parse.Out().WriteLine(result.ModelsCsv);
             });
             return 0;
         });

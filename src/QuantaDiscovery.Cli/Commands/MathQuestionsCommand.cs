@@ -34,7 +34,7 @@ internal static class MathQuestionsCommand
                     writer.Write(JsonSerializer.Serialize(new { text = generator.Document(perDocument) }) + "\n");
             }
             File.Move(partial, path, overwrite: true);
-            Console.WriteLine($"{path}: {count} documents of {perDocument} question-answer pairs");
+            parse.Out().WriteLine($"{path}: {count} documents of {perDocument} question-answer pairs");
             return 0;
         });
         return command;

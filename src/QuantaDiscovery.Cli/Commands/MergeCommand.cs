@@ -19,7 +19,7 @@ internal static class MergeCommand
         {
             var shards = LossShardMerge.ShardFolders(parse.GetValue(inputs)!);
             await LossShardMerge.MergeAsync(shards, parse.GetValue(output)!, cancellation);
-            Console.WriteLine($"merged {shards.Count} shards → {parse.GetValue(output)}");
+            parse.Out().WriteLine($"merged {shards.Count} shards → {parse.GetValue(output)}");
             return 0;
         });
         return command;

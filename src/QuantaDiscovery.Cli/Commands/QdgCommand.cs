@@ -26,20 +26,20 @@ internal static class QdgCommand
             Description = $"cluster the sparse m-nearest-neighbour similarity graph (similarity.npz) instead of the dense matrix " +
                           $"(default: dense up to {QdgOptions.DenseSampleLimit:N0} tokens, m = {QdgOptions.DefaultNeighbours} beyond)",
         };
+        var method = new Option<string>("--method") { Description = $"clustering method ({string.Join(", ", ClusteringMethods.Names)})", DefaultValueFactory = _ => ClusteringMethods.Default };
         var nInit = new Option<int>("--n-init") { Description = "k-means restarts", DefaultValueFactory = _ => 30 };
         var parameters = new Option<string>("--params") { Description = "paper (no layernorm/embed parameters) or all", DefaultValueFactory = _ => "paper" };
         var projection = new Option<string>("--projection") { Description = "none, or k for a sparse random projection to k dimensions", DefaultValueFactory = _ => "none" };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
         var context = new Option<int>("--context") { Description = "the context the losses were computed with", DefaultValueFactory = _ => 1024 };
         var alphaN = new Option<string?>("--alpha-n") { Description = "α_N (a number or quanta scaling's summary.json) for the predicted slope −(α_N + 1)" };
-        var command = new Command("qdg", "Quanta discovery from gradients: select → gradients → similarity → spectral clusters → report.html")
+        var command = new Command("qdg", "Quanta discovery from gradients: select → gradients → similarity → clusters → report.html")
         {
-            model, input, losses, output, maxLoss, samples, stride, noInduction, uniform, clusters, knn, nInit, parameters, projection, seed, context, alphaN,
+            model, input, losses, output, maxLoss, samples, stride, noInduction, uniform, clusters, knn, method, nInit, parameters, projection, seed, context, alphaN,
         };
         ProgressReporter.AddOptions(command);
         command.SetAction(parse =>
         {
-            var projectionText = parse.GetValue(projection)!;
             var options = new QdgOptions
             {
                 Selection = new TokenSelectionOptions
@@ -51,20 +51,20 @@ internal static class QdgCommand
                 Gradients = new GradientOptions
                 {
                     Parameters = parse.GetValue(parameters)!, Seed = parse.GetValue(seed),
-                    Projection = projectionText == "none" ? null : int.Parse(projectionText, System.Globalization.CultureInfo.InvariantCulture),
+                    Projection = GradientsCommand.ParseProjection(parse.GetValue(projection)!),
                 },
                 Clusters = parse.GetValue(clusters),
                 Neighbours = parse.GetValue(knn),
-                Clustering = new SpectralClusteringOptions { Restarts = parse.GetValue(nInit), Seed = parse.GetValue(seed) },
+                Clustering = new ClusteringOptions { Method = parse.GetValue(method)!, Restarts = parse.GetValue(nInit), Seed = parse.GetValue(seed) },
                 AlphaN = parse.GetValue(alphaN) is { } given ? RankFrequency.ReadAlphaN(given) : null,
             };
-            var reporter = ProgressReporter.For(parse, Console.Error, Console.Out, !Console.IsErrorRedirected);
+            var reporter = ProgressReporter.For(parse, parse.Err(), parse.Out(), ReferenceEquals(parse.Err(), Console.Error) && !Console.IsErrorRedirected);
             var result = QdgRun.Run(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(losses)!, parse.GetValue(output)!, options,
                 reporter.For<string>(stage => new($"qdg: {stage}", null)), reporter.For<GradientProgress>(GradientsCommand.GradientUpdate));
             reporter.Note($"qdg: {result.Selection.Chosen} tokens, gradient dimension {result.Gradients.Dimension:N0}, " +
                 $"K = {string.Join(", ", result.ClusterCounts)}, {result.Elapsed.TotalSeconds:N0} s");
             reporter.Result(new { Command = "qdg", Tokens = result.Selection.Chosen, result.Gradients.Dimension, result.ClusterCounts,
-                Seconds = result.Elapsed.TotalSeconds, Report = result.Report.Html }, () => Console.WriteLine(result.Report.Html));
+                Seconds = result.Elapsed.TotalSeconds, Report = result.Report.Html }, () => parse.Out().WriteLine(result.Report.Html));
             return 0;
         });
         return command;

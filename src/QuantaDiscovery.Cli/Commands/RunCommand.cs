@@ -45,9 +45,12 @@ internal static class RunCommand
             {
                 throw new Common.InputException($"--shard/--model: {e.Message}");
             }
-            var options = new PipelineRunOptions { WorkFolder = parse.GetValue(work), Force = parse.GetValue(force) ?? [], Shard = selected };
+            var options = new PipelineRunOptions
+            {
+                WorkFolder = parse.GetValue(work), Force = parse.GetValue(force) ?? [], Shard = selected, SetTorchThreads = threads => TorchThreadCount.Set(threads),
+            };
 
-            var reporter = ProgressReporter.For(parse, Console.Error, Console.Out, !Console.IsErrorRedirected);
+            var reporter = ProgressReporter.For(parse, parse.Err(), parse.Out(), ReferenceEquals(parse.Err(), Console.Error) && !Console.IsErrorRedirected);
             var result = await PipelineRunner.RunAsync(definition, options, reporter.For<StageProgress>(p => new(p.Stage, p.Fraction, p.Detail)), cancellation);
             var reports = result.Stages.Where(s => s.Kind == "report" && s.Output is not null).Select(s => Path.Combine(s.Output!, ReportIndex.FileName)).ToArray();
             reporter.Result(new
@@ -60,11 +63,17 @@ internal static class RunCommand
                 foreach (var stage in result.Stages)
                     table.AddRow(Markup.Escape(stage.Name), Markup.Escape(stage.Kind), StatusMarkup(stage.Status),
                         stage.Elapsed.TotalSeconds.ToString("F1"), Markup.Escape(stage.Error ?? stage.Output ?? ""));
-                AnsiConsole.Write(table);
-                Console.WriteLine($"log: {result.LogPath}");
-                foreach (var report in reports) Console.WriteLine($"report: {report}");
+                AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(parse.Out()) }).Write(table);
+                parse.Out().WriteLine($"log: {result.LogPath}");
+                foreach (var report in reports) parse.Out().WriteLine($"report: {report}");
             });
-            return result.Succeeded ? 0 : 1;
+            if (result.Succeeded) return 0;
+            var failed = result.Stages.FirstOrDefault(s => s.Status == StageStatus.Failed);
+            if (failed is null) return 1;
+            if (result.FailedOnBadInputOnly)
+                throw new Common.InputException($"stage '{failed.Name}' ({failed.Kind}): {failed.Error} (details: {result.LogPath})");
+            parse.Err().WriteLine($"error: stage '{failed.Name}' ({failed.Kind}) failed on a bug; its stack trace is in {result.LogPath}");
+            return 1;
         });
         return command;
     }

@@ -29,9 +29,9 @@ internal static class ScalingCommand
             var folder = parse.GetValue(output)!.FullName;
             var summary = await ScalingReport.RunAsync(parse.GetValue(losses)!.FullName, parse.GetValue(models)!.FullName, folder, options, cancellation);
             if (summary.LossVsParams is { } fit)
-                Console.WriteLine($"α_N = {fit.AlphaN:G5} ± {fit.AlphaNSe:G3} over {fit.Models.Length} sizes" +
+                parse.Out().WriteLine($"α_N = {fit.AlphaN:G5} ± {fit.AlphaNSe:G3} over {fit.Models.Length} sizes" +
                                   (fit.Bootstrap?.Alpha is { } ci ? $", {fit.Bootstrap.Level * 100:G3}% CI [{ci[0]:G5}, {ci[1]:G5}]" : ""));
-            Console.WriteLine($"{summary.Tokens} tokens, {summary.Models.Count} models → {folder}");
+            parse.Out().WriteLine($"{summary.Tokens} tokens, {summary.Models.Count} models → {folder}");
             return 0;
         });
         return command;

@@ -37,10 +37,10 @@ internal static class SelectCommand
                 LossColumn = parse.GetValue(lossColumn),
             };
             var result = TokenSelection.Run(parse.GetValue(losses)!, parse.GetValue(input)!, parse.GetValue(model)!, parse.GetValue(output)!, options);
-            Console.Error.WriteLine($"{result.TableRows:N0} tokens, {result.Candidates:N0} below {options.MaxLoss} nats, " +
+            parse.Err().WriteLine($"{result.TableRows:N0} tokens, {result.Candidates:N0} below {options.MaxLoss} nats, " +
                 $"{result.InductionRemoved:N0} induction tokens removed, {result.Chosen:N0} chosen");
-            Console.WriteLine(result.SamplesPath);
-            Console.WriteLine(result.SettingsPath);
+            parse.Out().WriteLine(result.SamplesPath);
+            parse.Out().WriteLine(result.SettingsPath);
             return 0;
         });
         return command;

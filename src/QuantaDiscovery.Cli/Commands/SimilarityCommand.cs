@@ -24,12 +24,12 @@ internal static class SimilarityCommand
             if (parse.GetValue(neighbours) is { } m)
             {
                 var graph = GradientSimilarity.WriteNearestNeighbourAffinity(parse.GetValue(gradients)!, path, m);
-                Console.WriteLine($"wrote {path}: {graph.Size} samples, {graph.Entries} entries ({m} nearest neighbours, symmetrised)");
+                parse.Out().WriteLine($"wrote {path}: {graph.Size} samples, {graph.Entries} entries ({m} nearest neighbours, symmetrised)");
             }
             else
             {
                 GradientSimilarity.WriteAffinity(parse.GetValue(gradients)!, path);
-                Console.WriteLine($"wrote {path}");
+                parse.Out().WriteLine($"wrote {path}");
             }
             return 0;
         });

@@ -17,22 +17,23 @@ internal static class SparseParityCommand
         command.Options.Add(width);
         command.Options.Add(output);
         ProgressReporter.AddOptions(command);
-        command.SetAction(parse => ToyCommand.Guard(() =>
+        command.SetAction(parse =>
         {
             var settings = options.Read(parse);
+            options.SetThreads(parse);
             if (parse.GetValue(width) is { } w)
                 settings = settings with { Width = w };
             var directory = parse.GetValue(output)!;
-            var reporter = ProgressReporter.For(parse, Console.Error, Console.Out, !Console.IsErrorRedirected);
+            var reporter = ProgressReporter.For(parse, parse.Err(), parse.Out(), ReferenceEquals(parse.Err(), Console.Error) && !Console.IsErrorRedirected);
             var run = SparseParityTrainer.Train(settings, e => reporter.Report(new("sparse-parity", settings.Steps > 0 ? (double)e.Step / settings.Steps : null,
                 $"step {e.Step:N0}: train loss {e.TrainLoss:0.0000}, test loss {e.TestLoss:0.0000}, tasks with loss < 0.1: {e.TaskLosses.Count(l => l < 0.1)}/{e.TaskLosses.Length}",
                 e.Step, "steps")));
             var summary = SparseParityReport.Write(run, directory);
-            reporter.Result(new { Command = "sparse-parity", Output = directory, Summary = summary }, () => Console.WriteLine($"final test loss {summary.FinalTestLoss:0.0000}, {summary.TasksConverged}/{settings.Tasks} tasks below {settings.ConvergenceLoss}; " +
+            reporter.Result(new { Command = "sparse-parity", Output = directory, Summary = summary }, () => parse.Out().WriteLine($"final test loss {summary.FinalTestLoss:0.0000}, {summary.TasksConverged}/{settings.Tasks} tasks below {settings.ConvergenceLoss}; " +
                 $"convergence step ∝ frequency^slope: slope {summary.ConvergenceSlope?.ToString("0.00") ?? "n/a"} (paper −0.81, theory −1); " +
                 $"{summary.StepsRun} steps in {summary.WallSeconds:0.0} s → {directory}"));
             return 0;
-        }));
+        });
         return command;
     }
 }
@@ -62,6 +63,9 @@ internal sealed class SparseParityOptionSet
             command.Options.Add(option);
     }
 
+    /// <summary>Applies --threads to the process (the library takes no thread count).</summary>
+    public void SetThreads(ParseResult parse) => TorchThreadCount.Set(parse.GetValue(threads));
+
     public SparseParityOptions Read(ParseResult parse)
     {
         var basis = SparseParityOptions.Preset(parse.GetValue(preset)!);
@@ -80,7 +84,6 @@ internal sealed class SparseParityOptionSet
             ConvergenceLoss = parse.GetValue(convergenceLoss) ?? basis.ConvergenceLoss,
             Precision = parse.GetValue(precision) ?? basis.Precision,
             Seed = parse.GetValue(seed),
-            Threads = parse.GetValue(threads) ?? basis.Threads,
         };
     }
 }

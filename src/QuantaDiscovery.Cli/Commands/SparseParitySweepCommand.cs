@@ -16,16 +16,17 @@ internal static class SparseParitySweepCommand
         options.AddTo(command);
         command.Options.Add(widths);
         command.Options.Add(output);
-        command.SetAction(parse => ToyCommand.Guard(() =>
+        command.SetAction(parse =>
         {
             var settings = options.Read(parse);
+            options.SetThreads(parse);
             var list = ToyCommand.ParseList(parse.GetValue(widths)!, "--widths", s => int.Parse(s, CultureInfo.InvariantCulture));
             var fit = SparseParitySweep.Run(settings, list, parse.GetValue(output)!, point =>
-                Console.WriteLine($"width {point.Width,5} ({point.Parameters} parameters): final test loss {point.FinalTestLoss:0.0000}, " +
+                parse.Out().WriteLine($"width {point.Width,5} ({point.Parameters} parameters): final test loss {point.FinalTestLoss:0.0000}, " +
                     $"{point.TasksConverged}/{settings.Tasks} tasks converged, convergence slope {point.ConvergenceSlope?.ToString("0.00") ?? "n/a"} ({point.WallSeconds:0.0} s)"));
-            Console.WriteLine($"L ∝ N^(−α_N): fitted α_N = {fit.Exponent:0.000} ± {fit.ExponentStandardError:0.000} (R² {fit.RSquared:0.000}); theory α_N = α = {fit.TheoryExponent}");
+            parse.Out().WriteLine($"L ∝ N^(−α_N): fitted α_N = {fit.Exponent:0.000} ± {fit.ExponentStandardError:0.000} (R² {fit.RSquared:0.000}); theory α_N = α = {fit.TheoryExponent}");
             return 0;
-        }));
+        });
         return command;
     }
 }

@@ -18,7 +18,7 @@ internal static class SuiteReportCommand
             var table = SuiteReport.Read(ModelSuiteDefinition.Load(parse.GetValue(suite)!), parse.GetValue(losses)!);
             SuiteReport.Write(table, parse.GetValue(output)!);
             foreach (var l in table.Where(l => l.Step == table.Where(m => m.Size == l.Size).Max(m => m.Step)).OrderBy(l => l.Parameters))
-                Console.WriteLine($"{l.Name}: {l.LossNats:F4} nats, {l.LossBits:F4} bits");
+                parse.Out().WriteLine($"{l.Name}: {l.LossNats:F4} nats, {l.LossBits:F4} bits");
             return 0;
         });
         return command;

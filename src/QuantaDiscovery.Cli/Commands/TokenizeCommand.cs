@@ -22,7 +22,7 @@ internal static class TokenizeCommand
             var tokenizer = ByteLevelBpeTokenizer.Load(parse.GetValue(tokenizerPath)!);
             var result = CorpusTokenization.WriteIdsJsonLines(tokenizer, parse.GetValue(input)!, parse.GetValue(output)!,
                 new CorpusReadOptions { SkipBadLines = parse.GetValue(skipBadLines) }, parse.GetValue(threads));
-            Console.Error.WriteLine($"{result.Report.Summary()}; {result.Tokens:N0} tokens written to {parse.GetValue(output)}");
+            parse.Err().WriteLine($"{result.Report.Summary()}; {result.Tokens:N0} tokens written to {parse.GetValue(output)}");
             return 0;
         });
         return command;

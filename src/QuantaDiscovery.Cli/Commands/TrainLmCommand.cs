@@ -51,7 +51,7 @@ internal static class TrainLmCommand
             {
                 if (parse.GetValue(layers) is not int l || parse.GetValue(dModel) is not int d || parse.GetValue(heads) is not int h)
                 {
-                    Console.Error.WriteLine("error: give --layers, --d-model and --heads, or --suite");
+                    parse.Err().WriteLine("error: give --layers, --d-model and --heads, or --suite");
                     return 2;
                 }
                 definition = new ModelSuiteDefinition
@@ -68,9 +68,9 @@ internal static class TrainLmCommand
                 };
             }
             int threadCount = parse.GetValue(threads);
-            if (threadCount > 0) TorchSharp.torch.set_num_threads(threadCount);
+            TorchThreadCount.Set(threadCount);
 
-            var reporter = ProgressReporter.For(parse, Console.Error, Console.Out, !Console.IsErrorRedirected);
+            var reporter = ProgressReporter.For(parse, parse.Err(), parse.Out(), ReferenceEquals(parse.Err(), Console.Error) && !Console.IsErrorRedirected);
             var progress = reporter.For<TrainingProgress>(p => new(p.Run, p.TotalSteps > 0 ? (double)p.Step / p.TotalSteps : null,
                 $"step {p.Step:N0}/{p.TotalSteps:N0}, loss {p.Loss:F3}, lr {p.LearningRate:G3}, {p.TokensPerSecond:N0} tokens/s"));
             var members = SuiteTrainer.Run(definition, parse.GetValue(corpus)!, parse.GetValue(tokenizer)!, parse.GetValue(output)!,
@@ -79,7 +79,7 @@ internal static class TrainLmCommand
             var finals = members.Select(member => member.Result.Checkpoints[member.Result.Checkpoints.Keys.Max()]).ToArray();
             reporter.Result(new { Command = "train-lm", FinalCheckpoints = finals }, () =>
             {
-                foreach (var final in finals) Console.WriteLine(final);
+                foreach (var final in finals) parse.Out().WriteLine(final);
             });
             return 0;
         });

@@ -18,7 +18,7 @@ internal static class TruncateTokenizerCommand
         {
             var truncated = ByteLevelBpeTokenizer.Load(parse.GetValue(tokenizer)!).Truncate(parse.GetValue(merges));
             truncated.Save(parse.GetValue(output)!);
-            Console.WriteLine($"{parse.GetValue(output)}: {truncated.VocabularySize} tokens, {truncated.MergeCount} merges");
+            parse.Out().WriteLine($"{parse.GetValue(output)}: {truncated.VocabularySize} tokens, {truncated.MergeCount} merges");
             return 0;
         });
         return command;

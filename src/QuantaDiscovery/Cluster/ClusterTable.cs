@@ -1,3 +1,4 @@
+using QuantaDiscovery.Common;
 using Parquet;
 using Parquet.Schema;
 
@@ -20,8 +21,8 @@ public static class ClusterTable
         var sample = new DataField<int>("sample");
         var nClusters = new DataField<int>("n_clusters");
         var cluster = new DataField<int>("cluster");
-        var temporary = path + ".tmp";
-        await using (var stream = File.Create(temporary))
+        using var published = new PublishedFile(path);
+        await using (var stream = File.Create(published.TemporaryPath))
         await using (var writer = await ParquetWriter.CreateAsync(new ParquetSchema(sample, nClusters, cluster), stream, cancellationToken: cancellationToken))
         {
             foreach (var i in Enumerable.Range(0, clusterCounts.Count).OrderBy(i => clusterCounts[i]))
@@ -34,6 +35,6 @@ public static class ClusterTable
                 group.CompleteValidate();
             }
         }
-        File.Move(temporary, path, overwrite: true);
+        published.Complete();
     }
 }

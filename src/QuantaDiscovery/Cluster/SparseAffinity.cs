@@ -130,8 +130,8 @@ public sealed class SparseAffinity
     /// <summary>Writes scipy's <c>save_npz</c> layout (uncompressed, as <c>save_npz(..., compressed=False)</c>).</summary>
     public void Save(string path)
     {
-        var temporary = path + ".tmp";
-        using (var zip = ZipFile.Open(temporary, ZipArchiveMode.Create))
+        using var published = new PublishedFile(path);
+        using (var zip = ZipFile.Open(published.TemporaryPath, ZipArchiveMode.Create))
         {
             WriteEntry(zip, "data.npy", stream => Npy.Write<float>(stream, Values, Values.Length));
             WriteEntry(zip, "indices.npy", stream => Npy.Write<int>(stream, Columns, Columns.Length));
@@ -143,7 +143,7 @@ public sealed class SparseAffinity
             });
             WriteEntry(zip, "shape.npy", stream => Npy.Write<long>(stream, [Size, Size], 2));
         }
-        File.Move(temporary, path, overwrite: true);
+        published.Complete();
     }
 
     private static void WriteEntry(ZipArchive zip, string name, Action<Stream> write)

@@ -24,6 +24,10 @@ public sealed class InputException : Exception
         Column = column;
     }
 
+    /// <summary>A setting outside its allowed range: names the setting, its value and what it must be.</summary>
+    public static InputException Invalid(string setting, object? value, string requirement) =>
+        new(value is null ? $"{setting}: {requirement}" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{setting} = {value}: {requirement}"));
+
     private static string Compose(string message, string? filePath, long? line, long? documentIndex, long? column)
     {
         var where = filePath ?? "";

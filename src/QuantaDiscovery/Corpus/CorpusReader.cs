@@ -77,7 +77,7 @@ public static class CorpusReader
     private static CorpusFormat Validate(string path, CorpusReadOptions? options)
     {
         if (options?.MaxDocuments < 0)
-            throw new ArgumentOutOfRangeException(nameof(options), $"MaxDocuments is {options.MaxDocuments}; it cannot be negative");
+            throw InputException.Invalid(nameof(options), null, $"MaxDocuments is {options.MaxDocuments}; it cannot be negative");
         return FormatOf(path);
     }
 }

@@ -1,3 +1,4 @@
+using QuantaDiscovery.Common;
 namespace QuantaDiscovery.Fit;
 
 /// <summary>A percentile confidence interval from bootstrap replicates.</summary>
@@ -19,8 +20,8 @@ public static class Bootstrap
     /// </summary>
     public static BootstrapResult Run(int replicates, int seed, double level, Func<Random, double[]?> statistic)
     {
-        if (replicates < 1) throw new ArgumentOutOfRangeException(nameof(replicates), replicates, "need at least one replicate");
-        if (!(level > 0 && level < 1)) throw new ArgumentOutOfRangeException(nameof(level), level, "level must lie in (0, 1)");
+        if (replicates < 1) throw InputException.Invalid(nameof(replicates), replicates, "need at least one replicate");
+        if (!(level > 0 && level < 1)) throw InputException.Invalid(nameof(level), level, "level must lie in (0, 1)");
         var samples = new double[]?[replicates];
         Parallel.For(0, replicates, r =>
         {

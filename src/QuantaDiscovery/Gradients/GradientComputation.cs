@@ -23,11 +23,8 @@ public sealed record GradientOptions
 
     public int Seed { get; init; }
 
-    /// <summary>Documents are cut to their first this many tokens, as for the loss table.</summary>
-    public int Context { get; init; } = 1024;
-
-    /// <summary>TorchSharp intra-op threads; 0 leaves libtorch's default.</summary>
-    public int Threads { get; init; }
+    /// <summary>Documents are cut to their first this many tokens, as for the loss table; null: as <c>quanta losses</c> defaults (<see cref="TokenContext.Resolve"/>).</summary>
+    public int? Context { get; init; }
 }
 
 /// <summary>Progress after each document.</summary>
@@ -56,18 +53,16 @@ public static class GradientComputation
     {
         options ??= new GradientOptions();
         var filter = ParameterFilter.Parse(options.Parameters);
-        if (options.Projection is < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Projection, "projection k must be positive");
+        if (options.Projection is < 1) throw InputException.Invalid(nameof(options), options.Projection, "projection k must be positive");
         var folder = ModelFolder.Open(modelDirectory);
-        if (options.Context > folder.Config.MaxPositionEmbeddings)
-            throw new ArgumentException($"context {options.Context} exceeds max_position_embeddings {folder.Config.MaxPositionEmbeddings} of {folder.ConfigPath}");
+        int context = TokenContext.Resolve(options.Context, [(folder.Config.MaxPositionEmbeddings, folder.ConfigPath)]);
         var tokenizer = ByteLevelBpeTokenizer.Load(folder.TokenizerPath);
         folder.ValidateVocabulary(tokenizer.VocabularySize);
         var samples = SampleTable.Read(samplesPath);
         if (samples.Count == 0) throw new InputException("no samples", samplesPath);
-        var documents = DocumentPrefixes.Load(corpusPath, tokenizer, options.Context, samples.Select(s => s.Doc).ToHashSet(), cancellationToken);
+        var documents = DocumentPrefixes.Load(corpusPath, tokenizer, context, samples.Select(s => s.Doc).ToHashSet(), cancellationToken);
         foreach (var s in samples) DocumentPrefixes.Verify(documents, s.Doc, s.Pos, s.Token, samplesPath, corpusPath);
 
-        if (options.Threads > 0) torch.set_num_threads(options.Threads);
         using var model = CausalLanguageModel.Load(folder);
         var gradients = new TokenGradients(model, filter);
         var projection = options.Projection is int k
@@ -78,7 +73,8 @@ public static class GradientComputation
         var gradientsPath = Path.Combine(outputDirectory, GradientsFileName);
         var stopwatch = Stopwatch.StartNew();
         int done = 0;
-        using (var output = new NpyRowWriter(gradientsPath + ".tmp", samples.Count, columns))
+        using var published = new PublishedFile(gradientsPath);
+        using (var output = new NpyRowWriter(published.TemporaryPath, samples.Count, columns))
         {
             var row = new float[columns];
             foreach (var document in samples.GroupBy(s => s.Doc))
@@ -100,7 +96,7 @@ public static class GradientComputation
                 progress?.Report(new GradientProgress(done, samples.Count, stopwatch.Elapsed));
             }
         }
-        File.Move(gradientsPath + ".tmp", gradientsPath, overwrite: true);
+        published.Complete();
         double seconds = stopwatch.Elapsed.TotalSeconds;
 
         var settingsPath = Path.Combine(outputDirectory, SettingsFileName);
@@ -117,7 +113,7 @@ public static class GradientComputation
             ["projection_seed"] = projection is null ? null : options.Seed,
             ["columns"] = columns,
             ["n"] = samples.Count,
-            ["context"] = options.Context,
+            ["context"] = context,
             ["seconds"] = seconds,
             ["forward_passes"] = gradients.ForwardPasses,
             ["backward_passes"] = gradients.BackwardPasses,

@@ -1,3 +1,4 @@
+using QuantaDiscovery.Common;
 using QuantaDiscovery.Models;
 
 namespace QuantaDiscovery.Gradients;
@@ -20,7 +21,7 @@ public sealed record ParameterFilter(string Name, Func<ParameterSpec, bool> Incl
     {
         "paper" => Paper,
         "all" => All,
-        _ => throw new ArgumentException($"unknown parameter filter '{name}' (expected paper or all)", nameof(name)),
+        _ => throw new InputException($"unknown parameter filter '{name}' (expected paper or all)"),
     };
 
     /// <summary>The included parameters of a model of this config, in HF order.</summary>

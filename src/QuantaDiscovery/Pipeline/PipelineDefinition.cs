@@ -1,3 +1,4 @@
+using QuantaDiscovery.Common;
 namespace QuantaDiscovery.Pipeline;
 
 /// <summary>A place in a pipeline YAML file (1-based line and column), for error messages.</summary>
@@ -33,7 +34,7 @@ public sealed record PipelineDefinition(string Path, string Name, string Root, s
     IReadOnlyDictionary<string, string>? Variables = null)
 {
     public StageDefinition Stage(string name) =>
-        Stages.FirstOrDefault(s => s.Name == name) ?? throw new ArgumentException($"no stage named '{name}' in {Path}", nameof(name));
+        Stages.FirstOrDefault(s => s.Name == name) ?? throw new InputException($"no stage named '{name}' in {Path}");
 }
 
 /// <summary>

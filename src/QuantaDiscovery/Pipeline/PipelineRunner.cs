@@ -39,13 +39,24 @@ public sealed record PipelineRunOptions
     public Shard? Shard { get; init; }
 
     public StageCatalog Catalog { get; init; } = StageCatalog.Default;
+
+    /// <summary>
+    /// Sets the process's libtorch threads before each stage: to its <c>threads:</c> setting, or 0 for the caller's
+    /// default. The library never sets process-wide state itself; the caller that owns the process (the CLI) passes this.
+    /// </summary>
+    public Action<int>? SetTorchThreads { get; init; }
 }
 
-public sealed record StageOutcome(string Name, string Kind, StageStatus Status, TimeSpan Elapsed, string? Output, string? Error = null);
+/// <param name="BadInput">the stage failed on bad input (an <see cref="InputException"/>), not on a bug</param>
+public sealed record StageOutcome(string Name, string Kind, StageStatus Status, TimeSpan Elapsed, string? Output, string? Error = null,
+    bool BadInput = false);
 
 public sealed record PipelineRunResult(string WorkFolder, string LogPath, string ManifestPath, IReadOnlyList<StageOutcome> Stages)
 {
     public bool Succeeded => Stages.All(s => s.Status is not (StageStatus.Failed or StageStatus.NotRun));
+
+    /// <summary>Every failed stage failed on bad input (the CLI's exit code 2); false when one failed on a bug.</summary>
+    public bool FailedOnBadInputOnly => !Succeeded && Stages.Where(s => s.Status == StageStatus.Failed).All(s => s.BadInput);
 }
 
 /// <summary>
@@ -124,6 +135,7 @@ public static class PipelineRunner
                 {
                     Log($"{stage.Name}: running {stage.Kind}{(shard is { } r ? $" shard {r}" : "")} → {output}");
                     progress?.Report(new StageProgress(stage.Name, "starting"));
+                    options.SetTorchThreads?.Invoke(ThreadsSetting(settings));
                     await IntoPlaceAsync(output, partial => kind.RunAsync(
                         new StageContext(stage.Name, settings, partial, shard, progress, Log), cancellationToken), replace: forced.Contains(stage.Name));
                     status = StageStatus.Done;
@@ -138,9 +150,11 @@ public static class PipelineRunner
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                outcomes.Add(new StageOutcome(stage.Name, stage.Kind, StageStatus.Failed, stopwatch.Elapsed, output, e.Message));
+                bool badInput = e is InputException;
+                outcomes.Add(new StageOutcome(stage.Name, stage.Kind, StageStatus.Failed, stopwatch.Elapsed, output, e.Message, badInput));
                 manifest.Record(stage.Name, new ManifestEntry(stage.Kind, "", StageStatus.Failed, output, stopwatch.Elapsed.TotalSeconds, DateTime.UtcNow, e.Message));
-                Log($"{stage.Name}: failed: {e}");
+                // bad input is the user's to fix: its message names the fault; anything else is a bug, logged with its trace
+                Log(badInput ? $"{stage.Name}: failed on bad input: {e.Message}" : $"{stage.Name}: failed: {e}");
                 progress?.Report(new StageProgress(stage.Name, e.Message, null, StageStatus.Failed));
             }
         }
@@ -244,6 +258,11 @@ public static class PipelineRunner
         }
         return downstream;
     }
+
+    /// <summary>A stage's <c>threads:</c> setting (a stage kind that declares one), or 0: the caller's default.</summary>
+    private static int ThreadsSetting(IReadOnlyDictionary<string, ResolvedSetting> settings) =>
+        settings.TryGetValue("threads", out var threads) && threads.Values.Count == 1
+            ? int.Parse(threads.Values[0], NumberStyles.Integer, CultureInfo.InvariantCulture) : 0;
 
     private static Dictionary<string, ResolvedSetting> Resolve(PipelineDefinition definition, StageDefinition stage, PipelineStage kind,
         IReadOnlyDictionary<string, string> outputs)

@@ -30,8 +30,12 @@ public abstract class PipelineStage
 
     public abstract string Description { get; }
 
-    /// <summary>Bump when the stage's output changes for the same settings, so cached outputs are not reused.</summary>
-    public virtual int Version => 1;
+    /// <summary>
+    /// The version of the code that computes the stage: the module version id of the assembly that defines it, which the
+    /// (deterministic) compiler derives from the code itself, so any change of the code invalidates cached outputs and
+    /// a rebuild of the same code does not. No hand-bumped numbers.
+    /// </summary>
+    public string CodeVersion => GetType().Assembly.ManifestModule.ModuleVersionId.ToString("N");
 
     public abstract IReadOnlyList<StageSetting> Settings { get; }
 

@@ -8,12 +8,15 @@ namespace QuantaDiscovery.Pipeline;
 
 /// <summary>
 /// The identity of a stage's output, as Hugging Face <c>datasets</c> fingerprints a transformation: SHA-256 over a
-/// canonical JSON of the stage kind and version, every setting as written (defaults filled in, keys sorted,
-/// <c>${stage.output}</c> left unsubstituted so moving the work folder keeps the cache), the fingerprints of the
-/// stages it depends on, and the state of its input files.
-/// Input files up to <see cref="ContentHashLimitBytes"/> enter by content hash; larger ones (model weights, corpora
-/// of gigabytes) by path, size and modification time, which detects replaced files without re-reading them on
-/// every run. Inputs inside the work folder are other stages' outputs: they enter through those stages' fingerprints.
+/// canonical JSON of the stage kind and its code's version (<see cref="PipelineStage.CodeVersion"/>), every setting as
+/// written (defaults filled in, keys sorted, <c>${stage.output}</c> left unsubstituted so moving the work folder keeps
+/// the cache), the fingerprints of the stages it depends on, and the state of its input files.
+/// Input files are named by their place among the stage's inputs (the input's index, then the path inside a folder
+/// input), never by absolute path, so a moved or re-cloned study keeps its cache. Files up to
+/// <see cref="ContentHashLimitBytes"/> enter by content hash; larger ones (model weights, corpora of gigabytes) by size
+/// and modification time, which detects replaced files without re-reading them on every run (a fresh clone, whose
+/// files are new, recomputes the stages that read such files). Inputs inside the work folder are other stages'
+/// outputs: they enter through those stages' fingerprints.
 /// </summary>
 public static class StageFingerprint
 {
@@ -29,14 +32,21 @@ public static class StageFingerprint
                 ? value.IsList ? value.Items!.Select(i => i.Scalar).ToArray() : value.Scalar
                 : setting.Default;
         var inputs = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        int index = 0;
         foreach (var path in inputFiles)
+        {
             if (!RecordedPath.IsInside(path, workFolder))
                 foreach (var file in FilesOf(path))
-                    inputs[file] = FileState(file);
+                {
+                    var name = Directory.Exists(path) ? Path.GetRelativePath(path, file).Replace('\\', '/') : Path.GetFileName(file);
+                    inputs[string.Create(CultureInfo.InvariantCulture, $"{index}:{name}")] = FileState(file);
+                }
+            index++;
+        }
         var canonical = JsonSerializer.Serialize(new
         {
             kind = kind.Kind,
-            version = kind.Version,
+            code = kind.CodeVersion,
             settings,
             upstream = new SortedDictionary<string, string>(upstream.ToDictionary(), StringComparer.Ordinal),
             inputs,

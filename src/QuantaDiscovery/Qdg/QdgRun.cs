@@ -1,3 +1,4 @@
+using QuantaDiscovery.Common;
 using System.Diagnostics;
 using QuantaDiscovery.Cluster;
 using QuantaDiscovery.Gradients;
@@ -14,7 +15,7 @@ public sealed record QdgOptions
     public GradientOptions Gradients { get; init; } = new();
 
     /// <summary>
-    /// Cluster counts: "400", a list "100,200,400" or a range "100:400:100" (see <see cref="SpectralClustering.ParseCounts"/>);
+    /// Cluster counts: "400", a list "100,200,400" or a range "100:400:100" (see <see cref="Cluster.ClusterCounts.Parse"/>);
     /// null: the paper's ratio of one cluster per 25 samples (400 for 10,000), swept over K/4, K/2, 3K/4 and K so that the
     /// rank-frequency envelope has several clusterings.
     /// </summary>
@@ -32,7 +33,8 @@ public sealed record QdgOptions
     /// <summary>m of the nearest-neighbour graph when <see cref="Neighbours"/> is not given.</summary>
     public const int DefaultNeighbours = 30;
 
-    public SpectralClusteringOptions Clustering { get; init; } = new();
+    /// <summary>The clustering method (by name) and its settings.</summary>
+    public ClusteringOptions Clustering { get; init; } = new();
 
     /// <summary>α_N from a scaling fit, shown beside the rank-frequency slope as the predicted −(α_N + 1).</summary>
     public (double AlphaN, string Source)? AlphaN { get; init; }
@@ -70,6 +72,8 @@ public static class QdgRun
         CancellationToken cancellationToken = default)
     {
         options ??= new QdgOptions();
+        options.Selection.Validate();
+        options.Clustering.Validate();
         var stopwatch = Stopwatch.StartNew();
         Directory.CreateDirectory(outputDirectory);
 
@@ -100,10 +104,9 @@ public static class QdgRun
         }
 
         var counts = ClusterCounts(options.Clusters, selection.Chosen);
-        stages?.Report($"spectral clustering, K = {string.Join(", ", counts)}");
-        var clustersNpy = Path.Combine(outputDirectory, "clusters.npy");
-        SpectralClustering.Run(similarityPath, counts, sweep: true, clustersNpy, options.Clustering);
-        var clustersPath = Path.ChangeExtension(clustersNpy, ".parquet");
+        stages?.Report($"clustering ({options.Clustering.Method}), K = {string.Join(", ", counts)}");
+        var clustering = AffinityClustering.Run(similarityPath, counts, sweep: true, Path.Combine(outputDirectory, "clusters.npy"), options.Clustering);
+        var clustersPath = clustering.TablePath;
 
         stages?.Report("report");
         var report = QuantaBrowser.Write(selection.SamplesPath, similarityPath, clustersPath, Path.Combine(outputDirectory, "report.html"),
@@ -117,10 +120,10 @@ public static class QdgRun
     {
         if (clusters is not null)
         {
-            var (counts, _) = SpectralClustering.ParseCounts(clusters);
+            var (counts, _) = Cluster.ClusterCounts.Parse(clusters);
             var tooMany = counts.FirstOrDefault(k => k > samples / 2);
             if (tooMany > 0)
-                throw new ArgumentException($"{tooMany} clusters for {samples} samples: use at most {samples / 2}");
+                throw new InputException($"{tooMany} clusters for {samples} samples: use at most {samples / 2}");
             return counts;
         }
         int largest = Math.Clamp(samples / 25, 2, 400);

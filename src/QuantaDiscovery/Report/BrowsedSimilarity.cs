@@ -31,7 +31,7 @@ public sealed class BrowsedSimilarity
     /// <summary>Reads a .npz graph or a dense .npy, checking it has one row per sample of <paramref name="samplesPath"/>.</summary>
     public static BrowsedSimilarity Read(string path, int samples, string samplesPath)
     {
-        if (!SpectralClustering.IsSparseFile(path))
+        if (!Affinity.IsSparseFile(path))
             return Of(QuantaBrowser.ReadSimilarity(path, samples, samplesPath), samples);
         var graph = SparseAffinity.Load(path);
         if (graph.Size != samples)

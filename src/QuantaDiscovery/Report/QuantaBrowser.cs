@@ -67,9 +67,9 @@ public static class QuantaBrowser
         string outputHtml, QuantaBrowserOptions options, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.Examples, 1, nameof(options.Examples));
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.TopTokens, 1, nameof(options.TopTokens));
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.HeatmapCells, 1, nameof(options.HeatmapCells));
+        if (options.Examples < 1) throw InputException.Invalid(nameof(options.Examples), options.Examples, "must be at least 1");
+        if (options.TopTokens < 1) throw InputException.Invalid(nameof(options.TopTokens), options.TopTokens, "must be at least 1");
+        if (options.HeatmapCells < 1) throw InputException.Invalid(nameof(options.HeatmapCells), options.HeatmapCells, "must be at least 1");
         var samples = await QuantaSamples.ReadAsync(samplesParquet, cancellation);
         var affinity = BrowsedSimilarity.Read(similarityNpy, samples.Count, samplesParquet);
         var sweep = await ClusterSweep.ReadAsync(clustersParquet, samples.Count, cancellation);

@@ -71,10 +71,10 @@ public static class RankFrequency
         double? alphaN = null, string? alphaNSource = null)
     {
         ArgumentNullException.ThrowIfNull(sweep);
-        if (sweep.Count == 0) throw new ArgumentException("the sweep holds no clustering", nameof(sweep));
-        if (firstRank is < 1) throw new ArgumentOutOfRangeException(nameof(firstRank), firstRank, "ranks start at 1");
+        if (sweep.Count == 0) throw new InputException("the sweep holds no clustering");
+        if (firstRank is < 1) throw InputException.Invalid(nameof(firstRank), firstRank, "ranks start at 1");
         if (lastRank is { } l && l < (firstRank ?? 1))
-            throw new ArgumentOutOfRangeException(nameof(lastRank), lastRank, "the last rank is below the first");
+            throw InputException.Invalid(nameof(lastRank), lastRank, "the last rank is below the first");
         var ordered = sweep.OrderBy(s => s.K).ToArray();
         var envelope = Envelope(ordered);
         int positive = Array.FindLastIndex(envelope, size => size > 0) + 1;

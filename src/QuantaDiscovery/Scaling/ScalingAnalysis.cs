@@ -1,3 +1,4 @@
+using QuantaDiscovery.Common;
 using QuantaDiscovery.Fit;
 using QuantaDiscovery.Report;
 
@@ -29,7 +30,7 @@ public static class ScalingAnalysis
     public static ScalingSummary Run(LossMatrix matrix, ScalingOptions options)
     {
         if (!(options.ThresholdNats > 0))
-            throw new ArgumentOutOfRangeException(nameof(options), options.ThresholdNats, "the threshold must be positive");
+            throw InputException.Invalid(nameof(options), options.ThresholdNats, "the threshold must be positive");
         var suite = matrix.Suite;
         var exclude = new HashSet<string>(options.Exclude ?? [], StringComparer.Ordinal);
         foreach (var name in exclude) suite.IndexOf(name);

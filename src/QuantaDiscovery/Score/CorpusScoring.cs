@@ -1,3 +1,4 @@
+using QuantaDiscovery.Common;
 using System.Diagnostics;
 using System.Globalization;
 using QuantaDiscovery.Corpus;
@@ -10,8 +11,8 @@ namespace QuantaDiscovery.Score;
 /// <summary>Settings of <see cref="CorpusScoring.Run"/>.</summary>
 public sealed record CorpusScoringOptions
 {
-    /// <summary>Each document is cut to its first <see cref="Context"/> tokens (the paper: 1024).</summary>
-    public int Context { get; init; } = 1024;
+    /// <summary>Each document is cut to its first <see cref="Context"/> tokens; null: see <see cref="TokenContext.Resolve"/> (the paper: 1024).</summary>
+    public int? Context { get; init; }
 
     /// <summary>Only the corpus's first N documents are read.</summary>
     public long? MaxDocuments { get; init; }
@@ -50,7 +51,9 @@ public sealed record ScoringProgress(long Documents, long PredictedTokens, TimeS
 /// <param name="MatrixNpy">the same matrix as float32 [tokens, models] .npy, columns in <paramref name="ModelNames"/> order</param>
 /// <param name="ModelsCsv">name, params (non-embedding)[, step when every model folder is a step&lt;N&gt; checkpoint], as <c>quanta scaling --params</c> reads it</param>
 /// <param name="DocumentsWithoutPredictions">empty and one-token documents: counted, no rows</param>
+/// <param name="Context">the context used (the requested one, or the default for these models)</param>
 public sealed record CorpusScoringResult(
+    int Context,
     IReadOnlyList<string> ModelNames,
     IReadOnlyList<string> ModelTables,
     string? MatrixTable,
@@ -75,28 +78,17 @@ public static class CorpusScoring
         CorpusScoringOptions? options = null, IProgress<ScoringProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         options ??= new CorpusScoringOptions();
-        if (modelDirectories.Count == 0) throw new ArgumentException("at least one model folder is needed", nameof(modelDirectories));
-        if (options.Context < 2) throw new ArgumentOutOfRangeException(nameof(options), options.Context, "context must be at least 2 tokens");
+        if (modelDirectories.Count == 0) throw new InputException("at least one model folder is needed");
         CorpusReader.FormatOf(corpusPath);
 
         var folders = modelDirectories.Select(ModelFolder.Open).ToList();
         var names = options.ModelNames ?? ModelNames(modelDirectories);
         if (names.Count != modelDirectories.Count)
-            throw new ArgumentException($"{names.Count} model names given for {modelDirectories.Count} model folders", nameof(options));
+            throw new InputException($"{names.Count} model names given for {modelDirectories.Count} model folders");
         var tokenizer = ByteLevelBpeTokenizer.Load(options.TokenizerPath ?? folders[0].TokenizerPath);
-        foreach (var folder in folders)
-        {
-            folder.ValidateVocabulary(tokenizer.VocabularySize);
-            if (options.Context > folder.Config.MaxPositionEmbeddings)
-                throw new ArgumentException($"context {options.Context} exceeds max_position_embeddings {folder.Config.MaxPositionEmbeddings} of {folder.ConfigPath}");
-        }
-
+        foreach (var folder in folders) folder.ValidateVocabulary(tokenizer.VocabularySize);
+        int context = TokenContext.Resolve(options.Context, [.. folders.Select(f => (f.Config.MaxPositionEmbeddings, f.ConfigPath))]);
         Directory.CreateDirectory(outputDirectory);
-        var modelsCsv = Path.Combine(outputDirectory, "models.csv");
-        var steps = modelDirectories.Select(CheckpointStep).ToList();
-        bool withSteps = steps.All(s => s is not null);
-        File.WriteAllLines(modelsCsv, [withSteps ? "name,params,step" : "name,params", .. folders.Select((f, m) =>
-            string.Create(CultureInfo.InvariantCulture, $"{CsvField(names[m])},{f.Config.NonEmbeddingParameters}{(withSteps ? $",{steps[m]}" : "")}"))]);
 
         var scorers = new List<OnnxLossScorer>();
         var writers = new List<TokenTableWriter>();
@@ -112,7 +104,7 @@ public static class CorpusScoring
             void ScoreChunk()
             {
                 var ids = tokenizer.EncodeBatch(chunk.Select(d => d.Text).ToList(), 1)
-                    .Select(t => t.Length > options.Context ? t[..options.Context] : t).ToList();
+                    .Select(t => t.Length > context ? t[..context] : t).ToList();
                 if (writers.Count == 0)
                 {
                     bool hasSet = chunk[0].SetName is not null;
@@ -175,7 +167,13 @@ public static class CorpusScoring
             matrixNpy = Path.Combine(outputDirectory, MatrixFileStem + ".npy");
             LossMatrix.ExportNpy(matrixTable, matrixNpy, names);
         }
-        return new CorpusScoringResult(names, [.. writers.Take(names.Count).Select(w => w.Path)], matrixTable, matrixNpy, modelsCsv,
+        // models.csv last: it marks a finished scoring run (quanta scaling reads it beside the tables)
+        var modelsCsv = Path.Combine(outputDirectory, "models.csv");
+        var steps = modelDirectories.Select(CheckpointStep).ToList();
+        bool withSteps = steps.All(s => s is not null);
+        PublishedFile.Write(modelsCsv, temporary => File.WriteAllLines(temporary, [withSteps ? "name,params,step" : "name,params", .. folders.Select((f, m) =>
+            string.Create(CultureInfo.InvariantCulture, $"{CsvField(names[m])},{f.Config.NonEmbeddingParameters}{(withSteps ? $",{steps[m]}" : "")}"))]));
+        return new CorpusScoringResult(context, names, [.. writers.Take(names.Count).Select(w => w.Path)], matrixTable, matrixNpy, modelsCsv,
             documents, withoutPredictions, predicted, report);
     }
 
@@ -190,7 +188,7 @@ public static class CorpusScoring
         var last = modelDirectories.Select(d => Parts(d)[^1]).ToList();
         var names = modelDirectories.Select((d, i) => last.Count(n => n == last[i]) > 1 ? string.Join('/', Parts(d)[^2..]) : last[i]).ToList();
         var repeated = names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1);
-        if (repeated is not null) throw new ArgumentException($"model folder '{repeated.Key}' is given more than once");
+        if (repeated is not null) throw new InputException($"model folder '{repeated.Key}' is given more than once");
         return names;
     }
 

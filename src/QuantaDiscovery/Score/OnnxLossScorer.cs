@@ -68,7 +68,7 @@ public sealed class OnnxLossScorer : IDisposable
     {
         _options = options ?? new OnnxScorerOptions();
         if (_options.MaxBatchSize < 1 || _options.MaxBatchTokens < 1)
-            throw new ArgumentException("MaxBatchSize and MaxBatchTokens must be positive");
+            throw new InputException("MaxBatchSize and MaxBatchTokens must be positive");
         if (!File.Exists(onnxPath))
             throw new InputException("ONNX file not found", onnxPath);
 

@@ -31,8 +31,8 @@ public static class SampleTable
         var target = new DataField<string>("target");
         var schema = new ParquetSchema(hasSet ? [sample, doc, pos, token, loss, set, context, target] : [sample, doc, pos, token, loss, context, target]);
 
-        var temporary = path + ".tmp";
-        WriteAsync(temporary, schema, async rowGroup =>
+        using var published = new PublishedFile(path);
+        WriteAsync(published.TemporaryPath, schema, async rowGroup =>
         {
             async Task Write<T>(DataField<T> field, Func<TokenSample, T> value) where T : struct =>
                 await rowGroup.WriteAsync(field, (ReadOnlyMemory<T>)samples.Select(value).ToArray());
@@ -47,7 +47,7 @@ public static class SampleTable
             await WriteStrings(context, s => s.Context);
             await WriteStrings(target, s => s.Target);
         }).GetAwaiter().GetResult();
-        File.Move(temporary, path, overwrite: true);
+        published.Complete();
     }
 
     private static async Task WriteAsync(string path, ParquetSchema schema, Func<ParquetRowGroupWriter, Task> writeColumns)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using QuantaDiscovery.Common;
@@ -38,11 +39,11 @@ public sealed record TokenSelectionOptions
 
     public void Validate()
     {
-        if (!(MaxLoss > 0) || float.IsNaN(MaxLoss)) throw new ArgumentOutOfRangeException(nameof(MaxLoss), MaxLoss, "must be positive");
-        ArgumentOutOfRangeException.ThrowIfLessThan(Samples, 1, nameof(Samples));
-        ArgumentOutOfRangeException.ThrowIfLessThan(Stride, 1, nameof(Stride));
-        ArgumentOutOfRangeException.ThrowIfLessThan(Context, 2, nameof(Context));
-        ArgumentOutOfRangeException.ThrowIfNegative(ContextTokensShown, nameof(ContextTokensShown));
+        if (!(MaxLoss > 0) || float.IsNaN(MaxLoss)) throw InputException.Invalid(nameof(MaxLoss), MaxLoss, "must be positive");
+        if (Samples < 1) throw InputException.Invalid(nameof(Samples), Samples, "must be at least 1");
+        if (Stride < 1) throw InputException.Invalid(nameof(Stride), Stride, "must be at least 1");
+        if (Context < 2) throw InputException.Invalid(nameof(Context), Context, "must be at least 2");
+        if (ContextTokensShown < 0) throw InputException.Invalid(nameof(ContextTokensShown), ContextTokensShown, "must not be negative");
     }
 }
 
@@ -98,6 +99,9 @@ public static class TokenSelection
             return new TokenSample(i, table.Doc[r], pos, table.Token[r], loss[r], table.Set?[r],
                 tokenizer.Decode(ids.AsSpan(start, pos - start)), tokenizer.Decode([ids[pos]]));
         }).ToList();
+        if (samples.Count == 0)
+            throw new InputException($"no token selected: none of the {table.RowCount:N0} tokens of column '{lossColumn}' has loss below " +
+                $"{options.MaxLoss.ToString(CultureInfo.InvariantCulture)} nats{(options.InductionFilter && inductionRemoved > 0 ? $" outside induction patterns ({inductionRemoved:N0} removed)" : "")}; raise the loss threshold", lossesPath);
 
         Directory.CreateDirectory(outputDirectory);
         var samplesPath = Path.Combine(outputDirectory, SampleTable.FileName);

@@ -38,8 +38,8 @@ public sealed record LossMatrix(float[] Values, int Rows, IReadOnlyList<string> 
         using var reader = TokenTableReader.Open(tablePath);
         models ??= reader.LossColumns;
         int rows = checked((int)reader.RowCount);
-        var temporary = npyPath + ".tmp";
-        using (var output = File.Create(temporary))
+        using var published = new PublishedFile(npyPath);
+        using (var output = File.Create(published.TemporaryPath))
         {
             Npy.WriteHeader(output, Npy.DescriptorOf<float>(), rows, models.Count);
             foreach (var (groupRows, columns) in reader.ReadLossRowGroupsAsync(models).ToBlockingEnumerable())
@@ -49,7 +49,7 @@ public sealed record LossMatrix(float[] Values, int Rows, IReadOnlyList<string> 
                 output.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(block.AsSpan()));
             }
         }
-        File.Move(temporary, npyPath, overwrite: true);
+        published.Complete();
         return [.. models];
     }
 

@@ -6,9 +6,9 @@ namespace QuantaDiscovery.Tables;
 /// <summary>
 /// Streams per-token rows into a Parquet table (see <see cref="TokenTableSchema"/>), one row group every
 /// <c>rowGroupSize</c> rows, so memory stays at one row group however long the table.
-/// The file is written as <c>&lt;path&gt;.tmp</c> and renamed to <c>path</c> only by <see cref="Complete"/> (or
-/// <see cref="Dispose"/>/<see cref="DisposeAsync"/>): a killed run leaves a .tmp file, never a truncated table.
-/// Call <see cref="Abort"/> to discard the table instead (e.g. from a catch block).
+/// The file is written as <c>&lt;path&gt;.tmp</c> and renamed to <c>path</c> only by an explicit <see cref="Complete"/>:
+/// disposing a writer that was not completed (an exception unwinding, a cancelled run) discards the partial file, so a
+/// truncated table is never published. A killed process leaves at most a .tmp file.
 /// </summary>
 public sealed class TokenTableWriter : IDisposable, IAsyncDisposable
 {
@@ -206,9 +206,9 @@ public sealed class TokenTableWriter : IDisposable, IAsyncDisposable
         File.Delete(TemporaryPath);
     }
 
-    /// <summary>Completes the table (see <see cref="Complete"/>) unless it was aborted.</summary>
-    public void Dispose() => Complete();
+    /// <summary>Discards the table unless <see cref="Complete"/> published it.</summary>
+    public void Dispose() => Abort();
 
     /// <inheritdoc cref="Dispose"/>
-    public async ValueTask DisposeAsync() => await CompleteAsync();
+    public async ValueTask DisposeAsync() => await DiscardAsync();
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
+using QuantaDiscovery.Common;
 
 namespace QuantaDiscovery.Tokenize;
 
@@ -173,8 +174,8 @@ public sealed class ByteLevelBpeTokenizer
     /// </summary>
     public ByteLevelBpeTokenizer Truncate(int keepMerges)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(keepMerges);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(keepMerges, MergeCount);
+        if (keepMerges < 0 || keepMerges > MergeCount)
+            throw InputException.Invalid("merges", keepMerges, $"this tokenizer has {MergeCount} merges; keep between 0 and {MergeCount}");
         var vocabulary = _definition.Vocabulary;
         var merges = _definition.Merges.Take(keepMerges).ToList();
 

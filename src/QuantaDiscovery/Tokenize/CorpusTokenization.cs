@@ -1,3 +1,4 @@
+using QuantaDiscovery.Common;
 using System.Text;
 using System.Text.Json;
 using QuantaDiscovery.Corpus;
@@ -23,7 +24,8 @@ public static class CorpusTokenization
         CancellationToken cancellationToken = default)
     {
         var report = new CorpusReadReport();
-        var temporaryPath = outputPath + ".tmp";
+        using var published = new PublishedFile(outputPath);
+        var temporaryPath = published.TemporaryPath;
         long nextLine = 0, documents = 0, tokens = 0;
         using (var output = new StreamWriter(temporaryPath, false, new UTF8Encoding(false), 1 << 20))
         {
@@ -49,7 +51,7 @@ public static class CorpusTokenization
             if (batch.Count > 0) Flush();
             WriteSkippedLinesUpTo(output, ref nextLine, documents + report.SkippedCount);
         }
-        File.Move(temporaryPath, outputPath, overwrite: true);
+        published.Complete();
         return new CorpusTokenizationResult(nextLine, documents, tokens, report);
     }
 

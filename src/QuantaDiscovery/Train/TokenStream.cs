@@ -68,8 +68,7 @@ public sealed class TokenStream
         var tokenizer = ByteLevelBpeTokenizer.Load(tokenizerPath);
         var stream = Build(corpusPath, tokenizer, threads, tokenizerPath);
         Directory.CreateDirectory(cacheDirectory);
-        Npy.Write<int>(cachePath + ".tmp", stream.Tokens, stream.Tokens.Length);
-        File.Move(cachePath + ".tmp", cachePath, overwrite: true);
+        PublishedFile.Write(cachePath, temporary => Npy.Write<int>(temporary, stream.Tokens, stream.Tokens.Length));
         File.WriteAllText(infoPath, JsonSerializer.Serialize(info with { EndOfTextId = stream.EndOfTextId, Documents = stream.Documents },
             new JsonSerializerOptions { WriteIndented = true }));
         return stream;

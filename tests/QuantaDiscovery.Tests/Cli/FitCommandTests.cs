@@ -16,7 +16,7 @@ public class FitCommandTests
         File.WriteAllText(input, "name,N,L\n" + string.Concat(sizes.Select((n, i) =>
             FormattableString.Invariant($"m{i},{n},{3 * Math.Pow(n, -0.1) + 1.5}\n"))));
 
-        int code = await QuantaCli.RunAsync(["fit", "--input", input, "--x", "N", "--y", "L", "--form", "power-offset",
+        int code = await CliRun.Quiet(["fit", "--input", input, "--x", "N", "--y", "L", "--form", "power-offset",
             "--bootstrap", "50", "--seed", "1", "--output", output]);
 
         Assert.Equal(0, code);
@@ -36,7 +36,7 @@ public class FitCommandTests
         var folder = TestPaths.NewTempFolder();
         var input = Path.Combine(folder, "t.csv");
         File.WriteAllText(input, "N,L\n1,2\n2,1\n");
-        int code = await QuantaCli.RunAsync(["fit", "--input", input, "--x", "params", "--y", "L", "--output", Path.Combine(folder, "f.json")]);
+        int code = await CliRun.Quiet(["fit", "--input", input, "--x", "params", "--y", "L", "--output", Path.Combine(folder, "f.json")]);
         Assert.Equal(2, code);
     }
 }
@@ -49,10 +49,13 @@ public class FitCommandParquetTests
         var folder = QuantaDiscovery.Tests.Common.TestPaths.NewTempFolder();
         var input = Path.Combine(folder, "t.parquet");
         using (var writer = QuantaDiscovery.Tables.TokenTableWriter.Create(input, QuantaDiscovery.Tables.TokenTableSchema.SingleModel(hasSet: true)))
+        {
             for (int pos = 1; pos <= 6; pos++)
                 writer.Append(0, pos, 7, (float)(2.0 * Math.Pow(pos, -0.5)), pos % 2 == 0 ? "even" : "odd");
+            writer.Complete();
+        }
         var output = Path.Combine(folder, "fit.json");
-        int code = await QuantaDiscovery.Cli.QuantaCli.RunAsync(["fit", "--input", input, "--x", "pos", "--y", "loss", "--output", output]);
+        int code = await CliRun.Quiet(["fit", "--input", input, "--x", "pos", "--y", "loss", "--output", output]);
         Assert.Equal(0, code);
         var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(output)).RootElement;
         Assert.Equal(0.5, json.GetProperty("alpha").GetDouble(), 1e-5);

@@ -48,7 +48,7 @@ public class LossesCommandTests
         string[] models = [Model(folder, "small", 1, true, 1), Model(folder, "large", 2, false, 2)];
         var output = Path.Combine(folder, "out");
 
-        int code = await QuantaCli.RunAsync(["losses", "--model", models[0], "--model", models[1], "--input", Corpus(folder),
+        int code = await CliRun.Quiet(["losses", "--model", models[0], "--model", models[1], "--input", Corpus(folder),
             "--output", output, "--context", Context.ToString(CultureInfo.InvariantCulture), "--batch-size", "3", "--threads", "1"]);
         Assert.Equal(0, code);
 
@@ -108,14 +108,9 @@ public class LossesCommandTests
         var model = Model(folder, "m", 1, true, 3);
         ByteLevelBpeTokenizer.Load(TestPaths.InRepo("models/tokenizers/gpt-neox-20b/tokenizer.json")).Save(Path.Combine(model, "tokenizer.json"));
         var error = new StringWriter();
-        var previous = Console.Error;
-        Console.SetError(error);
-        try
-        {
-            int code = await QuantaCli.RunAsync(["losses", "--model", model, "--input", Corpus(folder), "--output", Path.Combine(folder, "out")]);
-            Assert.Equal(2, code);
-        }
-        finally { Console.SetError(previous); }
+        int code = await QuantaCli.RunAsync(["losses", "--model", model, "--input", Corpus(folder), "--output", Path.Combine(folder, "out")],
+            TextWriter.Null, error);
+        Assert.Equal(2, code);
         Assert.Contains("config.json", error.ToString());
         Assert.False(Directory.Exists(Path.Combine(folder, "out", "losses")));
     }

@@ -23,7 +23,7 @@ public class ScalingCommandTests
         File.WriteAllText(models, "name,params\n" + string.Concat(sizes.Select((n, i) => FormattableString.Invariant($"m{i},{n}\n"))));
         var output = Path.Combine(folder, "out");
 
-        int code = await QuantaCli.RunAsync(["scaling", "--losses", losses, "--params", models, "--output", output, "--exclude", "m3"]);
+        int code = await CliRun.Quiet(["scaling", "--losses", losses, "--params", models, "--output", output, "--exclude", "m3"]);
 
         Assert.Equal(0, code);
         var fit = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json"))).RootElement.GetProperty("loss_vs_params");

@@ -43,6 +43,7 @@ public class SelectGradientsCommandTests
         var documents = Texts.Select(t => tokenizer.Encode(t).Take(Context).ToArray()).ToArray();
         using (var writer = TokenTableWriter.Create(losses, TokenTableSchema.SingleModel()))
         using (no_grad())
+        {
             for (int d = 0; d < documents.Length; d++)
             {
                 if (documents[d].Length < 2) continue;
@@ -50,10 +51,12 @@ public class SelectGradientsCommandTests
                 var values = model.TokenLosses(input).data<float>().ToArray();
                 for (int j = 1; j < documents[d].Length; j++) writer.Append(d, j, documents[d][j], values[j - 1]);
             }
+            writer.Complete();
+        }
 
         var selected = Path.Combine(folder, "selected");
         string context = Context.ToString(CultureInfo.InvariantCulture);
-        Assert.Equal(0, await QuantaCli.RunAsync(["select", "--losses", losses, "--input", corpus, "--model", modelFolder.Directory,
+        Assert.Equal(0, await CliRun.Quiet(["select", "--losses", losses, "--input", corpus, "--model", modelFolder.Directory,
             "--output", selected, "--max-loss", "100", "--stride", "3", "--samples", "9", "--context", context]));
         var samplesPath = Path.Combine(selected, SampleTable.FileName);
         var samples = SampleTable.Read(samplesPath);
@@ -61,7 +64,7 @@ public class SelectGradientsCommandTests
         Assert.True(samples.Select(s => s.Doc).Distinct().Count() > 1);
 
         var exactFolder = Path.Combine(folder, "exact");
-        Assert.Equal(0, await QuantaCli.RunAsync(["gradients", "--model", modelFolder.Directory, "--input", corpus, "--samples", samplesPath,
+        Assert.Equal(0, await CliRun.Quiet(["gradients", "--model", modelFolder.Directory, "--input", corpus, "--samples", samplesPath,
             "--output", exactFolder, "--context", context, "--threads", "1"]));
         var exact = Npy.Read<float>(Path.Combine(exactFolder, GradientComputation.GradientsFileName));
         var reference = new TokenGradients(model, ParameterFilter.Paper);
@@ -82,7 +85,7 @@ public class SelectGradientsCommandTests
         }
 
         var projectedFolder = Path.Combine(folder, "projected");
-        Assert.Equal(0, await QuantaCli.RunAsync(["gradients", "--model", modelFolder.Directory, "--input", corpus, "--samples", samplesPath,
+        Assert.Equal(0, await CliRun.Quiet(["gradients", "--model", modelFolder.Directory, "--input", corpus, "--samples", samplesPath,
             "--output", projectedFolder, "--context", context, "--projection", "32", "--seed", "5", "--params", "paper"]));
         var projected = Npy.Read<float>(Path.Combine(projectedFolder, GradientComputation.GradientsFileName));
         Assert.Equal([samples.Count, 32], projected.Shape);
@@ -106,17 +109,8 @@ public class SelectGradientsCommandTests
         SampleTable.Write(samplesPath, [new TokenSample(0, 0, 40, 5, 0.01f, null, "", "")], hasSet: false);
 
         var error = new StringWriter();
-        var saved = Console.Error;
-        Console.SetError(error);
-        try
-        {
-            Assert.Equal(2, await QuantaCli.RunAsync(["gradients", "--model", modelFolder.Directory, "--input", corpus, "--samples", samplesPath,
-                "--output", Path.Combine(folder, "out"), "--context", "24"]));
-        }
-        finally
-        {
-            Console.SetError(saved);
-        }
+        Assert.Equal(2, await QuantaCli.RunAsync(["gradients", "--model", modelFolder.Directory, "--input", corpus, "--samples", samplesPath,
+            "--output", Path.Combine(folder, "out"), "--context", "24"], TextWriter.Null, error));
         Assert.Contains("doc 0, pos 40", error.ToString());
         Assert.Contains(samplesPath, error.ToString());
     }

@@ -19,7 +19,7 @@ public class TokenizeCommandTests
         var output = Path.Combine(folder, "ids.jsonl");
         File.WriteAllLines(input, cases.Select(c => JsonSerializer.Serialize(new { text = c.Text })));
 
-        int code = await QuantaCli.RunAsync(["tokenize", "--tokenizer", PythiaTokenizer, "--input", input, "--output", output, "--threads", "2"]);
+        int code = await CliRun.Quiet(["tokenize", "--tokenizer", PythiaTokenizer, "--input", input, "--output", output, "--threads", "2"]);
 
         Assert.Equal(0, code);
         var ids = CorpusTokenization.ReadIdsJsonLines(output).ToList();
@@ -36,7 +36,7 @@ public class TokenizeCommandTests
         File.WriteAllLines(input, ["{\"text\": \"Hello world\"}", "{\"text\": oops}", "{\"meta\": {}}", "{\"text\": \"  two  spaces\"}", "{not json"]);
         var output = Path.Combine(folder, "ids.jsonl");
 
-        int skipping = await QuantaCli.RunAsync(["tokenize", "--tokenizer", PythiaTokenizer, "--input", input, "--output", output, "--skip-bad-lines"]);
+        int skipping = await CliRun.Quiet(["tokenize", "--tokenizer", PythiaTokenizer, "--input", input, "--output", output, "--skip-bad-lines"]);
         Assert.Equal(0, skipping);
         var ids = CorpusTokenization.ReadIdsJsonLines(output).ToList();
         Assert.Equal(5, ids.Count);
@@ -48,14 +48,8 @@ public class TokenizeCommandTests
 
         var strictOutput = Path.Combine(folder, "strict.jsonl");
         var error = new StringWriter();
-        var previous = Console.Error;
-        Console.SetError(error);
-        try
-        {
-            int strict = await QuantaCli.RunAsync(["tokenize", "--tokenizer", PythiaTokenizer, "--input", input, "--output", strictOutput]);
-            Assert.Equal(2, strict);
-        }
-        finally { Console.SetError(previous); }
+        int strict = await QuantaCli.RunAsync(["tokenize", "--tokenizer", PythiaTokenizer, "--input", input, "--output", strictOutput], TextWriter.Null, error);
+        Assert.Equal(2, strict);
         Assert.Contains($"{input}:2", error.ToString());
         Assert.False(File.Exists(strictOutput), "a failed run must not leave a complete-looking output");
     }

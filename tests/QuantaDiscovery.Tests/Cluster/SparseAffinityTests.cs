@@ -18,7 +18,7 @@ public class SparseAffinityTests
     public void NearestNeighbourGraph_RecoversPlantedClusters(string name)
     {
         var c = ClusterFixtures.Get(name);
-        var labels = SpectralClustering.Fit(Graph(name, 10), c.Clusters, new SpectralClusteringOptions { Restarts = 10 });
+        var labels = SpectralClustering.Fit(Graph(name, 10), c.Clusters, new ClusteringOptions { Restarts = 10 });
         double ari = AdjustedRandIndex.Compute(c.Truth, labels);
         // scikit-learn's dense-affinity ARI on these: 1.0 and 0.958.
         Assert.True(ari >= Math.Min(0.9, c.SklearnAri - 0.02), $"{name}: ARI {ari:F4} (scikit-learn, dense: {c.SklearnAri:F4})");
@@ -118,8 +118,8 @@ public class SparseAffinityTests
         var folder = TestPaths.NewTempFolder();
         var graph = Path.Combine(folder, "graph.npz");
         var labels = Path.Combine(folder, "labels.npy");
-        Assert.Equal(0, await QuantaCli.RunAsync(["similarity", "--gradients", Path.Combine(ClusterFixtures.Data, c.File), "--knn", "10", "--output", graph]));
-        Assert.Equal(0, await QuantaCli.RunAsync(["cluster", "--affinity", graph, "--clusters", c.Clusters.ToString(), "--output", labels, "--n-init", "5"]));
+        Assert.Equal(0, await CliRun.Quiet(["similarity", "--gradients", Path.Combine(ClusterFixtures.Data, c.File), "--knn", "10", "--output", graph]));
+        Assert.Equal(0, await CliRun.Quiet(["cluster", "--affinity", graph, "--clusters", c.Clusters.ToString(), "--output", labels, "--n-init", "5"]));
         Assert.True(AdjustedRandIndex.Compute(c.Truth, Npy.Read<int>(labels).Data) >= 0.9);
         Assert.Contains("\"affinity_format\": \"csr\"", File.ReadAllText(Path.ChangeExtension(labels, ".json")));
     }

@@ -48,7 +48,7 @@ public class SpectralClusteringTests
     {
         var c = ClusterFixtures.Get("sbm_hard");
         var affinity = ClusterFixtures.Affinity(c);
-        var options = new SpectralClusteringOptions { Restarts = 5, Seed = 3 };
+        var options = new ClusteringOptions { Restarts = 5, Seed = 3 };
         Assert.Equal(SpectralClustering.Fit(affinity, c.Clusters, options), SpectralClustering.Fit(affinity, c.Clusters, options));
     }
 
@@ -57,7 +57,7 @@ public class SpectralClusteringTests
     {
         var c = ClusterFixtures.Get("gradients_hard");
         var affinity = ClusterFixtures.Affinity(c);
-        var options = new SpectralClusteringOptions { Restarts = 5 };
+        var options = new ClusteringOptions { Restarts = 5 };
         int[] ks = [4, 8, 12];
         var sweep = SpectralClustering.Sweep(affinity, ks, options);
         var embedding = SpectralEmbedding.Compute(affinity, 12);
@@ -101,13 +101,13 @@ public class SpectralClusteringTests
         var folder = TestPaths.NewTempFolder();
         var affinity = Path.Combine(ClusterFixtures.Data, c.File);
         var single = Path.Combine(folder, "labels.npy");
-        Assert.Equal(0, await QuantaCli.RunAsync(["cluster", "--affinity", affinity, "--clusters", "4", "--output", single, "--n-init", "5"]));
+        Assert.Equal(0, await CliRun.Quiet(["cluster", "--affinity", affinity, "--clusters", "4", "--output", single, "--n-init", "5"]));
         var labels = Npy.Read<int>(single);
         Assert.Equal([c.Truth.Length], labels.Shape);
         Assert.Equal(1.0, AdjustedRandIndex.Compute(c.Truth, labels.Data), 6);
 
         var swept = Path.Combine(folder, "sweep.npy");
-        Assert.Equal(0, await QuantaCli.RunAsync(["cluster", "--affinity", affinity, "--clusters", "2:4:1,6", "--output", swept, "--n-init", "5"]));
+        Assert.Equal(0, await CliRun.Quiet(["cluster", "--affinity", affinity, "--clusters", "2:4:1,6", "--output", swept, "--n-init", "5"]));
         var sweep = Npy.Read<int>(swept);
         Assert.Equal([4, c.Truth.Length], sweep.Shape);
         Assert.Contains("\"clusters\": [\n    2,\n    3,\n    4,\n    6\n  ]", File.ReadAllText(Path.Combine(folder, "sweep.json")).ReplaceLineEndings("\n"));
@@ -125,7 +125,7 @@ public class SpectralClusteringTests
                 Assert.Equal(sweep.Data[i * n + s], table.Numbers("cluster")[i * n + s]);
             }
 
-        Assert.Equal(2, await QuantaCli.RunAsync(["cluster", "--affinity", affinity, "--clusters", "500", "--output", single]));
+        Assert.Equal(2, await CliRun.Quiet(["cluster", "--affinity", affinity, "--clusters", "500", "--output", single]));
     }
 
     /// <summary>cos of the largest principal angle between the column spans of two n × k row-major matrices.</summary>

@@ -22,6 +22,7 @@ public class LossShardMergeTests
         File.WriteAllLines(Path.Combine(folder, "models.csv"), ["name,params", $"{model},{parameters}"]);
         using var writer = TokenTableWriter.Create(Path.Combine(folder, "losses", model + ".parquet"), TokenTableSchema.SingleModel(hasSet: true), rowGroupSize);
         foreach (var row in rows) writer.Append(row.Doc, row.Pos, row.Token, loss(row), row.Set);
+        writer.Complete();
     }
 
     [Fact]

@@ -57,6 +57,22 @@ public class PipelineRunnerTests
     }
 
     [Fact]
+    public async Task MovedStudyKeepsItsCache()
+    {
+        var folder = TestPaths.NewTempFolder();
+        Directory.CreateDirectory(Path.Combine(folder, "study"));
+        var (definition, echo, options) = Setup(Chain, Path.Combine(folder, "study"));
+        Assert.All((await Run(definition, options)).Values, s => Assert.Equal(StageStatus.Done, s.Status));
+
+        var moved = Path.Combine(folder, "moved", "study");
+        Directory.CreateDirectory(Path.GetDirectoryName(moved)!);
+        Directory.Move(Path.Combine(folder, "study"), moved);
+        var again = await Run(PipelineYaml.Load(Path.Combine(moved, "pipeline.yaml"), options.Catalog), options);
+        Assert.All(again.Values, s => Assert.Equal(StageStatus.Cached, s.Status));
+        Assert.Equal(3, echo.Runs);
+    }
+
+    [Fact]
     public async Task ForceRedoesTheStageAndItsDependentsOnly()
     {
         var (definition, echo, options) = Setup(Chain);

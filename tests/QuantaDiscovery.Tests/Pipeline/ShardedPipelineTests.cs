@@ -109,9 +109,9 @@ public partial class ShardedPipelineTests
         var pipeline = CreateStudy(folder);
         string single = Path.Combine(folder, "single"), sharded = Path.Combine(folder, "sharded");
 
-        Assert.Equal(0, await QuantaCli.RunAsync(["run", pipeline, "--work", single]));
+        Assert.Equal(0, await CliRun.Quiet(["run", pipeline, "--work", single]));
         for (int shard = 0; shard < 3; shard++)
-            Assert.Equal(0, await QuantaCli.RunAsync(["run", pipeline, "--work", sharded, "--shard", $"{shard}/3"]));
+            Assert.Equal(0, await CliRun.Quiet(["run", pipeline, "--work", sharded, "--shard", $"{shard}/3"]));
         var afterShards = JsonDocument.Parse(File.ReadAllText(Path.Combine(sharded, "manifest.json"))).RootElement;
         Assert.True(afterShards.TryGetProperty("losses[2/3]", out _));
         Assert.False(afterShards.TryGetProperty("scaling", out _), "downstream stages must wait for the merge");
@@ -127,7 +127,7 @@ public partial class ShardedPipelineTests
         AssertSameLosses(reference, outcomes["losses"].Output!);
 
         var byCommand = Path.Combine(folder, "merged-by-command");
-        Assert.Equal(0, await QuantaCli.RunAsync(["merge", "--inputs", outcomes["losses"].Output + ".shards", "--output", byCommand]));
+        Assert.Equal(0, await CliRun.Quiet(["merge", "--inputs", outcomes["losses"].Output + ".shards", "--output", byCommand]));
         AssertSameLosses(reference, byCommand);
 
         AssertReportResolves(Path.Combine(outcomes["report"].Output!, ReportIndex.FileName));
@@ -139,9 +139,9 @@ public partial class ShardedPipelineTests
         var folder = TestPaths.NewTempFolder();
         var pipeline = CreateStudy(folder);
         string single = Path.Combine(folder, "single"), sharded = Path.Combine(folder, "sharded");
-        Assert.Equal(0, await QuantaCli.RunAsync(["run", pipeline, "--work", single]));
+        Assert.Equal(0, await CliRun.Quiet(["run", pipeline, "--work", single]));
         foreach (var (shard, model) in new[] { ("1/2", "0/2"), ("0/2", "1/2"), ("0/2", "0/2"), ("1/2", "1/2") })
-            Assert.Equal(0, await QuantaCli.RunAsync(["run", pipeline, "--work", sharded, "--shard", shard, "--model", model]));
+            Assert.Equal(0, await CliRun.Quiet(["run", pipeline, "--work", sharded, "--shard", shard, "--model", model]));
         var wrongSplit = await PipelineRunner.RunAsync(PipelineYaml.Load(pipeline), new PipelineRunOptions { WorkFolder = sharded, Shard = new Shard(0, 1, 0, 3) });
         Assert.Contains("--model 0/3: the stage lists 2 model folders, not 3", wrongSplit.Stages.Single(s => s.Name == "losses").Error);
 

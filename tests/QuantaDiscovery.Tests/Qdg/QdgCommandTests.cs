@@ -26,9 +26,9 @@ public class QdgCommandTests
         }.Select(t => JsonSerializer.Serialize(new { text = t })));
 
         var scored = Path.Combine(folder, "scored");
-        Assert.Equal(0, await QuantaCli.RunAsync(["losses", "--model", model.Directory, "--input", corpus, "--output", scored, "--context", "32"]));
+        Assert.Equal(0, await CliRun.Quiet(["losses", "--model", model.Directory, "--input", corpus, "--output", scored, "--context", "32"]));
         var qdg = Path.Combine(folder, "qdg");
-        Assert.Equal(0, await QuantaCli.RunAsync(["qdg", "--model", model.Directory, "--input", corpus, "--losses",
+        Assert.Equal(0, await CliRun.Quiet(["qdg", "--model", model.Directory, "--input", corpus, "--losses",
             Path.Combine(scored, "losses", "model.parquet"), "--output", qdg, "--context", "32", "--max-loss", "100", "--stride", "2",
             "--clusters", "2,3", "--n-init", "3"]));
 
@@ -61,7 +61,7 @@ public class QdgCommandTests
 
         // --knn: the same tokens clustered through the sparse nearest-neighbour graph, whose entries are the dense ones.
         var sparse = Path.Combine(folder, "qdg-knn");
-        Assert.Equal(0, await QuantaCli.RunAsync(["qdg", "--model", model.Directory, "--input", corpus, "--losses",
+        Assert.Equal(0, await CliRun.Quiet(["qdg", "--model", model.Directory, "--input", corpus, "--losses",
             Path.Combine(scored, "losses", "model.parquet"), "--output", sparse, "--context", "32", "--max-loss", "100", "--stride", "2",
             "--clusters", "2,3", "--n-init", "3", "--knn", "4"]));
         Assert.False(File.Exists(Path.Combine(sparse, "similarity.npy")));

@@ -1,3 +1,4 @@
+using QuantaDiscovery.Tests.Common;
 using System.Text.RegularExpressions;
 using QuantaDiscovery.Cli;
 using QuantaDiscovery.Cluster;
@@ -121,9 +122,9 @@ public class QuantaBrowserTests
     {
         var data = await QuantaBrowserTestData.CreateAsync();
 
-        int code = await QuantaCli.RunAsync(["browse", "--samples", data.Samples, "--similarity", data.Similarity, "--clusters", data.Clusters,
+        int code = await CliRun.Quiet(["browse", "--samples", data.Samples, "--similarity", data.Similarity, "--clusters", data.Clusters,
             "--output", data.Html, "--k", "4", "--alpha-n", "0.08", "--examples", "3"]);
-        int missingK = await QuantaCli.RunAsync(["browse", "--samples", data.Samples, "--similarity", data.Similarity, "--clusters", data.Clusters,
+        int missingK = await CliRun.Quiet(["browse", "--samples", data.Samples, "--similarity", data.Similarity, "--clusters", data.Clusters,
             "--output", data.Html, "--k", "7"]);
 
         Assert.Equal(0, code);

@@ -52,9 +52,9 @@ public class NearestNeighbourAffinityTests
         var folder = TestPaths.NewTempFolder();
         var gradients = Path.Combine(Data, "gradients.npy");
         var graph = Path.Combine(folder, "graph.npz");
-        Assert.Equal(0, await QuantaCli.RunAsync(["similarity", "--gradients", gradients, "--knn", "5", "--output", graph]));
+        Assert.Equal(0, await CliRun.Quiet(["similarity", "--gradients", gradients, "--knn", "5", "--output", graph]));
         var written = SparseAffinity.Load(graph);
         Assert.Equal(60, written.Size);
-        Assert.Equal(2, await QuantaCli.RunAsync(["similarity", "--gradients", gradients, "--knn", "60", "--output", graph]));
+        Assert.Equal(2, await CliRun.Quiet(["similarity", "--gradients", gradients, "--knn", "60", "--output", graph]));
     }
 }

@@ -34,8 +34,11 @@ public class TokenTableTests
         var rows = SampleRows(30);
         var path = Path.Combine(TestPaths.NewTempFolder(), "losses.parquet");
         using (var writer = TokenTableWriter.Create(path, TokenTableSchema.SingleModel()))
+        {
             for (int i = 0; i < rows.Doc.Length; i++)
                 writer.Append(rows.Doc[i], rows.Pos[i], rows.Token[i], rows.LossA[i]);
+            writer.Complete();
+        }
 
         using var reader = TokenTableReader.Open(path);
         Assert.Equal(["loss"], reader.LossColumns);
@@ -64,6 +67,7 @@ public class TokenTableTests
             for (int i = half; i < rows.Doc.Length; i++)
                 writer.Append(rows.Doc[i], rows.Pos[i], rows.Token[i], [rows.LossA[i], rows.LossB[i]], rows.Set[i]);
             Assert.Equal(rows.Doc.Length, writer.RowCount);
+            writer.Complete();
         }
 
         using var reader = TokenTableReader.Open(path);
@@ -89,6 +93,7 @@ public class TokenTableTests
         {
             writer.AppendDocument(4, [11, 12, 13], [0.5f, 1.5f, 2.5f], "Github");
             writer.AppendDocument(9, [21], [3.5f]);
+            writer.Complete();
         }
         var table = TokenTable.Read(path);
         Assert.Equal([4L, 4, 4, 9], table.Doc);
@@ -107,7 +112,18 @@ public class TokenTableTests
         Assert.True(File.Exists(path + ".tmp"));
         Assert.False(File.Exists(path));
 
+        writer.Complete();
         writer.Dispose();
+        Assert.False(File.Exists(path + ".tmp"));
+        Assert.Equal(10, TokenTableReader.Open(path).RowCount);
+
+        // an exception unwinding through `using` discards the partial table and keeps the published one
+        Assert.Throws<InvalidOperationException>(void () =>
+        {
+            using var failing = TokenTableWriter.Create(path, TokenTableSchema.SingleModel(), rowGroupSize: 4);
+            for (int i = 0; i < 7; i++) failing.Append(2, i, i, i);
+            throw new InvalidOperationException("the producer failed");
+        });
         Assert.False(File.Exists(path + ".tmp"));
         Assert.Equal(10, TokenTableReader.Open(path).RowCount);
 
@@ -123,7 +139,7 @@ public class TokenTableTests
     public async Task EmptyTableIsValid()
     {
         var path = Path.Combine(TestPaths.NewTempFolder(), "empty.parquet");
-        await using (TokenTableWriter.Create(path, TokenTableSchema.SingleModel(hasSet: true))) { }
+        await using (var writer = TokenTableWriter.Create(path, TokenTableSchema.SingleModel(hasSet: true))) await writer.CompleteAsync();
 
         using var reader = TokenTableReader.Open(path);
         Assert.Equal(0, reader.RowCount);
@@ -178,8 +194,11 @@ public class TokenTableTests
         var folder = TestPaths.NewTempFolder();
         var path = Path.Combine(folder, "m.parquet");
         using (var writer = TokenTableWriter.Create(path, TokenTableSchema.LossMatrix(["m1", "m2"]), rowGroupSize: 64))
+        {
             for (int i = 0; i < rows.Doc.Length; i++)
                 writer.Append(rows.Doc[i], rows.Pos[i], rows.Token[i], [rows.LossA[i], rows.LossB[i]]);
+            writer.Complete();
+        }
 
         var npyPath = Path.Combine(folder, "m.npy");
         Assert.Equal(["m2", "m1"], LossMatrix.ExportNpy(path, npyPath, ["m2", "m1"]));

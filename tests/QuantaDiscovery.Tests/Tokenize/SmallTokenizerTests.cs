@@ -1,3 +1,4 @@
+using QuantaDiscovery.Common;
 using System.Text.Json;
 using QuantaDiscovery.Tokenize;
 using QuantaDiscovery.Tests.Common;
@@ -66,7 +67,7 @@ public class SmallTokenizerTests
         var hello = bytesOnly.Encode("hello");
         Assert.Equal(5, hello.Length);
         Assert.Equal("hello", bytesOnly.Decode(hello));
-        Assert.Throws<ArgumentOutOfRangeException>(() => ReferenceTokenizer.Neox.Truncate(50_010));
-        Assert.Throws<ArgumentOutOfRangeException>(() => ReferenceTokenizer.Neox.Truncate(-1));
+        Assert.Throws<InputException>(() => ReferenceTokenizer.Neox.Truncate(50_010));
+        Assert.Throws<InputException>(() => ReferenceTokenizer.Neox.Truncate(-1));
     }
 }

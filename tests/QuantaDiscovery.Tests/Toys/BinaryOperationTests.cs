@@ -1,3 +1,4 @@
+using QuantaDiscovery.Common;
 using System.Numerics;
 using QuantaDiscovery.Toys.Grokking;
 
@@ -82,8 +83,8 @@ public class BinaryOperationTests
     [Fact]
     public void Bad_names_and_moduli_are_rejected()
     {
-        Assert.Throws<ArgumentException>(() => BinaryOperations.Parse("x%y"));
-        Assert.Throws<ArgumentOutOfRangeException>(() => BinaryOperations.Table(BinaryOperation.Add, 24));
+        Assert.Throws<InputException>(() => BinaryOperations.Parse("x%y"));
+        Assert.Throws<InputException>(() => BinaryOperations.Table(BinaryOperation.Add, 24));
         Assert.Equal(BinaryOperation.DivideIfOddElseSubtract, BinaryOperations.Parse("x/y_if_odd_else_x-y"));
     }
 

@@ -5,7 +5,7 @@ namespace QuantaDiscovery.Tests.Toys;
 
 public class GrokkingTrainerTests
 {
-    private static readonly GrokkingOptions Tiny = new() { Modulus = 23, TrainFraction = 0.5, Steps = 300, Threads = 1 };
+    private static readonly GrokkingOptions Tiny = new() { Modulus = 23, TrainFraction = 0.5, Steps = 300 };
 
     [Fact]
     public void Mlp_memorises_a_tiny_table()

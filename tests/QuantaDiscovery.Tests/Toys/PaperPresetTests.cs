@@ -56,7 +56,7 @@ public class PaperPresetTests
         var options = new SparseParityOptions
         {
             Tasks = 4, Bits = 8, Width = 16, BatchSize = 64, DatasetSize = 200, Steps = 300, EvalEvery = 10, EvalSamplesPerTask = 32,
-            ShuffleEpochs = true, EarlyStopping = true, DistinctSubsets = true, Threads = 1,
+            ShuffleEpochs = true, EarlyStopping = true, DistinctSubsets = true,
         };
         var run = SparseParityTrainer.Train(options);
         Assert.Equal(300, run.Evaluations[^1].Step); // no stop before step 4,000

@@ -9,7 +9,7 @@ public class SparseParityTests
 {
     private static readonly SparseParityOptions Tiny = new()
     {
-        Tasks = 4, Bits = 8, SubsetSize = 2, Width = 32, BatchSize = 256, Steps = 300, EvalEvery = 50, EvalSamplesPerTask = 64, LearningRate = 3e-3, Threads = 1,
+        Tasks = 4, Bits = 8, SubsetSize = 2, Width = 32, BatchSize = 256, Steps = 300, EvalEvery = 50, EvalSamplesPerTask = 64, LearningRate = 3e-3,
     };
 
     [Fact]

@@ -29,7 +29,6 @@ public sealed class GrokStage : PipelineStage
             Steps = context.Integer("steps"),
             WeightDecay = context.Number("weight-decay"),
             Seed = context.Integer("seed"),
-            Threads = context.Has("threads") ? context.Integer("threads") : null,
         };
         var run = GrokkingTrainer.Train(options, step =>
         {

@@ -10,7 +10,7 @@ namespace QuantaDiscovery.Pipeline.Stages;
 public sealed class QdgStage : PipelineStage
 {
     public override string Kind => "qdg";
-    public override string Description => "select low-loss tokens, per-token gradients, similarity, spectral clusters, quanta browser";
+    public override string Description => "select low-loss tokens, per-token gradients, similarity, clusters, quanta browser";
 
     public override IReadOnlyList<StageSetting> Settings { get; } =
     [
@@ -23,6 +23,7 @@ public sealed class QdgStage : PipelineStage
         new("stride", SettingKind.Integer, "every s-th candidate", Default: "50"),
         new("clusters", SettingKind.Text, "K, a list or start:stop:step (default: samples/25 swept over K/4..K)"),
         new("knn", SettingKind.Integer, "m of the sparse nearest-neighbour similarity graph (0: dense up to 20,000 tokens, m = 30 beyond)", Default: "0"),
+        new("method", SettingKind.Text, $"clustering method ({string.Join(", ", ClusteringMethods.Names)})", Default: ClusteringMethods.Default),
         new("n-init", SettingKind.Integer, "k-means restarts", Default: "30"),
         new("projection", SettingKind.Integer, "k of a sparse random projection of the gradients (0: exact)", Default: "0"),
         new("alpha-n", SettingKind.InputPath, "quanta scaling's summary.json, for the predicted slope −(α_N + 1)"),
@@ -43,7 +44,7 @@ public sealed class QdgStage : PipelineStage
             Gradients = new GradientOptions { Projection = projection > 0 ? projection : null, Seed = seed },
             Clusters = context.OptionalText("clusters"),
             Neighbours = context.Integer("knn") is > 0 and var m ? m : null,
-            Clustering = new SpectralClusteringOptions { Restarts = context.Integer("n-init"), Seed = seed },
+            Clustering = new ClusteringOptions { Method = context.Text("method"), Restarts = context.Integer("n-init"), Seed = seed },
             AlphaN = context.OptionalPath("alpha-n") is { } summary ? RankFrequency.ReadAlphaN(summary) : null,
             EnvelopeRanks = context.OptionalText("envelope-ranks") is { } ranks ? ParseRanks(context, ranks) : null,
         };

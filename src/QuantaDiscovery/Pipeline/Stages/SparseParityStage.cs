@@ -60,7 +60,6 @@ public sealed class SparseParityStage : PipelineStage
             EvalEvery = Integer("eval-every", preset.EvalEvery),
             ConvergenceLoss = Number("convergence-loss", preset.ConvergenceLoss),
             Seed = context.Integer("seed"),
-            Threads = context.Has("threads") ? context.Integer("threads") : preset.Threads,
         };
         var run = SparseParityTrainer.Train(options, evaluation =>
         {

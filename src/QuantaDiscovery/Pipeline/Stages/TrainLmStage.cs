@@ -25,7 +25,6 @@ public sealed class TrainLmStage : PipelineStage
     {
         var suite = ModelSuiteDefinition.Load(context.Path("suite"));
         int threads = context.Integer("threads");
-        if (threads > 0) TorchSharp.torch.set_num_threads(threads);
         var progress = new Progress<TrainingProgress>(p => context.Report(
             string.Create(CultureInfo.InvariantCulture, $"{p.Run}: step {p.Step}/{p.TotalSteps}, loss {p.Loss:F3}"), (double)p.Step / p.TotalSteps));
         var members = SuiteTrainer.Run(suite, context.Path("corpus"), context.Path("tokenizer"), context.OutputFolder,

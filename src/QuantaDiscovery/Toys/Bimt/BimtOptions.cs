@@ -1,3 +1,4 @@
+using QuantaDiscovery.Common;
 using QuantaDiscovery.Toys.Grokking;
 
 namespace QuantaDiscovery.Toys.Bimt;
@@ -22,11 +23,11 @@ public sealed record LambdaSchedule(double Lambda = 0.1, double Boost = 10, doub
     public void Validate()
     {
         if (!(Lambda >= 0) || !double.IsFinite(Lambda))
-            throw new ArgumentOutOfRangeException(nameof(Lambda), Lambda, "λ must be finite and ≥ 0");
+            throw InputException.Invalid(nameof(Lambda), Lambda, "λ must be finite and ≥ 0");
         if (!(Boost > 0) || !double.IsFinite(Boost))
-            throw new ArgumentOutOfRangeException(nameof(Boost), Boost, "the λ boost factor must be finite and > 0");
+            throw InputException.Invalid(nameof(Boost), Boost, "the λ boost factor must be finite and > 0");
         if (!(BoostStart >= 0 && BoostStart <= BoostEnd && BoostEnd <= 1))
-            throw new ArgumentOutOfRangeException(nameof(BoostStart), $"need 0 ≤ boost start ≤ boost end ≤ 1, got {BoostStart}, {BoostEnd}");
+            throw InputException.Invalid(nameof(BoostStart), null, $"need 0 ≤ boost start ≤ boost end ≤ 1, got {BoostStart}, {BoostEnd}");
     }
 }
 
@@ -43,7 +44,7 @@ public sealed record WiringGeometry(double HorizontalScale = 2, double LayerDist
     public void Validate()
     {
         if (!(HorizontalScale >= 0) || !double.IsFinite(HorizontalScale) || !(LayerDistance >= 0) || !double.IsFinite(LayerDistance))
-            throw new ArgumentOutOfRangeException(nameof(HorizontalScale), $"need finite, non-negative distances, got A = {HorizontalScale}, y0 = {LayerDistance}");
+            throw InputException.Invalid(nameof(HorizontalScale), null, $"need finite, non-negative distances, got A = {HorizontalScale}, y0 = {LayerDistance}");
     }
 }
 
@@ -82,8 +83,6 @@ public sealed record BimtOptions
     public IReadOnlyList<KnockoutGroup> Knockouts { get; init; } = [];
     public Precision Precision { get; init; } = Precision.Float32;
     public int Seed { get; init; }
-    /// <summary>libtorch intra-op threads; null leaves the process setting alone.</summary>
-    public int? Threads { get; init; }
 
     /// <summary>
     /// The authors' modular-addition run as issue 15's side-by-side read of their code reports it: these defaults in
@@ -102,21 +101,19 @@ public sealed record BimtOptions
     public void Validate()
     {
         if (!(TrainFraction > 0 && TrainFraction < 1))
-            throw new ArgumentOutOfRangeException(nameof(TrainFraction), TrainFraction, "the training fraction must lie strictly between 0 and 1");
+            throw InputException.Invalid(nameof(TrainFraction), TrainFraction, "the training fraction must lie strictly between 0 and 1");
         if (EmbeddingDim < 1)
-            throw new ArgumentOutOfRangeException(nameof(EmbeddingDim), EmbeddingDim, "the embedding width must be ≥ 1");
+            throw InputException.Invalid(nameof(EmbeddingDim), EmbeddingDim, "the embedding width must be ≥ 1");
         if (HiddenWidths.Count < 1 || HiddenWidths.Any(w => w < 1))
-            throw new ArgumentOutOfRangeException(nameof(HiddenWidths), string.Join(",", HiddenWidths), "need at least one hidden layer, every width ≥ 1");
+            throw InputException.Invalid(nameof(HiddenWidths), string.Join(",", HiddenWidths), "need at least one hidden layer, every width ≥ 1");
         if (Steps < 1)
-            throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "need at least one step");
+            throw InputException.Invalid(nameof(Steps), Steps, "need at least one step");
         if (!(LearningRate > 0) || !(WeightDecay >= 0))
-            throw new ArgumentOutOfRangeException(nameof(LearningRate), $"need lr > 0 and weight decay ≥ 0, got {LearningRate}, {WeightDecay}");
+            throw InputException.Invalid(nameof(LearningRate), null, $"need lr > 0 and weight decay ≥ 0, got {LearningRate}, {WeightDecay}");
         if (SwapEvery < 0 || SwapTopK < 1 || EvalEvery < 1 || Frames < 0)
-            throw new ArgumentOutOfRangeException(nameof(SwapEvery), $"need swap-every ≥ 0, swap-top-k ≥ 1, eval-every ≥ 1, frames ≥ 0; got {SwapEvery}, {SwapTopK}, {EvalEvery}, {Frames}");
+            throw InputException.Invalid(nameof(SwapEvery), null, $"need swap-every ≥ 0, swap-top-k ≥ 1, eval-every ≥ 1, frames ≥ 0; got {SwapEvery}, {SwapTopK}, {EvalEvery}, {Frames}");
         if (!(WeightThreshold is >= 0 and < 1))
-            throw new ArgumentOutOfRangeException(nameof(WeightThreshold), WeightThreshold, "the relative weight threshold must lie in [0, 1)");
-        if (Threads is < 1)
-            throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "need at least one thread");
+            throw InputException.Invalid(nameof(WeightThreshold), WeightThreshold, "the relative weight threshold must lie in [0, 1)");
         Lambda.Validate();
         Geometry.Validate();
     }

@@ -39,8 +39,6 @@ public static class BimtTrainer
         options.Validate();
         var table = BinaryOperations.Table(options.Operation, options.ResolvedModulus);
         var split = GrokkingSplit.Create(table, options.TrainFraction, options.Seed);
-        if (options.Threads is { } threads)
-            torch.set_num_threads(threads);
 
         var dtype = options.Precision == Precision.Float64 ? ScalarType.Float64 : ScalarType.Float32;
         using var network = SeededInit.Create(options.Seed, () => new BimtNetwork(table.Classes, options.EmbeddingDim, options.HiddenWidths, dtype));

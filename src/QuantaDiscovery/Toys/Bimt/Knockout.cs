@@ -1,3 +1,4 @@
+using QuantaDiscovery.Common;
 using System.Globalization;
 using System.Text;
 
@@ -22,27 +23,27 @@ public sealed record KnockoutGroup(string Name, KnockoutKind Kind, IReadOnlyDict
     {
         int equals = text.IndexOf('=');
         if (equals <= 0 || equals == text.Length - 1)
-            throw new ArgumentException($"knockout '{text}': expected name=layer:start-end[,layer:start-end…]");
+            throw new InputException($"knockout '{text}': expected name=layer:start-end[,layer:start-end…]");
         string name = text[..equals].Trim();
         var neurons = new Dictionary<int, SortedSet<int>>();
         foreach (var part in text[(equals + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var fields = part.Split(':');
             if (fields.Length != 2 || !int.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out int layer))
-                throw new ArgumentException($"knockout '{text}': '{part}' is not layer:start-end");
+                throw new InputException($"knockout '{text}': '{part}' is not layer:start-end");
             var bounds = fields[1].Split('-');
             if (bounds.Length > 2 || !bounds.All(b => int.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
-                throw new ArgumentException($"knockout '{text}': '{fields[1]}' is not a slot or a range start-end");
+                throw new InputException($"knockout '{text}': '{fields[1]}' is not a slot or a range start-end");
             int start = int.Parse(bounds[0], CultureInfo.InvariantCulture), end = int.Parse(bounds[^1], CultureInfo.InvariantCulture);
             if (end < start)
-                throw new ArgumentException($"knockout '{text}': range {start}-{end} is empty");
+                throw new InputException($"knockout '{text}': range {start}-{end} is empty");
             if (!neurons.TryGetValue(layer, out var slots))
                 neurons[layer] = slots = [];
             for (int s = start; s <= end; s++)
                 slots.Add(s);
         }
         if (neurons.Count == 0)
-            throw new ArgumentException($"knockout '{text}': no neurons given");
+            throw new InputException($"knockout '{text}': no neurons given");
         return new KnockoutGroup(name, KnockoutKind.Named, neurons.ToDictionary(p => p.Key, p => p.Value.ToArray()));
     }
 
@@ -52,9 +53,9 @@ public sealed record KnockoutGroup(string Name, KnockoutKind Kind, IReadOnlyDict
         foreach (var (layer, slots) in Neurons)
         {
             if (layer < 0 || layer >= widths.Count - 1)
-                throw new ArgumentException($"knockout '{Name}': layer {layer} is not an input or hidden layer (0…{widths.Count - 2})");
+                throw new InputException($"knockout '{Name}': layer {layer} is not an input or hidden layer (0…{widths.Count - 2})");
             if (slots.Any(s => s < 0 || s >= widths[layer]))
-                throw new ArgumentException($"knockout '{Name}': layer {layer} has slots 0…{widths[layer] - 1}, got {Ranges(slots)}");
+                throw new InputException($"knockout '{Name}': layer {layer} has slots 0…{widths[layer] - 1}, got {Ranges(slots)}");
         }
     }
 

@@ -1,3 +1,4 @@
+using QuantaDiscovery.Common;
 namespace QuantaDiscovery.Toys.Grokking;
 
 /// <summary>
@@ -55,7 +56,7 @@ public static class BinaryOperations
     public static BinaryOperation Parse(string name) =>
         ByName.TryGetValue(name.Trim().ToLowerInvariant(), out var operation)
             ? operation
-            : throw new ArgumentException($"unknown task '{name}'; expected one of: {string.Join(", ", ByName.Keys)}");
+            : throw new InputException($"unknown task '{name}'; expected one of: {string.Join(", ", ByName.Keys)}");
 
     public static string Name(BinaryOperation operation) => ByName.First(pair => pair.Value == operation).Key;
 
@@ -68,7 +69,7 @@ public static class BinaryOperations
         if (operation == BinaryOperation.S5Composition)
             return S5Table();
         if (modulus < 2 || !IsPrime(modulus))
-            throw new ArgumentOutOfRangeException(nameof(modulus), modulus, "p must be a prime ≥ 2");
+            throw InputException.Invalid(nameof(modulus), modulus, "p must be a prime ≥ 2");
 
         var left = new List<int>();
         var right = new List<int>();

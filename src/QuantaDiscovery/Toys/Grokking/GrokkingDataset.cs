@@ -1,3 +1,4 @@
+using QuantaDiscovery.Common;
 using static TorchSharp.torch;
 
 namespace QuantaDiscovery.Toys.Grokking;
@@ -12,7 +13,7 @@ public sealed record GrokkingSplit(OperationTable Table, int[] TrainIndices, int
     public static GrokkingSplit Create(OperationTable table, double trainFraction, int seed)
     {
         if (!(trainFraction > 0 && trainFraction < 1))
-            throw new ArgumentOutOfRangeException(nameof(trainFraction), trainFraction, "the training fraction must lie strictly between 0 and 1");
+            throw InputException.Invalid(nameof(trainFraction), trainFraction, "the training fraction must lie strictly between 0 and 1");
         var order = Enumerable.Range(0, table.Count).ToArray();
         new Random(seed).Shuffle(order);
         int trainSize = Math.Clamp((int)Math.Round(trainFraction * table.Count), 1, table.Count - 1);

@@ -1,3 +1,4 @@
+using QuantaDiscovery.Common;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -59,7 +60,7 @@ public sealed class GrokkingTransformer : GrokkingModel
     public GrokkingTransformer(int classes, int modelDim = 128, int heads = 4, int mlpDim = 512) : base(nameof(GrokkingTransformer))
     {
         if (modelDim % heads != 0)
-            throw new ArgumentException($"d_model {modelDim} is not divisible by {heads} heads");
+            throw new InputException($"d_model {modelDim} is not divisible by {heads} heads");
         this.heads = heads;
         this.classes = classes;
         int vocabulary = classes + 1; // the operand tokens and "="

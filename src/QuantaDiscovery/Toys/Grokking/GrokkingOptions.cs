@@ -1,3 +1,4 @@
+using QuantaDiscovery.Common;
 namespace QuantaDiscovery.Toys.Grokking;
 
 public enum GrokkingArchitecture { Mlp, Transformer }
@@ -40,8 +41,6 @@ public sealed record GrokkingOptions
     public bool StopWhenGeneralised { get; init; }
     public Precision Precision { get; init; } = Precision.Float32;
     public int Seed { get; init; }
-    /// <summary>libtorch intra-op threads (<c>torch.set_num_threads</c>); null leaves the process setting alone.</summary>
-    public int? Threads { get; init; }
 
     /// <summary>
     /// Omnigrok's transformer runs (Liu, Michaud &amp; Tegmark 2023) as issue 15's read of the authors' code reports them:
@@ -61,18 +60,16 @@ public sealed record GrokkingOptions
     public void Validate()
     {
         if (!(TrainFraction > 0 && TrainFraction < 1))
-            throw new ArgumentOutOfRangeException(nameof(TrainFraction), TrainFraction, "the training fraction must lie strictly between 0 and 1");
+            throw InputException.Invalid(nameof(TrainFraction), TrainFraction, "the training fraction must lie strictly between 0 and 1");
         if (Steps < 1)
-            throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "need at least one step");
+            throw InputException.Invalid(nameof(Steps), Steps, "need at least one step");
         if (!(ResolvedLearningRate > 0))
-            throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "the learning rate must be positive");
+            throw InputException.Invalid(nameof(LearningRate), LearningRate, "the learning rate must be positive");
         if (!(ResolvedWeightDecay >= 0))
-            throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "the weight decay must be ≥ 0");
+            throw InputException.Invalid(nameof(WeightDecay), WeightDecay, "the weight decay must be ≥ 0");
         if (!(InitScale > 0))
-            throw new ArgumentOutOfRangeException(nameof(InitScale), InitScale, "the initialisation scale must be positive");
-        if (Threads is < 1)
-            throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "need at least one thread");
+            throw InputException.Invalid(nameof(InitScale), InitScale, "the initialisation scale must be positive");
         if (!(Beta1 is >= 0 and < 1) || !(Beta2 is >= 0 and < 1))
-            throw new ArgumentOutOfRangeException(nameof(Beta1), $"betas must lie in [0, 1), got ({Beta1}, {Beta2})");
+            throw InputException.Invalid(nameof(Beta1), null, $"betas must lie in [0, 1), got ({Beta1}, {Beta2})");
     }
 }

@@ -1,3 +1,4 @@
+using QuantaDiscovery.Common;
 using System.Globalization;
 using System.Text;
 using QuantaDiscovery.Fit;
@@ -32,9 +33,9 @@ public static class GrokkingSweep
         string outputDirectory, Action<GrokkingSweepPoint>? progress = null)
     {
         if (values.Count < 2)
-            throw new ArgumentException("a sweep needs at least two values");
+            throw new InputException("a sweep needs at least two values");
         if (seeds < 1)
-            throw new ArgumentOutOfRangeException(nameof(seeds), seeds, "need at least one seed");
+            throw InputException.Invalid(nameof(seeds), seeds, "need at least one seed");
         Directory.CreateDirectory(outputDirectory);
         var points = new List<GrokkingSweepPoint>();
         foreach (double value in values)

@@ -41,8 +41,6 @@ public static class GrokkingTrainer
         var table = BinaryOperations.Table(options.Operation, options.ResolvedModulus);
         var split = GrokkingSplit.Create(table, options.TrainFraction, options.Seed);
 
-        if (options.Threads is { } threads)
-            torch.set_num_threads(threads);
         using var model = SeededInit.Create<GrokkingModel>(options.Seed, () => options.Architecture switch
         {
             GrokkingArchitecture.Transformer => new GrokkingTransformer(table.Classes),

@@ -1,3 +1,4 @@
+using QuantaDiscovery.Common;
 using QuantaDiscovery.Toys.Grokking;
 
 namespace QuantaDiscovery.Toys.SparseParity;
@@ -36,8 +37,6 @@ public sealed record SparseParityOptions
     public double ConvergenceLoss { get; init; } = 0.1;
     public Precision Precision { get; init; } = Precision.Float32;
     public int Seed { get; init; }
-    /// <summary>libtorch intra-op threads; null leaves the process setting alone.</summary>
-    public int? Threads { get; init; }
 
     /// <summary>Draw each task's k-subset again until it differs from every earlier task's (the authors' script does).</summary>
     public bool DistinctSubsets { get; init; }
@@ -74,7 +73,7 @@ public sealed record SparseParityOptions
     {
         "reduced" => new SparseParityOptions(),
         "paper" => Paper,
-        _ => throw new ArgumentException($"unknown preset '{name}': reduced or paper", nameof(name)),
+        _ => throw new InputException($"unknown preset '{name}': reduced or paper"),
     };
 
     /// <summary>Trainable parameters of the MLP: (n_tasks + n)·w + w + 2w + 2.</summary>
@@ -85,7 +84,7 @@ public sealed record SparseParityOptions
         void Positive(int value, string name)
         {
             if (value < 1)
-                throw new ArgumentOutOfRangeException(name, value, $"{name} must be ≥ 1");
+                throw InputException.Invalid(name, value, $"{name} must be ≥ 1");
         }
         Positive(Tasks, nameof(Tasks));
         Positive(Bits, nameof(Bits));
@@ -96,13 +95,11 @@ public sealed record SparseParityOptions
         Positive(EvalSamplesPerTask, nameof(EvalSamplesPerTask));
         if (DatasetSize is { } d)
             Positive(d, nameof(DatasetSize));
-        if (Threads is { } t)
-            Positive(t, nameof(Threads));
         if (SubsetSize < 1 || SubsetSize > Bits)
-            throw new ArgumentOutOfRangeException(nameof(SubsetSize), SubsetSize, $"k must lie in [1, n = {Bits}]");
+            throw InputException.Invalid(nameof(SubsetSize), SubsetSize, $"k must lie in [1, n = {Bits}]");
         if (!(LearningRate > 0) || !(WeightDecay >= 0))
-            throw new ArgumentOutOfRangeException(nameof(LearningRate), $"need lr > 0 and weight decay ≥ 0, got {LearningRate}, {WeightDecay}");
+            throw InputException.Invalid(nameof(LearningRate), null, $"need lr > 0 and weight decay ≥ 0, got {LearningRate}, {WeightDecay}");
         if (!(ConvergenceLoss > 0))
-            throw new ArgumentOutOfRangeException(nameof(ConvergenceLoss), ConvergenceLoss, "the convergence threshold must be positive");
+            throw InputException.Invalid(nameof(ConvergenceLoss), ConvergenceLoss, "the convergence threshold must be positive");
     }
 }

@@ -1,3 +1,4 @@
+using QuantaDiscovery.Common;
 using System.Globalization;
 using System.Text;
 using QuantaDiscovery.Fit;
@@ -21,7 +22,7 @@ public static class SparseParitySweep
         Action<SparseParitySweepPoint>? progress = null)
     {
         if (widths.Distinct().Count() < 2)
-            throw new ArgumentException("a width sweep needs at least two distinct widths");
+            throw new InputException("a width sweep needs at least two distinct widths");
         Directory.CreateDirectory(outputDirectory);
         var points = new List<SparseParitySweepPoint>();
         foreach (int width in widths)

@@ -1,3 +1,4 @@
+using QuantaDiscovery.Common;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -36,11 +37,11 @@ public sealed class SparseParityTask
     public SparseParityTask(int tasks, int bits, int subsetSize, double alpha, int seed, bool distinctSubsets = false)
     {
         if (tasks < 1)
-            throw new ArgumentOutOfRangeException(nameof(tasks), tasks, "need at least one task");
+            throw InputException.Invalid(nameof(tasks), tasks, "need at least one task");
         if (subsetSize < 1 || subsetSize > bits)
-            throw new ArgumentOutOfRangeException(nameof(subsetSize), subsetSize, $"k must lie in [1, n = {bits}]");
+            throw InputException.Invalid(nameof(subsetSize), subsetSize, $"k must lie in [1, n = {bits}]");
         if (!(alpha > -1) || !double.IsFinite(alpha))
-            throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "α must be finite and > −1 (the frequencies are i^−(α+1))");
+            throw InputException.Invalid(nameof(alpha), alpha, "α must be finite and > −1 (the frequencies are i^−(α+1))");
         (Tasks, Bits, SubsetSize, Alpha) = (tasks, bits, subsetSize, alpha);
 
         var random = new Random(seed);

@@ -52,8 +52,6 @@ public static class SparseParityTrainer
     public static SparseParityRun Train(SparseParityOptions options, Action<SparseParityEvaluation>? progress = null)
     {
         options.Validate();
-        if (options.Threads is { } threads)
-            torch.set_num_threads(threads);
         var task = new SparseParityTask(options.Tasks, options.Bits, options.SubsetSize, options.Alpha, options.Seed, options.DistinctSubsets);
         var dtype = options.Precision == Precision.Float64 ? ScalarType.Float64 : ScalarType.Float32;
 

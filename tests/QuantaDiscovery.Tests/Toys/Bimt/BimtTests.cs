@@ -1,3 +1,4 @@
+using QuantaDiscovery.Common;
 using QuantaDiscovery.Tests.Common;
 using QuantaDiscovery.Toys;
 using QuantaDiscovery.Toys.Bimt;
@@ -12,7 +13,7 @@ public class BimtTests
     private static readonly BimtOptions Tiny = new()
     {
         Modulus = 11, EmbeddingDim = 8, HiddenWidths = [16, 16], Steps = 400, LearningRate = 1e-2, SwapEvery = 50, SwapTopK = 8,
-        EvalEvery = 50, Frames = 2, Precision = Precision.Float64, Threads = 1,
+        EvalEvery = 50, Frames = 2, Precision = Precision.Float64,
     };
 
     private static BimtNetwork RandomNetwork(int seed = 3)
@@ -110,7 +111,7 @@ public class BimtTests
         Assert.Equal(0.1, schedule.At(15_000, 20_000));
         Assert.Equal(0.1, schedule.At(19_999, 20_000));
         Assert.Equal(0, LambdaSchedule.None.At(10_000, 20_000));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new LambdaSchedule(BoostStart: 0.8, BoostEnd: 0.2).Validate());
+        Assert.Throws<InputException>(() => new LambdaSchedule(BoostStart: 0.8, BoostEnd: 0.2).Validate());
     }
 
     [Fact]
@@ -160,10 +161,10 @@ public class BimtTests
         Assert.Equal([7], group.Neurons[1]);
         Assert.Equal("0:3-5,9;1:7", group.Describe());
         group.Validate([10, 8, 8, 5]);
-        Assert.Throws<ArgumentException>(() => group.Validate([10, 5, 5]));        // slot 7 of a 5-wide layer
-        Assert.Throws<ArgumentException>(() => KnockoutGroup.Parse("B=2:0-1").Validate([4, 4, 4]));   // output layer
+        Assert.Throws<InputException>(() => group.Validate([10, 5, 5]));        // slot 7 of a 5-wide layer
+        Assert.Throws<InputException>(() => KnockoutGroup.Parse("B=2:0-1").Validate([4, 4, 4]));   // output layer
         foreach (var bad in new[] { "noequals", "C=", "D=1", "E=1:5-2", "F=x:1", "G=1:1-2-3" })
-            Assert.Throws<ArgumentException>(() => KnockoutGroup.Parse(bad));
+            Assert.Throws<InputException>(() => KnockoutGroup.Parse(bad));
     }
 
     [Fact]
