@@ -28,7 +28,11 @@ internal static class QdgCommand
         };
         var nInit = new Option<int>("--n-init") { Description = "k-means restarts", DefaultValueFactory = _ => 30 };
         var parameters = new Option<string>("--params") { Description = "paper (no layernorm/embed parameters) or all", DefaultValueFactory = _ => "paper" };
-        var projection = new Option<string>("--projection") { Description = "none, or k for a sparse random projection to k dimensions", DefaultValueFactory = _ => "none" };
+        var projection = new Option<string>("--projection")
+        {
+            Description = "none; k or sparse:k for a sparse random projection to k dimensions; factored:B for the factored (LoGra-style) projection with B columns",
+            DefaultValueFactory = _ => "none",
+        };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
         var context = new Option<int>("--context") { Description = "the context the losses were computed with", DefaultValueFactory = _ => 1024 };
         var alphaN = new Option<string?>("--alpha-n") { Description = "α_N (a number or quanta scaling's summary.json) for the predicted slope −(α_N + 1)" };
@@ -38,7 +42,7 @@ internal static class QdgCommand
         };
         command.SetAction(parse =>
         {
-            var projectionText = parse.GetValue(projection)!;
+            var (k, method) = GradientOptions.ParseProjection(parse.GetValue(projection)!);
             var options = new QdgOptions
             {
                 Selection = new TokenSelectionOptions
@@ -50,7 +54,7 @@ internal static class QdgCommand
                 Gradients = new GradientOptions
                 {
                     Parameters = parse.GetValue(parameters)!, Seed = parse.GetValue(seed),
-                    Projection = projectionText == "none" ? null : int.Parse(projectionText, System.Globalization.CultureInfo.InvariantCulture),
+                    Projection = k, Method = method,
                 },
                 Clusters = parse.GetValue(clusters),
                 Neighbours = parse.GetValue(knn),

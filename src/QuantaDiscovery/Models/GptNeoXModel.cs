@@ -18,6 +18,8 @@ namespace QuantaDiscovery.Models;
 ///   logits = embed_out(final_layer_norm(x))          (embed_out: untied, no bias)
 /// </code>
 /// A plain differentiable module: <c>forward(input_ids [B, T] int64, attention_mask [B, T] or null) → logits [B, T, V]</c>.
+/// Every linear layer is invoked with <c>call</c>, so forward hooks registered on it run (the factored gradient
+/// projection reads each linear layer's input and output through them).
 /// </summary>
 public sealed class GptNeoXModel : Module<Tensor, Tensor?, Tensor>
 {
@@ -40,7 +42,7 @@ public sealed class GptNeoXModel : Module<Tensor, Tensor?, Tensor>
     /// <param name="attentionMask">1 for tokens, 0 for padding on the right, [batch, sequence]; null: no padding</param>
     /// <returns>logits, float32 [batch, sequence, vocab_size]</returns>
     public override Tensor forward(Tensor inputIds, Tensor? attentionMask) =>
-        _embedOut.forward(_transformer.forward(inputIds, attentionMask));
+        _embedOut.call(_transformer.forward(inputIds, attentionMask));
 
     /// <summary>
     /// Per-token losses −log p(x_j | x_&lt;j) for j = 1..T−1, float32 [batch, sequence − 1]; entries past a
@@ -228,7 +230,7 @@ internal sealed class GptNeoXAttention : Module<Tensor, Tensor, Tensor, Tensor, 
     public override Tensor forward(Tensor x, Tensor cos, Tensor sin, Tensor allowed)
     {
         long batch = x.shape[0], length = x.shape[1];
-        var qkv = _queryKeyValue.forward(x).view(batch, length, _heads, 3 * _headSize).permute(0, 2, 1, 3);
+        var qkv = _queryKeyValue.call(x).view(batch, length, _heads, 3 * _headSize).permute(0, 2, 1, 3);
         var query = Rotate(qkv.narrow(-1, 0, _headSize), cos, sin);
         var key = Rotate(qkv.narrow(-1, _headSize, _headSize), cos, sin);
         var value = qkv.narrow(-1, 2 * _headSize, _headSize);
@@ -237,7 +239,7 @@ internal sealed class GptNeoXAttention : Module<Tensor, Tensor, Tensor, Tensor, 
         scores = scores.masked_fill(allowed.logical_not(), float.MinValue);
         var probabilities = scores.softmax(-1).to(value.dtype);
         var context = matmul(probabilities, value).permute(0, 2, 1, 3).reshape(batch, length, _heads * _headSize);
-        return _dense.forward(context);
+        return _dense.call(context);
     }
 
     /// <summary>x·cos + rotate_half(x)·sin on the first rotary dims, where rotate_half([a, b]) = [−b, a].</summary>
@@ -268,7 +270,7 @@ internal sealed class GptNeoXMlp : Module<Tensor, Tensor>
         register_module("dense_4h_to_h", _dense4HToH);
     }
 
-    public override Tensor forward(Tensor x) => _dense4HToH.forward(Activate(_denseHTo4H.forward(x)));
+    public override Tensor forward(Tensor x) => _dense4HToH.call(Activate(_denseHTo4H.call(x)));
 
     private Tensor Activate(Tensor x) => _activation switch
     {
