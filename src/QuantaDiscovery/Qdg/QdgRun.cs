@@ -21,7 +21,7 @@ public sealed record QdgOptions
     public string? Clusters { get; init; }
 
     /// <summary>
-    /// m of the sparse similarity graph, each token keeping its m largest affinities (<see cref="GradientSimilarity.NearestNeighbourAffinity(string, int)"/>);
+    /// m of the sparse similarity graph, each token keeping its m largest affinities (<see cref="GradientSimilarity.NearestNeighbourAffinity(string, int, NeighbourSearchOptions?)"/>);
     /// null: the dense n × n affinity up to <see cref="DenseSampleLimit"/> tokens, the graph with <see cref="DefaultNeighbours"/> beyond.
     /// </summary>
     public int? Neighbours { get; init; }
