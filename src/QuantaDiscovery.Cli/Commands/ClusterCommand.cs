@@ -1,5 +1,6 @@
 using System.CommandLine;
 using QuantaDiscovery.Cluster;
+using QuantaDiscovery.Common;
 
 namespace QuantaDiscovery.Cli.Commands;
 
@@ -17,13 +18,20 @@ internal static class ClusterCommand
         var restarts = new Option<int>("--n-init") { Description = "k-means restarts", DefaultValueFactory = _ => 30 };
         var seed = new Option<int>("--seed") { Description = "random seed", DefaultValueFactory = _ => 0 };
         var solver = new Option<EigenSolver>("--eigen-solver") { Description = "auto, dense or subspace", DefaultValueFactory = _ => EigenSolver.Auto };
+        var maxMemory = new Option<string?>("--max-memory") { Description = "memory the step may use (e.g. 20G); default: what the machine has available" };
         var command = new Command("cluster", "spectral clustering of a precomputed affinity (scikit-learn's SpectralClustering semantics)")
         {
-            affinity, clusters, output, restarts, seed, solver,
+            affinity, clusters, output, restarts, seed, solver, maxMemory,
         };
         command.SetAction(parse =>
         {
             var (counts, sweep) = SpectralClustering.ParseCounts(parse.GetValue(clusters)!);
+            var affinityPath = parse.GetValue(affinity)!;
+            var (n, entries, sparse) = ClusterEstimate.Shape(affinityPath);
+            long budget = MemoryBudget.Budget(parse.GetValue(maxMemory));
+            var estimate = ClusterEstimate.Estimate(n, entries, sparse, counts.Max());
+            Console.Error.WriteLine($"estimate: {estimate}");
+            MemoryBudget.Check(estimate, budget, ClusterEstimate.LargestFitting(n, entries, sparse, budget), affinityPath);
             var options = new SpectralClusteringOptions
             {
                 Restarts = parse.GetValue(restarts), Seed = parse.GetValue(seed), Solver = parse.GetValue(solver),

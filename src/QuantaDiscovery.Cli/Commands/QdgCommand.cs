@@ -36,9 +36,10 @@ internal static class QdgCommand
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
         var context = new Option<int>("--context") { Description = "the context the losses were computed with", DefaultValueFactory = _ => 1024 };
         var alphaN = new Option<string?>("--alpha-n") { Description = "α_N (a number or quanta scaling's summary.json) for the predicted slope −(α_N + 1)" };
+        var maxMemory = new Option<string?>("--max-memory") { Description = "memory the run may use (e.g. 20G); default: what the machine has available" };
         var command = new Command("qdg", "Quanta discovery from gradients: select → gradients → similarity → spectral clusters → report.html")
         {
-            model, input, losses, output, maxLoss, samples, stride, noInduction, uniform, clusters, knn, nInit, parameters, projection, seed, context, alphaN,
+            model, input, losses, output, maxLoss, samples, stride, noInduction, uniform, clusters, knn, nInit, parameters, projection, seed, context, alphaN, maxMemory,
         };
         command.SetAction(parse =>
         {
@@ -60,6 +61,7 @@ internal static class QdgCommand
                 Neighbours = parse.GetValue(knn),
                 Clustering = new SpectralClusteringOptions { Restarts = parse.GetValue(nInit), Seed = parse.GetValue(seed) },
                 AlphaN = parse.GetValue(alphaN) is { } given ? RankFrequency.ReadAlphaN(given) : null,
+                MaxMemory = parse.GetValue(maxMemory) is { } limit ? Common.MemoryBudget.Parse(limit) : null,
             };
             var gradientLine = new ProgressLine<GradientProgress>(p =>
                 $"gradients: {p.Tokens:N0}/{p.TotalTokens:N0} tokens, {p.TokensPerSecond:N1} tokens/s" + (p.Remaining is { } r ? $", ETA {r:hh\\:mm\\:ss}" : ""));

@@ -32,9 +32,11 @@ public sealed record FactoredLayer(string Name, int Inputs, int Outputs, bool Bi
 /// weight is left out): their exact gradients concatenated and projected directly by a <see cref="SparseRandomProjection"/>
 /// with k_rest columns, or copied as they are when k_rest reaches their size.
 /// <para>Ranks from one budget B: k_rest = min(d_rest, max(16, round(B·d_rest/d))); the remaining B − k_rest is shared among
-/// the linear layers in proportion to their weight's size, and within a layer k_in/k_out follows inputs/outputs (the same
-/// compression on both sides): k_in = round(√(share·inputs/outputs)), k_out = ⌊share / (k_in + bias)⌋, each at least 1
-/// and at most its side. The row length is their sum, at most B (small layers can round it up by a few columns).</para>
+/// the linear layers in proportion to their weight's size, and within a layer the two ranks are equal where the sides
+/// allow: k_in = round(√share), k_out = ⌊share / (k_in + bias)⌋, each at least 1 and at most its side. (For a gradient
+/// close to rank one, a x bᵀ, the projected norm is ‖P_out a‖²‖P_in b‖², whose relative variance is about 2/k_out + 2/k_in
+/// rather than 2/(k_out·k_in): for a fixed product it is smallest with equal ranks, and it is why a factored projection
+/// of B columns preserves cosines less well than a flat one of B columns — it buys not having to form ∇W.) The row length is their sum, at most B (small layers can round it up by a few columns).</para>
 /// The same (parameters, layers, budget, seed) always give the same matrices, on any machine (SplitMix64 per matrix).
 /// </remarks>
 public sealed class FactoredProjection : IDisposable
@@ -94,7 +96,7 @@ public sealed class FactoredProjection : IDisposable
             int outputs = checked((int)shape[0]), inputs = checked((int)shape[1]);
             bool bias = covered.Contains(name + ".bias");
             double share = (double)linearBudget * inputs * outputs / weights;
-            int inputRank = (int)Math.Clamp(Math.Round(Math.Sqrt(share * inputs / outputs)), 1, inputs);
+            int inputRank = (int)Math.Clamp(Math.Round(Math.Sqrt(share)), 1, inputs);
             int outputRank = (int)Math.Clamp(Math.Floor(share / (inputRank + (bias ? 1 : 0))), 1, outputs);
             layers.Add(new FactoredLayer(name, inputs, outputs, bias, inputRank, outputRank));
         }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using QuantaDiscovery.Cluster;
+using QuantaDiscovery.Common;
 using QuantaDiscovery.Gradients;
 using QuantaDiscovery.Report;
 using QuantaDiscovery.Select;
@@ -38,6 +39,12 @@ public sealed record QdgOptions
     public (double AlphaN, string Source)? AlphaN { get; init; }
 
     public int Examples { get; init; } = 10;
+
+    /// <summary>Search behind the m-NN graph (exact, or a random-projection forest from 100,000 tokens by default).</summary>
+    public NeighbourSearchOptions NeighbourSearch { get; init; } = new();
+
+    /// <summary>Memory the run may use, bytes (<c>--max-memory</c>); null: what the machine has available when it starts.</summary>
+    public long? MaxMemory { get; init; }
 }
 
 /// <summary>What <see cref="QdgRun.Run"/> wrote, stage by stage, into one folder.</summary>
@@ -74,17 +81,28 @@ public static class QdgRun
                 $"only {selection.Chosen} tokens were selected (loss below {options.Selection.MaxLoss} nats, stride {options.Selection.Stride}); " +
                 "raise --max-loss, lower --stride or score more documents", lossesPath);
 
+        int? neighbours = options.Neighbours ?? (selection.Chosen > QdgOptions.DenseSampleLimit ? QdgOptions.DefaultNeighbours : null);
+        var counts = ClusterCounts(options.Clusters, selection.Chosen);
+        var estimate = Estimate(modelDirectory, selection.Chosen, neighbours, counts.Max(), options);
+        stages?.Report($"estimate: {estimate}");
+        long budget = options.MaxMemory ?? MemoryBudget.Available();
+        if (estimate.PeakBytes > budget)
+        {
+            long entries = neighbours is { } mm ? 2L * selection.Chosen * mm : (long)selection.Chosen * selection.Chosen;
+            MemoryBudget.Check(estimate, budget, ClusterEstimate.LargestFitting(selection.Chosen, entries, neighbours is not null, budget) +
+                (neighbours is null ? $"; a sparse graph (--knn {QdgOptions.DefaultNeighbours}) needs far less than the dense affinity" : ""));
+        }
+
         stages?.Report($"gradients of {selection.Chosen} tokens");
         var gradients = GradientComputation.Run(modelDirectory, corpusPath, selection.SamplesPath, outputDirectory,
             options.Gradients with { Context = options.Selection.Context }, gradientProgress, cancellationToken);
 
-        int? neighbours = options.Neighbours ?? (selection.Chosen > QdgOptions.DenseSampleLimit ? QdgOptions.DefaultNeighbours : null);
         string similarityPath;
         if (neighbours is { } m)
         {
             stages?.Report($"similarity graph, {m} nearest neighbours");
             similarityPath = Path.Combine(outputDirectory, "similarity.npz");
-            GradientSimilarity.WriteNearestNeighbourAffinity(gradients.GradientsPath, similarityPath, m);
+            GradientSimilarity.WriteNearestNeighbourAffinity(gradients.GradientsPath, similarityPath, m, options.NeighbourSearch);
         }
         else
         {
@@ -93,7 +111,6 @@ public static class QdgRun
             GradientSimilarity.WriteAffinity(gradients.GradientsPath, similarityPath);
         }
 
-        var counts = ClusterCounts(options.Clusters, selection.Chosen);
         stages?.Report($"spectral clustering, K = {string.Join(", ", counts)}");
         var clustersNpy = Path.Combine(outputDirectory, "clusters.npy");
         SpectralClustering.Run(similarityPath, counts, sweep: true, clustersNpy, options.Clustering);
@@ -103,6 +120,24 @@ public static class QdgRun
         var report = QuantaBrowser.Write(selection.SamplesPath, similarityPath, clustersPath, Path.Combine(outputDirectory, "report.html"),
             new QuantaBrowserOptions(Examples: options.Examples, AlphaN: options.AlphaN?.AlphaN, AlphaNSource: options.AlphaN?.Source));
         return new QdgResult(selection, gradients, similarityPath, counts, clustersPath, report, stopwatch.Elapsed);
+    }
+
+    /// <summary>
+    /// Peak memory and time of the run's steps for n tokens: the gradients (the model and a few rows), the similarity
+    /// (dense or the m-NN graph) and the clustering with the largest K; the peak is the largest step's.
+    /// </summary>
+    public static ResourceEstimate Estimate(string modelDirectory, int samples, int? neighbours, int clusters, QdgOptions options)
+    {
+        var config = Models.ModelFolder.Open(modelDirectory).Config;
+        long parameters = Models.GptNeoXModel.ParameterShapes(config).Sum(p => p.Shape.Aggregate(1L, (a, b) => a * b));
+        long d = options.Gradients.Projection ?? ParameterFilter.Parse(options.Gradients.Parameters).Dimension(config);
+        // The model, its gradient and autograd's activations: a few copies of the parameters, dwarfed by the later steps.
+        var gradients = new ResourceEstimate("gradients", MemoryBudget.ProcessBaseBytes + 16 * parameters + 8 * d, 0);
+        var similarity = neighbours is { } m ? SimilarityEstimate.Graph(samples, d, m, options.NeighbourSearch) : SimilarityEstimate.Dense(samples, d);
+        long entries = neighbours is { } k ? 2L * samples * k : (long)samples * samples;
+        var cluster = ClusterEstimate.Estimate(samples, entries, neighbours is not null, clusters);
+        return ResourceEstimate.Sequence($"qdg of {samples:N0} tokens (d = {d:N0}, {(neighbours is { } mm ? $"{mm}-NN graph" : "dense affinity")}, K = {clusters:N0})",
+            [gradients, similarity, cluster]);
     }
 
     /// <summary>The cluster counts to sweep for <paramref name="samples"/> tokens (see <see cref="QdgOptions.Clusters"/>).</summary>
