@@ -1,27 +1,62 @@
 #!/usr/bin/env bash
-# Builds models/pico/: the pico tokenizer, the suite in models/pico/suite.json trained on the mini-Pile, and its
-# test-loss report (test_losses.csv, loss_vs_size.png, loss_vs_step.png, models.csv).
-# Re-run from the repository root: pipelines/pico/build.sh   (WORK=<dir> keeps the run folders elsewhere; default /tmp/pico)
-# The sizes train one after another here. The shipped suite was trained faster on the loaded machine: pico-3k in one
-# --threads 2 run, the others as one-size `--suite` runs side by side with --threads 1 (pico-13k resumed at step 168
-# with 1 thread after starting with 2); the data order and schedule are the same, float rounding may differ.
+# Builds the pico-Pythia v2 suite (pipelines/pico/suite-v2.json) on the mini-Pile v2 and installs it in models/pico/.
+# Resumable: every step skips what is done, and training resumes from each size's train-state/ (saved every 250
+# updates and at every checkpoint), so after an interruption simply run it again.
+#   pipelines/pico/build.sh train     # start or resume training (two background processes; returns at once)
+#   pipelines/pico/build.sh status    # steps done per size, tokens/s, and whether the trainers are running
+#   pipelines/pico/build.sh install   # once every size is done: score, report, copy the checkpoints into models/pico/
+# WORK=<dir> holds the runs (default ~/.cache/quanta/pico-v2); MINI_PILE=<dir> the built mini-Pile v2
+# (default $WORK/mini-pile, built by pipelines/mini-pile/build.sh when missing).
+# The sizes train in two processes of one thread each (sizes 1-6 in turn | the largest), so that two cores are used
+# without contention inside libtorch; wall time and tokens/s of every session go to <size>/train_timing.csv.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-WORK=${WORK:-/tmp/pico}
-dotnet build src/QuantaDiscovery.Cli/QuantaDiscovery.Cli.csproj -c Release 2>&1 | grep -E " error |rror\(s\)" || true
-quanta() { dotnet src/QuantaDiscovery.Cli/bin/Release/net10.0/quanta.dll "$@"; }
+root=$(pwd)
+WORK=${WORK:-$HOME/.cache/quanta/pico-v2}
+MINI_PILE=${MINI_PILE:-$WORK/mini-pile}
+SUITE=$root/pipelines/pico/suite-v2.json
+mkdir -p "$WORK/logs" "$WORK/suite"
+quanta() { dotnet "$WORK/bin/quanta.dll" "$@"; }
+# The trainer runs from its own copy of the build, so rebuilding the repository does not disturb a running training.
+if [ ! -f "$WORK/bin/quanta.dll" ]; then
+  dotnet build src/QuantaDiscovery.Cli/QuantaDiscovery.Cli.csproj -c Release 2>&1 | grep -E " error |rror\(s\)" || true
+  mkdir -p "$WORK/bin" && cp -r src/QuantaDiscovery.Cli/bin/Release/net10.0/. "$WORK/bin/"
+fi
+names=($(python3 -c "
+import json
+s = json.load(open('$SUITE'))
+def count(n): return str(n) if n < 1000 else (f'{round(n/1e3)}k' if n < 1_000_000 else f'{round(n/1e6,1)}m')
+for z in s['sizes']:
+    L, d = z['layers'], z['d_model']
+    print(s['name_prefix'] + '-' + count(L * (12 * d * d + 13 * d) + 2 * d))"))
+largest=${names[-1]}
+steps=$(python3 -c "import json; print(json.load(open('$SUITE'))['steps'])")
 
-quanta truncate-tokenizer --tokenizer models/tokenizers/gpt-neox-20b/tokenizer.json --merges 1000 --output models/pico/tokenizer.json
-quanta train-lm --suite models/pico/suite.json --corpus data/mini-pile/train.jsonl.zst --tokenizer models/pico/tokenizer.json \
-  --output "$WORK/suite" --threads 1
-for run in "$WORK"/suite/pico-*; do
-  name=$(basename "$run"); mkdir -p "models/pico/$name"
-  cp -r "$run"/step* "$run/train_log.csv" "models/pico/$name/"
-done
-
-models=(); for folder in models/pico/pico-*/step*; do quanta export-onnx --model "$folder" >/dev/null; models+=(--model "$folder"); done
-quanta losses "${models[@]}" --input data/mini-pile/test.jsonl.zst --output "$WORK/eval" --context 128 --max-docs 300 --threads 2
-quanta suite-report --suite models/pico/suite.json --losses "$WORK/eval" --output models/pico
-rm -f models/pico/pico-*/step*/model.onnx models/pico/*.svg
-final=$(/usr/bin/python3 -c "import json; print(json.load(open('models/pico/suite.json'))['steps'])")
-{ echo "name,params"; grep "/step$final," models/pico/test_losses.csv | cut -d, -f1,3; } > models/pico/models.csv
+case "${1:-train}" in
+train)
+  if [ ! -f "$MINI_PILE/train.jsonl" ]; then
+    pipelines/mini-pile/build.sh "$MINI_PILE"
+    zstd -dqf "$MINI_PILE/train.jsonl.zst" -o "$MINI_PILE/train.jsonl"
+  fi
+  [ -f "$WORK/tokenizer.json" ] || quanta truncate-tokenizer --tokenizer models/tokenizers/gpt-neox-20b/tokenizer.json --merges 4000 --output "$WORK/tokenizer.json"
+  cp "$SUITE" "$WORK/suite.json"
+  train() { setsid nohup dotnet "$WORK/bin/quanta.dll" train-lm --suite "$WORK/suite.json" --corpus "$MINI_PILE/train.jsonl" \
+      --tokenizer "$WORK/tokenizer.json" --output "$WORK/suite" --threads 1 --only "$@" >> "$WORK/logs/$1.log" 2>&1 < /dev/null & }
+  pgrep -f "train-lm.*--only ${names[0]}" >/dev/null || train "${names[@]:0:${#names[@]}-1}"
+  # the second process starts once the first has built the shared token stream (tokens.npy)
+  until [ -d "$WORK/suite/${names[0]}" ]; do sleep 5; done
+  pgrep -f "train-lm.*--only $largest" >/dev/null || train "$largest"
+  echo "training in $WORK/suite (logs in $WORK/logs); run '$0 status' to follow it" ;;
+status)
+  for name in "${names[@]}"; do
+    last=$(tail -n 1 "$WORK/suite/$name/train_log.csv" 2>/dev/null | cut -d, -f1 || true)
+    echo "$name: step ${last:-0}/$steps"
+  done
+  pgrep -af "quanta.dll train-lm" | sed 's/.*--only/running:/' || echo "no trainer running" ;;
+install)
+  for name in "${names[@]}"; do
+    [ -d "$WORK/suite/$name/step$steps" ] || { echo "error: $name has not reached step $steps yet; run '$0 train'" >&2; exit 2; }
+  done
+  echo "install: not yet written; lands with the v2 suite" >&2; exit 2 ;;
+*) echo "usage: $0 [train|status|install]" >&2; exit 2 ;;
+esac

@@ -27,6 +27,7 @@ public static class CommandCatalog
         Commands.MergeCommand.Create(),
         Commands.TrainLmCommand.Create(),
         Commands.TruncateTokenizerCommand.Create(),
+        Commands.MathQuestionsCommand.Create(),
         Commands.SuiteReportCommand.Create(),
     ];
 }

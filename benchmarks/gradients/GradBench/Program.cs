@@ -11,6 +11,7 @@ using QuantaDiscovery.Common;
 using QuantaDiscovery.Corpus;
 using QuantaDiscovery.Gradients;
 using QuantaDiscovery.Models;
+using QuantaDiscovery.Models.GptNeoX;
 using QuantaDiscovery.Select;
 using QuantaDiscovery.Tokenize;
 
@@ -28,8 +29,8 @@ if (args[0] == "prepare")
         HiddenSize = int.Parse(spec[1]), NumHiddenLayers = int.Parse(spec[2]), NumAttentionHeads = int.Parse(spec[3]),
         IntermediateSize = 4 * int.Parse(spec[1]), VocabSize = 50304, MaxPositionEmbeddings = 2048,
     };
-    var folder = File.Exists(Path.Combine(directory, ModelFolder.SafetensorsFileName)) && ModelFolder.Open(directory).Config == config
-        ? ModelFolder.Open(directory) : RandomGptNeoX.Create(directory, config, seed: 1);
+    var folder = File.Exists(Path.Combine(directory, ModelFolder.SafetensorsFileName)) && config.Equals(ModelFolder.Open(directory).Config)
+        ? ModelFolder.Open(directory) : RandomModel.Create(directory, config, seed: 1);
     File.Copy(Path.Combine(repo, "models/tokenizers/gpt-neox-20b/tokenizer.json"), folder.TokenizerPath, overwrite: true);
     var tokenizer = ByteLevelBpeTokenizer.Load(folder.TokenizerPath);
 
@@ -60,7 +61,7 @@ else if (args[0] == "throughput")
     var directory = Path.Combine(work, args[2]);
     int threads = int.Parse(args[3]);
     TorchSharp.torch.set_num_threads(threads);
-    using var model = GptNeoXModel.Load(ModelFolder.Open(directory));
+    using var model = CausalLanguageModel.Load(ModelFolder.Open(directory));
     var documents = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "targets.json"))).RootElement.EnumerateArray()
         .Select(d => (Tokens: d.GetProperty("tokens").EnumerateArray().Select(t => t.GetInt32()).ToArray(),
                       Positions: d.GetProperty("positions").EnumerateArray().Select(t => t.GetInt32()).ToArray())).ToList();

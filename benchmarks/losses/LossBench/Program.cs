@@ -5,6 +5,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using QuantaDiscovery.Common;
 using QuantaDiscovery.Models;
+using QuantaDiscovery.Models.GptNeoX;
 using QuantaDiscovery.Models.Onnx;
 using QuantaDiscovery.Score;
 
@@ -20,9 +21,9 @@ foreach (var spec in args[3..])
         HiddenSize = hidden, NumHiddenLayers = layers, NumAttentionHeads = heads, IntermediateSize = 4 * hidden,
         VocabSize = vocab, MaxPositionEmbeddings = 2048,
     };
-    var folder = File.Exists(Path.Combine(directory, ModelFolder.SafetensorsFileName)) && ModelFolder.Open(directory).Config == config
+    var folder = File.Exists(Path.Combine(directory, ModelFolder.SafetensorsFileName)) && config.Equals(ModelFolder.Open(directory).Config)
         ? ModelFolder.Open(directory)
-        : RandomGptNeoX.Create(directory, config, seed: 1);
+        : RandomModel.Create(directory, config, seed: 1);
     if (!File.Exists(folder.OnnxPath)) OnnxExporter.Export(folder);
 
     var random = new Random(2);

@@ -15,7 +15,7 @@ internal static class ExportOnnxCommand
             Required = true,
         };
         var command = new Command("export-onnx",
-            "Export a GPT-NeoX model folder to model.onnx (inputs input_ids and attention_mask, output logits; opset " +
+            "Export a GPT-NeoX or Llama model folder to model.onnx (inputs input_ids and attention_mask, output logits; opset " +
             $"{OnnxExporter.Opset}; weights over 2 GB go to {OnnxExporter.ExternalDataFileName})") { model };
         command.SetAction(parseResult =>
         {

@@ -1,10 +1,11 @@
 using System.CommandLine;
+using QuantaDiscovery.Models;
 using QuantaDiscovery.Train;
 
 namespace QuantaDiscovery.Cli.Commands;
 
 /// <summary>
-/// `quanta train-lm`: trains one GPT-NeoX size (--layers/--d-model/--heads) or every size of a suite.json (--suite)
+/// `quanta train-lm`: trains one size (--layers/--d-model/--heads) of a model family (--family, default gpt_neox) or every size of a suite.json (--suite)
 /// into &lt;output&gt;/&lt;name&gt;/step&lt;N&gt;/, resuming an interrupted run found there.
 /// </summary>
 internal static class TrainLmCommand
@@ -15,8 +16,13 @@ internal static class TrainLmCommand
         var tokenizer = new Option<string>("--tokenizer") { Description = "byte-level BPE tokenizer.json (copied into every checkpoint)", Required = true };
         var output = new Option<string>("--output") { Description = "output folder: <name>/step<N>/ checkpoints, tokens.npy, models.csv", Required = true };
         var suite = new Option<string?>("--suite") { Description = "suite.json listing sizes and the shared schedule; replaces the size and schedule options" };
+        var family = new Option<string>("--family")
+        {
+            Description = $"model family (HF model_type: {string.Join(", ", ModelFamilies.All.Select(f => f.ModelType))}) of the size given by --layers/--d-model/--heads; a suite.json names it in \"family\"",
+            DefaultValueFactory = _ => ModelFamilies.Default.ModelType,
+        };
         var layers = new Option<int?>("--layers") { Description = "transformer layers" };
-        var dModel = new Option<int?>("--d-model") { Description = "hidden size (the MLP is 4×)" };
+        var dModel = new Option<int?>("--d-model") { Description = "hidden size (GPT-NeoX: MLP 4×; Llama: SwiGLU 8/3×)" };
         var heads = new Option<int?>("--heads") { Description = "attention heads" };
         var context = new Option<int>("--context") { Description = "tokens per training sequence", DefaultValueFactory = _ => 256 };
         var batchSize = new Option<int>("--batch-size") { Description = "sequences per update", DefaultValueFactory = _ => 16 };
@@ -28,11 +34,12 @@ internal static class TrainLmCommand
         var threads = new Option<int>("--threads") { Description = "torch intra-op threads (0: libtorch's default)", DefaultValueFactory = _ => 0 };
         var dtype = new Option<string>("--dtype-save") { Description = "checkpoint weights: f32 or f16 (the resume state is always f32)", DefaultValueFactory = _ => "f32" };
         dtype.AcceptOnlyFromAmong("f16", "f32");
+        var only = new Option<string[]>("--only") { Description = "with --suite: train only these sizes (names such as pico-3k), e.g. to train sizes in parallel processes", AllowMultipleArgumentsPerToken = true };
         var command = new Command("train-lm",
-            "Train GPT-NeoX language models from scratch (Pythia's recipe: AdamW, warmup + cosine, one shared token order), " +
+            "Train GPT-NeoX or Llama language models from scratch (Pythia's recipe: AdamW, warmup + cosine, one shared token order), " +
             "saving Hugging Face checkpoint folders at Pythia-like steps")
         {
-            corpus, tokenizer, output, suite, layers, dModel, heads, context, batchSize, steps, lr, warmup, checkpoints, seed, threads, dtype,
+            corpus, tokenizer, output, suite, family, layers, dModel, heads, context, batchSize, steps, lr, warmup, checkpoints, seed, threads, dtype, only,
         };
         command.SetAction(parse =>
         {
@@ -48,6 +55,7 @@ internal static class TrainLmCommand
                 }
                 definition = new ModelSuiteDefinition
                 {
+                    Family = ModelFamilies.Get(parse.GetValue(family)!) is var chosen && chosen != ModelFamilies.Default ? chosen.ModelType : null,
                     Context = parse.GetValue(context),
                     BatchSize = parse.GetValue(batchSize),
                     Steps = parse.GetValue(steps),
@@ -70,7 +78,8 @@ internal static class TrainLmCommand
                 else line.Report(p);
             });
             var members = SuiteTrainer.Run(definition, parse.GetValue(corpus)!, parse.GetValue(tokenizer)!, parse.GetValue(output)!,
-                threadCount > 0 ? threadCount : -1, progress);
+                threadCount > 0 ? threadCount : -1, progress,
+                onlySizes: parse.GetValue(only) is { Length: > 0 } names ? names : null);
             foreach (var member in members)
                 Console.WriteLine(member.Result.Checkpoints[member.Result.Checkpoints.Keys.Max()]);
             return 0;

@@ -100,7 +100,7 @@ public static class GradientComputation
         foreach (var s in samples) DocumentPrefixes.Verify(documents, s.Doc, s.Pos, s.Token, samplesPath, corpusPath);
 
         if (options.Threads > 0) torch.set_num_threads(options.Threads);
-        using var model = GptNeoXModel.Load(folder);
+        using var model = CausalLanguageModel.Load(folder);
         var gradients = new TokenGradients(model, filter);
         var projection = options.Projection is int k && options.Method == ProjectionMethod.Sparse
             ? new SparseRandomProjection(gradients.BlockSizes, k, (ulong)options.Seed, options.Density) : null;

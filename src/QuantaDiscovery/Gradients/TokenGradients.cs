@@ -15,9 +15,7 @@ namespace QuantaDiscovery.Gradients;
 /// </summary>
 public sealed class TokenGradients
 {
-    private readonly GptNeoXModel _model;
-    private readonly Module<Tensor, Tensor?, Tensor> _transformer;
-    private readonly Module<Tensor, Tensor> _embedOut;
+    private readonly CausalLanguageModel _model;
     private readonly Parameter[] _parameters;
 
     /// <summary>The included parameters in HF order; a gradient is their flattened gradients concatenated.</summary>
@@ -30,15 +28,10 @@ public sealed class TokenGradients
     public long ForwardPasses { get; private set; }
     public long BackwardPasses { get; private set; }
 
-    public TokenGradients(GptNeoXModel model, ParameterFilter filter)
+    public TokenGradients(CausalLanguageModel model, ParameterFilter filter)
     {
         _model = model;
         Filter = filter;
-        var children = model.named_children().ToDictionary(c => c.name, c => c.module);
-        // The trunk ("gpt_neox": embedding, layers, final norm) and the head are called apart so that only the
-        // targets' rows of the hidden states go through embed_out, not all [T, vocab] logits.
-        _transformer = (Module<Tensor, Tensor?, Tensor>)children["gpt_neox"];
-        _embedOut = (Module<Tensor, Tensor>)children["embed_out"];
         var named = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         Parameters = filter.Select(model.Config);
         if (Parameters.Count == 0) throw new ArgumentException($"parameter filter '{filter.Name}' matches no parameter", nameof(filter));
@@ -78,12 +71,14 @@ public sealed class TokenGradients
                 throw new ArgumentOutOfRangeException(nameof(positions), j, $"a target must be in 1 … {tokens.Length - 1}");
         int length = positions.Max();
         using var input = PrefixTensor(tokens, length);
-        var hidden = _transformer.forward(input, null)[0];
+        // The trunk and the head are called apart so that only the targets' rows of the hidden states go through
+        // the unembedding, not all [T, vocab] logits.
+        var hidden = _model.Hidden(input, null)[0];
         var rows = hidden.index_select(0, tensor(positions.Select(j => (long)j - 1).ToArray()));
         var targetIds = new long[positions.Count];
         for (int t = 0; t < targetIds.Length; t++) targetIds[t] = tokens[positions[t]];
         var targets = tensor(targetIds);
-        var losses = functional.cross_entropy(_embedOut.call(rows), targets, reduction: Reduction.None);
+        var losses = functional.cross_entropy(_model.Logits(rows), targets, reduction: Reduction.None);
         ForwardPasses++;
         return losses;
     }

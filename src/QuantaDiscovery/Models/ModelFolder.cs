@@ -16,7 +16,7 @@ public sealed class ModelFolder
     public const string OnnxFileName = "model.onnx";
 
     public string Directory { get; }
-    public GptNeoXConfig Config { get; }
+    public IModelConfig Config { get; }
 
     public string ConfigPath => Path.Combine(Directory, ConfigFileName);
     public string SafetensorsPath => Path.Combine(Directory, SafetensorsFileName);
@@ -24,7 +24,7 @@ public sealed class ModelFolder
     public string TokenizerPath => Path.Combine(Directory, TokenizerFileName);
     public string OnnxPath => Path.Combine(Directory, OnnxFileName);
 
-    private ModelFolder(string directory, GptNeoXConfig config)
+    private ModelFolder(string directory, IModelConfig config)
     {
         Directory = directory;
         Config = config;
@@ -36,7 +36,7 @@ public sealed class ModelFolder
         if (!System.IO.Directory.Exists(directory))
             throw new InputException("model folder not found", directory);
         var full = Path.GetFullPath(directory);
-        return new ModelFolder(full, GptNeoXConfig.Load(Path.Combine(full, ConfigFileName)));
+        return new ModelFolder(full, ModelFamilies.LoadConfig(Path.Combine(full, ConfigFileName)));
     }
 
     /// <summary>The path of model.onnx; an error naming it when it is missing (run `quanta export-onnx` first).</summary>
@@ -47,7 +47,7 @@ public sealed class ModelFolder
         return OnnxPath;
     }
 
-    /// <summary>Every token id of a tokenizer with this many entries must index a row of embed_in.</summary>
+    /// <summary>Every token id of a tokenizer with this many entries must index a row of the embedding.</summary>
     public void ValidateVocabulary(int tokenizerVocabularySize)
     {
         if (tokenizerVocabularySize > Config.VocabSize)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using QuantaDiscovery.Report;
 
 namespace QuantaDiscovery.Pipeline;
 
@@ -23,15 +24,18 @@ public static class ReportIndex
             <!DOCTYPE html>
             <html lang="en">
             <head><meta charset="utf-8"><title>{{Encode(title)}}</title>
-            <style>body{font-family:sans-serif;max-width:70em;margin:auto} figure{display:inline-block;width:48%;margin:0.5%} figure img{max-width:100%;border:1px solid #ddd}</style>
+            <style>body{font-family:sans-serif;max-width:70em;margin:auto} figure{display:inline-block;width:48%;margin:0.5%} figure img{max-width:100%;border:1px solid #ddd} table{border-collapse:collapse} td,th{border:1px solid #ccc;padding:0.2em 0.5em;text-align:left}</style>
             </head>
             <body>
             <h1>{{Encode(title)}}</h1>
 
             """);
-        foreach (var (heading, folder) in sections)
+        var sectionList = sections.ToList();
+        AppendComparison(html, sectionList.SelectMany(s => PaperComparison.Read(s.Folder)).ToList());
+        foreach (var (heading, folder) in sectionList)
         {
-            html.Append($"<section>\n<h2>{Encode(heading)}</h2>\n<p><code>{Encode(folder)}</code></p>\n");
+            html.Append($"<section>\n<h2>{Encode(heading)}</h2>\n<p><code>{Encode(Path.GetRelativePath(outputFolder, folder))}</code></p>\n");
+            foreach (var note in Notes.Read(folder)) html.Append($"<p>{Encode(note)}</p>\n");
             var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
                 .Where(f => Path.GetFullPath(f) != Path.GetFullPath(index))
                 .Order(StringComparer.Ordinal).ToList();
@@ -57,6 +61,23 @@ public static class ReportIndex
         File.WriteAllText(index, html.ToString());
         return index;
     }
+
+    /// <summary>The summary table at the top: every measured number beside the paper's, from the stages' comparison.json.</summary>
+    private static void AppendComparison(StringBuilder html, IReadOnlyList<ComparisonRow> rows)
+    {
+        if (rows.Count == 0) return;
+        html.Append("<section>\n<h2>Measured here and in the paper</h2>\n<table>\n" +
+                    "<tr><th>quantity</th><th>measured</th><th>95% interval</th><th>paper (Michaud et al. 2023)</th><th>notes</th></tr>\n");
+        foreach (var row in rows)
+        {
+            var interval = row.Lower is { } low && row.Upper is { } high ? $"[{Format(low)}, {Format(high)}] ({row.Interval})" : row.Interval;
+            html.Append($"<tr><td>{Encode(row.Quantity)}</td><td>{Format(row.Measured)}</td><td>{Encode(interval)}</td>" +
+                        $"<td>{Encode(row.Paper)}</td><td>{Encode(row.Note)}</td></tr>\n");
+        }
+        html.Append("</table>\n</section>\n");
+    }
+
+    private static string Format(double value) => value.ToString("G4", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Link(string from, string file) =>
         string.Join('/', Path.GetRelativePath(from, file).Split(Path.DirectorySeparatorChar).Select(Uri.EscapeDataString));

@@ -129,7 +129,7 @@ public static class QdgRun
     public static ResourceEstimate Estimate(string modelDirectory, int samples, int? neighbours, int clusters, QdgOptions options)
     {
         var config = Models.ModelFolder.Open(modelDirectory).Config;
-        long parameters = Models.GptNeoXModel.ParameterShapes(config).Sum(p => p.Shape.Aggregate(1L, (a, b) => a * b));
+        long parameters = config.Family.Parameters(config).Sum(p => p.Size);
         long d = options.Gradients.Projection ?? ParameterFilter.Parse(options.Gradients.Parameters).Dimension(config);
         // The model, its gradient and autograd's activations: a few copies of the parameters, dwarfed by the later steps.
         var gradients = new ResourceEstimate("gradients", MemoryBudget.ProcessBaseBytes + 16 * parameters + 8 * d, 0);

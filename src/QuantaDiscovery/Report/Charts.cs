@@ -39,6 +39,43 @@ public static class Charts
         return SaveBoth(plot, pathWithoutExtension, width, height);
     }
 
+    /// <summary>
+    /// A heatmap of a value over model size (rows, smallest at the bottom) × training step (columns), each cell labelled
+    /// with its value; for quantities such as the share of near-zero-loss tokens per checkpoint.
+    /// </summary>
+    public static ChartFiles Heatmap(string pathWithoutExtension, string title, IEnumerable<(double Params, long Step, double Value)> cells)
+    {
+        var list = cells.ToList();
+        var sizes = list.Select(c => c.Params).Distinct().Order().ToArray();
+        var steps = list.Select(c => c.Step).Distinct().Order().ToArray();
+        var grid = new double[sizes.Length, steps.Length];
+        for (int r = 0; r < sizes.Length; r++)
+            for (int c = 0; c < steps.Length; c++) grid[r, c] = double.NaN;
+        foreach (var (p, step, value) in list)
+            grid[sizes.Length - 1 - Array.IndexOf(sizes, p), Array.IndexOf(steps, step)] = value;
+        using var plot = new Plot();
+        plot.Title(title);
+        plot.XLabel("training step");
+        plot.YLabel("non-embedding parameters N");
+        var heatmap = plot.Add.Heatmap(grid);
+        heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
+        plot.Add.ColorBar(heatmap);
+        for (int r = 0; r < sizes.Length; r++)
+            for (int c = 0; c < steps.Length; c++)
+            {
+                double value = grid[sizes.Length - 1 - r, c];
+                if (!double.IsFinite(value)) continue;
+                var label = plot.Add.Text(value.ToString("0.###", CultureInfo.InvariantCulture), c, r);
+                label.LabelFontSize = 9;
+                label.LabelAlignment = Alignment.MiddleCenter;
+                label.LabelFontColor = Colors.White;
+            }
+        plot.Axes.Bottom.TickGenerator = new NumericManual(steps.Select((s, c) => Tick.Major(c, Number(s))).ToArray());
+        plot.Axes.Left.TickGenerator = new NumericManual(sizes.Select((p, r) => Tick.Major(r, Number(p))).ToArray());
+        plot.Axes.SetLimits(-0.5, steps.Length - 0.5, -0.5, sizes.Length - 0.5);
+        return SaveBoth(plot, pathWithoutExtension, Math.Max(DefaultWidth, 60 * steps.Length + 200), DefaultHeight);
+    }
+
     /// <summary>A scatter plot of one point set.</summary>
     public static ChartFiles Scatter(string pathWithoutExtension, string title, AxisSpec x, AxisSpec y,
         IReadOnlyList<double> xs, IReadOnlyList<double> ys, string? label = null) =>

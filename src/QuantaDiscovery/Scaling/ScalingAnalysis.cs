@@ -8,8 +8,10 @@ namespace QuantaDiscovery.Scaling;
 /// <param name="BootstrapReplicates">token-resampling replicates for the CI on α_N (0: none)</param>
 /// <param name="Bins">histogram bins over the loss in bits (the paper: 1,000 bins over 0–18 bits)</param>
 public sealed record ScalingOptions(double ThresholdNats = 0.1, IReadOnlyCollection<string>? Exclude = null,
-    int BootstrapReplicates = 0, int Seed = 0, double ConfidenceLevel = 0.95, HistogramBins? Bins = null)
+    int BootstrapReplicates = 0, int Seed = 0, double ConfidenceLevel = 0.95, HistogramBins? Bins = null,
+    CurveClassifierOptions? Curves = null)
 {
+    public CurveClassifierOptions CurveClassifier => Curves ?? new CurveClassifierOptions();
     public HistogramBins HistogramBins => Bins ?? new HistogramBins(0, 18, 1000);
 }
 
@@ -39,12 +41,62 @@ public static class ScalingAnalysis
             NearZeroFraction(matrix.Losses[m], options.ThresholdNats), fitted.Contains(m),
             SetMeansBits(matrix, m))).ToArray();
 
+        var sizeFit = FitSize(matrix, fitted, meanNats, exclude, options);
         return new ScalingSummary(matrix.Tokens, options.ThresholdNats, models,
-            FitSize(matrix, fitted, meanNats, exclude, options), StepCurves(suite, meanNats),
-            Histograms(matrix, options.HistogramBins), Emergence(matrix, finals, options.ThresholdNats));
+            sizeFit, StepCurves(suite, meanNats),
+            Histograms(matrix, options.HistogramBins), Emergence(matrix, finals, options.ThresholdNats))
+        {
+            CurveKinds = finals.Length >= 3 ? MonogenicPolygenic.Run(matrix, finals, options.CurveClassifier) : null,
+            Comparison = Compare(matrix, finals, sizeFit, options),
+        };
     }
 
     public static double Bits(double nats) => nats / Math.Log(2);
+
+    /// <summary>The rows of the report's summary table that this analysis measures, each beside the paper's value.</summary>
+    private static IReadOnlyList<ComparisonRow> Compare(LossMatrix matrix, int[] finals, SizeFit? fit, ScalingOptions options)
+    {
+        var rows = new List<ComparisonRow>();
+        var suite = matrix.Suite;
+        if (fit is not null)
+        {
+            var (lower, upper, how) = fit.Bootstrap?.Alpha is { Length: 2 } ci
+                ? (ci[0], ci[1], $"bootstrap over tokens, {fit.Bootstrap.Replicates} replicates")
+                : fit.AlphaNSe is { } se ? (fit.AlphaN - 1.96 * se, fit.AlphaN + 1.96 * se, "±1.96 standard errors of the log-log fit")
+                : (double.NaN, double.NaN, "none (two sizes)");
+            rows.Add(new ComparisonRow("α_N, L(N) ∝ N^−α_N on the final checkpoints", fit.AlphaN, Finite(lower), Finite(upper), how,
+                $"{PaperComparison.PaperAlphaN} (Pythia, 6 sizes; §5)",
+                fit.Excluded.Length > 0 ? $"{fit.Models.Length} sizes fitted; left out: {string.Join(", ", fit.Excluded)}" : $"{fit.Models.Length} sizes fitted"));
+        }
+        string interval = $"bootstrap over tokens, {options.BootstrapReplicates} replicates";
+        var largest = finals[^1];
+        var below = matrix.Losses[largest].Select(v => v < options.ThresholdNats).ToArray();
+        var (share, low, high) = PaperComparison.ShareWithInterval(below, null, options.BootstrapReplicates, options.Seed);
+        rows.Add(new ComparisonRow($"share of tokens below {options.ThresholdNats:G3} nats, {suite.Models[largest].Name}", share,
+            Finite(low), Finite(high), options.BootstrapReplicates > 0 ? interval : "none",
+            "grows with size and with training step (§5)", "every size and step: near_zero_fraction.csv"));
+        if (finals.Length >= 3)
+        {
+            var curve = new double[finals.Length];
+            var monogenic = new bool[matrix.Tokens];
+            var changed = new bool[matrix.Tokens];
+            for (int t = 0; t < matrix.Tokens; t++)
+            {
+                for (int k = 0; k < finals.Length; k++) curve[k] = matrix.Losses[finals[k]][t];
+                var kind = MonogenicPolygenic.Classify(curve, options.CurveClassifier).Kind;
+                monogenic[t] = kind == ScalingCurveKind.Monogenic;
+                changed[t] = kind is ScalingCurveKind.Monogenic or ScalingCurveKind.Polygenic;
+            }
+            var (mono, monoLow, monoHigh) = PaperComparison.ShareWithInterval(monogenic, changed, options.BootstrapReplicates, options.Seed + 1);
+            if (double.IsFinite(mono))
+                rows.Add(new ComparisonRow("monogenic share of tokens whose loss falls with size", mono, Finite(monoLow), Finite(monoHigh),
+                options.BootstrapReplicates > 0 ? interval : "none", "both kinds shown by example; no share given (§5.2)",
+                FormattableString.Invariant($"monogenic: one adjacent-size step carries ≥ {options.CurveClassifier.MonogenicShare:G3} of the decreases of a curve falling ≥ {options.CurveClassifier.MinimumDecreaseNats:G3} nats and rising ≤ {options.CurveClassifier.MaximumRise:G3} of that")));
+        }
+        return rows;
+    }
+
+    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
     private static double Mean(float[] values)
     {
@@ -169,7 +221,14 @@ public static class ScalingAnalysis
 
 /// <summary>Everything <c>quanta scaling</c> computes; written as <c>summary.json</c>.</summary>
 public sealed record ScalingSummary(int Tokens, double ThresholdNats, IReadOnlyList<ModelSummary> Models,
-    SizeFit? LossVsParams, IReadOnlyList<StepCurve>? LossVsStep, LossHistograms Histograms, EmergenceSummary Emergence);
+    SizeFit? LossVsParams, IReadOnlyList<StepCurve>? LossVsStep, LossHistograms Histograms, EmergenceSummary Emergence)
+{
+    /// <summary>Monogenic versus polygenic loss-against-size curves over the final checkpoints (three sizes or more).</summary>
+    public CurveKindSummary? CurveKinds { get; init; }
+
+    /// <summary>The measured numbers beside the paper's, for the report's summary table.</summary>
+    public IReadOnlyList<ComparisonRow> Comparison { get; init; } = [];
+}
 
 /// <param name="NearZeroFraction">share of tokens with loss below the threshold</param>
 /// <param name="InSizeFit">whether this model is a point of the L(N) fit</param>

@@ -30,27 +30,82 @@ public static class ScalingReport
                 new AxisSpec("training step", "steps", Log: true), new AxisSpec("mean loss", "bits/token", Log: true),
                 curves.Select(c => new ChartSeries($"N = {c.Params:G3}", c.Steps.Select(s => (double)s).ToArray(), c.MeanLossBits,
                     SeriesStyle.LineAndMarkers)));
-        var histograms = summary.Histograms;
-        var bins = new HistogramBins(histograms.LowBits, histograms.HighBits, histograms.Bins);
-        Charts.Save(Path.Combine(outputFolder, "loss_density"), "Distribution of per-token loss, p(L)",
-            new AxisSpec("loss L", "bits"), new AxisSpec("p(L)", "1/bit", Log: true),
-            histograms.Models.Select(h => Charts.StepSeries(h.Name, bins, h.Density)));
-        Charts.Save(Path.Combine(outputFolder, "loss_weighted_density"), "Contribution to mean loss, L·p(L)",
-            new AxisSpec("loss L", "bits"), new AxisSpec("L·p(L)", "bits/bit"),
-            histograms.Models.Select(h => Charts.StepSeries(h.Name, bins, h.LossTimesDensity)));
         var finals = summary.Models.Where(m => summary.Emergence.Sizes.Contains(m.Name)).OrderBy(m => m.Params).ToArray();
-        Charts.Save(Path.Combine(outputFolder, "near_zero_fraction"),
-            $"Tokens with loss below {summary.ThresholdNats.ToString("G3", CultureInfo.InvariantCulture)} nats",
-            new AxisSpec("non-embedding parameters N", "count", Log: true), new AxisSpec("share of tokens", "fraction"),
-            [new ChartSeries(null, finals.Select(m => m.Params).ToArray(), finals.Select(m => m.NearZeroFraction).ToArray(), SeriesStyle.LineAndMarkers)],
-            ScottPlot.Alignment.UpperLeft);
+        PlotDensities(summary, finals, outputFolder);
+        var notes = new List<string>();
+        WriteNearZero(summary, outputFolder, notes);
         var emergence = summary.Emergence;
-        Charts.Save(Path.Combine(outputFolder, "emergence"), "Size at which tokens become learned and stay learned",
-            new AxisSpec("non-embedding parameters N", "count", Log: true), new AxisSpec("share of tokens", "fraction"),
-            [
-                new ChartSeries("first learned at this size", emergence.Params, emergence.FirstLearnedShare, SeriesStyle.LineAndMarkers),
-                new ChartSeries("learned by this size (cumulative)", emergence.Params, emergence.LearnedShare, SeriesStyle.LineAndMarkers),
-            ], ScottPlot.Alignment.UpperLeft);
+        if (emergence.LearnedShare.Any(v => v > 0))
+            Charts.Save(Path.Combine(outputFolder, "emergence"), "Size at which tokens become learned and stay learned",
+                new AxisSpec("non-embedding parameters N", "count", Log: true), new AxisSpec("share of tokens", "fraction"),
+                [
+                    new ChartSeries("first learned at this size", emergence.Params, emergence.FirstLearnedShare, SeriesStyle.LineAndMarkers),
+                    new ChartSeries("learned by this size (cumulative)", emergence.Params, emergence.LearnedShare, SeriesStyle.LineAndMarkers),
+                ], ScottPlot.Alignment.UpperLeft);
+        else
+            notes.Add(FormattableString.Invariant($"Emergence: no token is below {summary.ThresholdNats:G3} nats at the largest size, so no token becomes learned (and stays learned) at any size."));
+        if (summary.CurveKinds is { } kinds) PlotCurveKinds(kinds, outputFolder, notes);
+        PaperComparison.Write(outputFolder, summary.Comparison);
+        File.WriteAllLines(Path.Combine(outputFolder, Notes.FileName), notes);
+    }
+
+    /// <summary>p(L) and L·p(L) of the final checkpoint of each size (one line per size), in bins ten times the
+    /// analysis' width when it has 1,000 or more, so that a few hundred thousand tokens give readable curves.</summary>
+    private static void PlotDensities(ScalingSummary summary, ModelSummary[] finals, string outputFolder)
+    {
+        var histograms = summary.Histograms;
+        int merge = histograms.Bins >= 1000 ? 10 : 1;
+        var bins = new HistogramBins(histograms.LowBits, histograms.HighBits, histograms.Bins / merge);
+        var shown = histograms.Models.Where(h => finals.Any(f => f.Name == h.Name)).ToArray();
+        string width = FormattableString.Invariant($"{bins.Width:G3}-bit bins");
+        Charts.Save(Path.Combine(outputFolder, "loss_density"), $"Per-token loss p(L), final checkpoints ({width})",
+            new AxisSpec("loss L", "bits"), new AxisSpec("p(L)", "1/bit", Log: true),
+            shown.Select(h => Charts.StepSeries(h.Name, bins, Coarsen(h.Density, merge))));
+        Charts.Save(Path.Combine(outputFolder, "loss_weighted_density"), $"Contribution to mean loss L·p(L), final checkpoints ({width})",
+            new AxisSpec("loss L", "bits"), new AxisSpec("L·p(L)", "bits/bit"),
+            shown.Select(h => Charts.StepSeries(h.Name, bins, Coarsen(h.LossTimesDensity, merge))));
+    }
+
+    private static double[] Coarsen(double[] density, int merge) =>
+        Enumerable.Range(0, density.Length / merge).Select(i => density.Skip(i * merge).Take(merge).Average()).ToArray();
+
+    /// <summary>near_zero_fraction.csv for every model; a heatmap over size × step when the suite has checkpoints, a line
+    /// over sizes otherwise; a sentence instead of a plot when no token of any model is below the threshold.</summary>
+    private static void WriteNearZero(ScalingSummary summary, string outputFolder, List<string> notes)
+    {
+        var text = new StringBuilder("name,params,step,near_zero_fraction\n");
+        foreach (var m in summary.Models)
+            text.Append(CultureInfo.InvariantCulture, $"{Quote(m.Name)},{m.Params:R},{m.Step},{m.NearZeroFraction:R}\n");
+        File.WriteAllText(Path.Combine(outputFolder, "near_zero_fraction.csv"), text.ToString());
+        string threshold = summary.ThresholdNats.ToString("G3", CultureInfo.InvariantCulture);
+        if (summary.Models.All(m => m.NearZeroFraction == 0))
+        {
+            notes.Add($"No token of any model or checkpoint has a loss below {threshold} nats: the share of near-zero-loss tokens is 0 everywhere.");
+            return;
+        }
+        var title = $"Share of tokens with loss below {threshold} nats";
+        if (summary.Models.Any(m => m.Step is not null))
+            Charts.Heatmap(Path.Combine(outputFolder, "near_zero_fraction"), title, summary.Models.Select(m => (m.Params, m.Step ?? 0, m.NearZeroFraction)));
+        else
+            Charts.Save(Path.Combine(outputFolder, "near_zero_fraction"), title,
+                new AxisSpec("non-embedding parameters N", "count", Log: true), new AxisSpec("share of tokens", "fraction"),
+                [new ChartSeries(null, summary.Models.Select(m => m.Params).ToArray(), summary.Models.Select(m => m.NearZeroFraction).ToArray(), SeriesStyle.LineAndMarkers)],
+                ScottPlot.Alignment.UpperLeft);
+    }
+
+    /// <summary>Example monogenic and polygenic loss-against-size curves, one panel each, and the shares in words.</summary>
+    private static void PlotCurveKinds(CurveKindSummary kinds, string outputFolder, List<string> notes)
+    {
+        var changed = kinds.Monogenic + kinds.Polygenic;
+        notes.Add(FormattableString.Invariant(
+            $"Scaling curves of {kinds.Tokens:N0} tokens over {kinds.Sizes.Length} sizes: {kinds.Flat:N0} fall by less than {kinds.Options.MinimumDecreaseNats:G3} nats and {kinds.Irregular:N0} rise on the way by more than {kinds.Options.MaximumRise:P0} of their decrease (irregular); of the {changed:N0} others, {kinds.Monogenic:N0} ({kinds.MonogenicShare ?? 0:P1}) are monogenic (one adjacent-size step carries ≥ {kinds.Options.MonogenicShare:P0} of the decreases) and {kinds.Polygenic:N0} polygenic."));
+        foreach (var (name, examples) in new[] { ("monogenic", kinds.MonogenicExamples), ("polygenic", kinds.PolygenicExamples) })
+        {
+            if (examples.Count == 0) continue;
+            Charts.Save(Path.Combine(outputFolder, $"{name}_examples"), $"Examples of {name} tokens: loss against size",
+                new AxisSpec("non-embedding parameters N", "count", Log: true), new AxisSpec("loss", "nats"),
+                examples.Select(e => new ChartSeries($"token {e.Token}", kinds.Params, e.LossNats, SeriesStyle.LineAndMarkers)));
+        }
     }
 
     private static void PlotLossVsParams(ScalingSummary summary, string path)

@@ -32,6 +32,9 @@ public sealed record LmTrainingOptions
     public int Seed { get; init; }
     /// <summary>Steps at which to save a checkpoint; null: <see cref="CheckpointSchedule.Pythia"/>.</summary>
     public IReadOnlyList<int>? Checkpoints { get; init; }
+
+    /// <summary>Updates between resume-state saves (besides every checkpoint), so a killed run loses at most this many.</summary>
+    public int StateEvery { get; init; } = 250;
     public SafetensorsDType SaveDType { get; init; } = SafetensorsDType.F32;
 
     public int Warmup => WarmupSteps ?? Math.Max(1, Steps / 100);
@@ -48,6 +51,7 @@ public sealed record LmTrainingOptions
         Require(Warmup >= 0 && Warmup <= Steps, $"warmup {Warmup} must be in [0, steps = {Steps}]");
         Require(MinLearningRateRatio is >= 0 and <= 1, $"minimum learning-rate ratio {MinLearningRateRatio} must be in [0, 1]");
         Require(CheckpointSteps.All(s => s >= 0 && s <= Steps), $"checkpoint steps must lie in [0, {Steps}]");
+        Require(StateEvery >= 1, $"state-save interval {StateEvery} must be positive");
     }
 }
 
@@ -66,7 +70,7 @@ public sealed record TrainingProgress(string Run, int Step, int TotalSteps, doub
 public sealed record TrainingResult(string RunDirectory, IReadOnlyDictionary<int, string> Checkpoints, double FinalLoss, int ResumedFrom);
 
 /// <summary>
-/// Trains a GPT-NeoX model (<see cref="GptNeoXModel"/>, the Pythia architecture) from scratch on a fixed sequence
+/// Trains a language model of any family (<see cref="CausalLanguageModel"/>; Pythia's recipe) from scratch on a fixed sequence
 /// order, saving Hugging Face checkpoint folders <c>&lt;run&gt;/step&lt;N&gt;/</c> (config.json, model.safetensors,
 /// tokenizer.json). The optimizer state and float32 weights of the latest checkpoint go to <c>&lt;run&gt;/train-state/</c>,
 /// from which an interrupted run resumes; training loss per update goes to <c>&lt;run&gt;/train_log.csv</c>.
@@ -82,7 +86,7 @@ public static class LanguageModelTrainer
     /// Trains <paramref name="config"/> for options.Steps updates, resuming from <c>train-state/</c> when a previous
     /// run with the same configuration and options left one.
     /// </summary>
-    public static TrainingResult Train(GptNeoXConfig config, SequenceBatches batches, string runDirectory, string tokenizerPath,
+    public static TrainingResult Train(IModelConfig config, SequenceBatches batches, string runDirectory, string tokenizerPath,
         LmTrainingOptions options, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         config.Validate();
@@ -95,8 +99,8 @@ public static class LanguageModelTrainer
         var statePath = Path.Combine(runDirectory, StateDirectoryName);
         var fingerprint = Fingerprint(config, options);
 
-        using var model = new GptNeoXModel(config);
-        Initialize(model, config, options.Seed);
+        using var model = new CausalLanguageModel(config);
+        model.Initialize(options.Seed);
         var parameters = model.named_parameters().ToList();
         // Pythia (GPT-NeoX's get_params_for_weight_decay_optimization) exempts biases and layer norms from decay.
         var decayed = parameters.Where(p => p.parameter.dim() >= 2).Select(p => p.parameter).ToList();
@@ -142,6 +146,11 @@ public static class LanguageModelTrainer
                     log.Flush();
                     saved[step] = SaveCheckpoint(model, config, options, runDirectory, tokenizerPath, optimizer, step, fingerprint);
                 }
+                else if (step % options.StateEvery == 0)
+                {
+                    log.Flush();
+                    SaveState(model, optimizer, runDirectory, step, fingerprint);
+                }
                 progress?.Report(new TrainingProgress(runName, step, options.Steps, loss, learningRate,
                     (step - firstStep) * batches.TokensPerStep / clock.Elapsed.TotalSeconds, clock.Elapsed) { FirstStep = firstStep });
             }
@@ -149,28 +158,13 @@ public static class LanguageModelTrainer
         finally
         {
             log.Dispose();
+            if (step > firstStep)
+                RecordTiming(runDirectory, firstStep, step, clock.Elapsed, batches.TokensPerStep);
         }
         return new TrainingResult(runDirectory, saved, loss, firstStep);
     }
 
-    /// <summary>
-    /// HF's GPTNeoXPreTrainedModel._init_weights: linear and embedding weights ~ N(0, initializer_range²), biases 0,
-    /// layer norms weight 1 and bias 0; drawn from torch's generator seeded with <paramref name="seed"/>.
-    /// </summary>
-    public static void Initialize(GptNeoXModel model, GptNeoXConfig config, int seed)
-    {
-        using var noGrad = no_grad();
-        var generator = new Generator((ulong)seed);
-        foreach (var (name, parameter) in model.named_parameters())
-        {
-            bool isNorm = name.Contains("layernorm", StringComparison.Ordinal) || name.Contains("layer_norm", StringComparison.Ordinal);
-            if (name.EndsWith(".bias", StringComparison.Ordinal)) parameter.zero_();
-            else if (isNorm) parameter.fill_(1);
-            else parameter.normal_(0, config.InitializerRange, generator);
-        }
-    }
-
-    private static double Update(GptNeoXModel model, AdamW optimizer, SequenceBatches batches, int step, LmTrainingOptions options)
+    private static double Update(CausalLanguageModel model, AdamW optimizer, SequenceBatches batches, int step, LmTrainingOptions options)
     {
         using var scope = NewDisposeScope();
         var tokens = tensor(batches.Batch(step), [options.BatchSize, options.Context + 1]);
@@ -189,7 +183,7 @@ public static class LanguageModelTrainer
     private const string StateFileName = "state.json";
 
     /// <summary>Writes step&lt;N&gt;/ (through a temporary folder, so a folder present is complete) and the resume state.</summary>
-    private static string SaveCheckpoint(GptNeoXModel model, GptNeoXConfig config, LmTrainingOptions options, string runDirectory,
+    private static string SaveCheckpoint(CausalLanguageModel model, IModelConfig config, LmTrainingOptions options, string runDirectory,
         string tokenizerPath, AdamW optimizer, int step, string fingerprint)
     {
         var directory = CheckpointDirectory(runDirectory, step);
@@ -201,7 +195,24 @@ public static class LanguageModelTrainer
         File.Copy(tokenizerPath, Path.Combine(temporary, ModelFolder.TokenizerFileName));
         if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
         Directory.Move(temporary, directory);
+        SaveState(model, optimizer, runDirectory, step, fingerprint);
+        return directory;
+    }
 
+    public const string TimingFileName = "train_timing.csv";
+
+    /// <summary>One row per training session of this run (a resumed run adds a row): steps covered, wall time, tokens/s.</summary>
+    private static void RecordTiming(string runDirectory, int fromStep, int toStep, TimeSpan elapsed, long tokensPerStep)
+    {
+        var path = Path.Combine(runDirectory, TimingFileName);
+        if (!File.Exists(path)) File.WriteAllText(path, "from_step,to_step,wall_seconds,tokens_per_second,threads\n");
+        File.AppendAllText(path, string.Create(CultureInfo.InvariantCulture,
+            $"{fromStep},{toStep},{elapsed.TotalSeconds:F1},{(toStep - fromStep) * tokensPerStep / elapsed.TotalSeconds:F0},{get_num_threads()}\n"));
+    }
+
+    /// <summary>The float32 weights and optimizer state from which an interrupted run resumes (written through a temporary folder).</summary>
+    private static void SaveState(CausalLanguageModel model, AdamW optimizer, string runDirectory, int step, string fingerprint)
+    {
         var state = Path.Combine(runDirectory, StateDirectoryName);
         var stateTemporary = state + ".tmp";
         if (Directory.Exists(stateTemporary)) Directory.Delete(stateTemporary, recursive: true);
@@ -212,7 +223,6 @@ public static class LanguageModelTrainer
             JsonSerializer.Serialize(new TrainingState(step, fingerprint), StateJson));
         if (Directory.Exists(state)) Directory.Delete(state, recursive: true);
         Directory.Move(stateTemporary, state);
-        return directory;
     }
 
     private sealed record TrainingState(int Step, string Fingerprint);
@@ -233,8 +243,8 @@ public static class LanguageModelTrainer
     }
 
     /// <summary>Everything that must match for a resume to continue the same run.</summary>
-    private static string Fingerprint(GptNeoXConfig config, LmTrainingOptions options) =>
-        JsonSerializer.Serialize(new { config, options = options with { Checkpoints = null, SaveDType = SafetensorsDType.F32 } });
+    private static string Fingerprint(IModelConfig config, LmTrainingOptions options) =>
+        JsonSerializer.Serialize(new { config = (object)config, options = options with { Checkpoints = null, SaveDType = SafetensorsDType.F32, StateEvery = 0 } });
 
     /// <summary>Opens train_log.csv for appending, dropping rows past <paramref name="step"/> (left by an interrupted run).</summary>
     private static StreamWriter OpenLog(string path, int step)

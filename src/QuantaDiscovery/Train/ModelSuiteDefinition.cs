@@ -13,6 +13,8 @@ public sealed record SuiteSize
     [JsonPropertyName("d_model")] public required int DModel { get; init; }
     [JsonPropertyName("heads")] public required int Heads { get; init; }
     [JsonPropertyName("lr")] public required double LearningRate { get; init; }
+    /// <summary>Key/value heads of grouped-query attention (families that have it); null: as many as heads.</summary>
+    [JsonPropertyName("kv_heads"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? KeyValueHeads { get; init; }
 }
 
 /// <summary>
@@ -21,6 +23,8 @@ public sealed record SuiteSize
 /// </summary>
 public sealed record ModelSuiteDefinition
 {
+    /// <summary>The model family's model_type (gpt_neox, llama); null: gpt_neox.</summary>
+    [JsonPropertyName("family"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Family { get; init; }
     [JsonPropertyName("name_prefix")] public string NamePrefix { get; init; } = "pico";
     [JsonPropertyName("context")] public int Context { get; init; } = 128;
     [JsonPropertyName("batch_size")] public int BatchSize { get; init; } = 16;
@@ -51,6 +55,7 @@ public sealed record ModelSuiteDefinition
         try
         {
             foreach (var size in suite.Sizes) suite.Config(size, vocabularySize: 1).Validate();
+            _ = suite.ModelFamily;
             suite.Options(suite.Sizes[0]).Validate();
             _ = ParseDType(suite.SaveDType);
         }
@@ -65,16 +70,11 @@ public sealed record ModelSuiteDefinition
 
     public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json));
 
-    /// <summary>Pythia's shape for a size: intermediate 4·d_model, rotary on 25% of each head, parallel residual, gelu.</summary>
-    public GptNeoXConfig Config(SuiteSize size, int vocabularySize) => new()
-    {
-        HiddenSize = size.DModel,
-        NumHiddenLayers = size.Layers,
-        NumAttentionHeads = size.Heads,
-        IntermediateSize = 4 * size.DModel,
-        VocabSize = vocabularySize,
-        MaxPositionEmbeddings = Context,
-    };
+    [JsonIgnore] public IModelFamily ModelFamily => Family is null ? ModelFamilies.Default : ModelFamilies.Get(Family);
+
+    /// <summary>The family's config for a size (GPT-NeoX: Pythia's proportions; see <see cref="IModelFamily.ForTraining"/>).</summary>
+    public IModelConfig Config(SuiteSize size, int vocabularySize) =>
+        ModelFamily.ForTraining(new TrainingShape(size.Layers, size.DModel, size.Heads, vocabularySize, Context, size.KeyValueHeads));
 
     public LmTrainingOptions Options(SuiteSize size) => new()
     {

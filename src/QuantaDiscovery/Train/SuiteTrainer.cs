@@ -1,11 +1,12 @@
 using System.Globalization;
+using QuantaDiscovery.Common;
 using QuantaDiscovery.Models;
 using QuantaDiscovery.Tokenize;
 
 namespace QuantaDiscovery.Train;
 
 /// <summary>One trained size of a suite.</summary>
-public sealed record SuiteMember(string Name, GptNeoXConfig Config, TrainingResult Result);
+public sealed record SuiteMember(string Name, IModelConfig Config, TrainingResult Result);
 
 /// <summary>
 /// Trains every size of a <see cref="ModelSuiteDefinition"/> in turn on one token stream and one sequence order,
@@ -15,7 +16,8 @@ public sealed record SuiteMember(string Name, GptNeoXConfig Config, TrainingResu
 public static class SuiteTrainer
 {
     public static IReadOnlyList<SuiteMember> Run(ModelSuiteDefinition suite, string corpusPath, string tokenizerPath, string outputDirectory,
-        int threads, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+        int threads, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default,
+        IReadOnlyCollection<string>? onlySizes = null)
     {
         Directory.CreateDirectory(outputDirectory);
         suite.Save(Path.Combine(outputDirectory, "suite.json"));
@@ -23,9 +25,13 @@ public static class SuiteTrainer
         var batches = new SequenceBatches(stream, suite.Context, suite.BatchSize, suite.Seed);
         int vocabulary = ByteLevelBpeTokenizer.Load(tokenizerPath).VocabularySize;
         var members = new List<SuiteMember>();
+        var unknown = onlySizes?.Except(suite.Sizes.Select(suite.Name)).ToList();
+        if (unknown is { Count: > 0 })
+            throw new InputException($"the suite has no size named {string.Join(", ", unknown)} (it has {string.Join(", ", suite.Sizes.Select(suite.Name))})");
         foreach (var size in suite.Sizes)
         {
             var name = suite.Name(size);
+            if (onlySizes is not null && !onlySizes.Contains(name)) continue;
             var config = suite.Config(size, vocabulary);
             var result = LanguageModelTrainer.Train(config, batches, Path.Combine(outputDirectory, name), tokenizerPath,
                 suite.Options(size), progress, cancellationToken);

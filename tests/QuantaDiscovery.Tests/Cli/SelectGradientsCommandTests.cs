@@ -38,7 +38,7 @@ public class SelectGradientsCommandTests
         var corpus = Path.Combine(folder, "corpus.jsonl");
         File.WriteAllLines(corpus, Texts.Select(t => JsonSerializer.Serialize(new { text = t })));
 
-        using var model = GptNeoXModel.Load(modelFolder);
+        using var model = CausalLanguageModel.Load(modelFolder);
         var losses = Path.Combine(folder, "losses.parquet");
         var documents = Texts.Select(t => tokenizer.Encode(t).Take(Context).ToArray()).ToArray();
         using (var writer = TokenTableWriter.Create(losses, TokenTableSchema.SingleModel()))

@@ -1,5 +1,6 @@
 using QuantaDiscovery.Gradients;
 using QuantaDiscovery.Models;
+using QuantaDiscovery.Models.GptNeoX;
 using QuantaDiscovery.Tests.Common;
 using static TorchSharp.torch;
 
@@ -12,14 +13,14 @@ namespace QuantaDiscovery.Tests.Gradients;
 /// </summary>
 public class FactoredProjectionTests
 {
-    private static GptNeoXModel Model(bool parallel, int seed)
+    private static CausalLanguageModel Model(bool parallel, int seed)
     {
-        var folder = RandomGptNeoX.Create(TestPaths.NewTempFolder(), new GptNeoXConfig
+        var folder = RandomModel.Create(TestPaths.NewTempFolder(), new GptNeoXConfig
         {
             HiddenSize = 16, NumHiddenLayers = 2, NumAttentionHeads = 2, IntermediateSize = 32,
             VocabSize = 40, MaxPositionEmbeddings = 64, UseParallelResidual = parallel, InitializerRange = 0.2,
         }, seed);
-        return GptNeoXModel.Load(folder);
+        return CausalLanguageModel.Load(folder);
     }
 
     private static int[] Tokens(int length, int seed)

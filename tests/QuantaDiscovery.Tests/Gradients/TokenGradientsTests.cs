@@ -1,5 +1,6 @@
 using QuantaDiscovery.Gradients;
 using QuantaDiscovery.Models;
+using QuantaDiscovery.Models.GptNeoX;
 using QuantaDiscovery.Tests.Common;
 using static TorchSharp.torch;
 
@@ -11,14 +12,14 @@ namespace QuantaDiscovery.Tests.Gradients;
 /// </summary>
 public class TokenGradientsTests
 {
-    private static GptNeoXModel Model(bool parallel, int seed)
+    private static CausalLanguageModel Model(bool parallel, int seed)
     {
-        var folder = RandomGptNeoX.Create(TestPaths.NewTempFolder(), new GptNeoXConfig
+        var folder = RandomModel.Create(TestPaths.NewTempFolder(), new GptNeoXConfig
         {
             HiddenSize = 16, NumHiddenLayers = 2, NumAttentionHeads = 2, IntermediateSize = 32,
             VocabSize = 40, MaxPositionEmbeddings = 64, UseParallelResidual = parallel, InitializerRange = 0.2,
         }, seed);
-        return GptNeoXModel.Load(folder);
+        return CausalLanguageModel.Load(folder);
     }
 
     private static int[] Tokens(int length, int seed)
@@ -96,7 +97,7 @@ public class TokenGradientsTests
     public void FilterDimensionIsTheSumOfMatchingParameterSizes()
     {
         using var model = Model(true, 3);
-        var shapes = GptNeoXModel.ParameterShapes(model.Config);
+        var shapes = model.ParameterShapes;
         long Size(long[] s) => s.Aggregate(1L, (a, b) => a * b);
         var paper = new TokenGradients(model, ParameterFilter.Paper);
         Assert.Equal(shapes.Where(p => !p.Name.Contains("layernorm") && !p.Name.Contains("embed")).Sum(p => Size(p.Shape)), paper.Dimension);

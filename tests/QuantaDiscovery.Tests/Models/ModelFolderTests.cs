@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using QuantaDiscovery.Common;
 using QuantaDiscovery.Models;
+using QuantaDiscovery.Models.GptNeoX;
 using QuantaDiscovery.Tests.Common;
 
 namespace QuantaDiscovery.Tests.Models;
@@ -57,7 +58,7 @@ public class ModelFolderTests
             json.Remove("rotary_emb_base");
             json["rope_parameters"] = new JsonObject { ["rope_theta"] = 500.0, ["partial_rotary_factor"] = 0.5 };
         });
-        var config = ModelFolder.Open(folder).Config;
+        var config = Assert.IsType<GptNeoXConfig>(ModelFolder.Open(folder).Config);
         Assert.Equal((500.0, 0.5), (config.RotaryEmbBase, config.RotaryPct));
     }
 
@@ -75,7 +76,7 @@ public class ModelFolderTests
     {
         var folder = ReferenceFixtures.Copy("tiny-parallel");
         EditConfig(folder, json => json["intermediate_size"] = 64);
-        var error = Assert.Throws<InputException>(() => GptNeoXModel.Load(ModelFolder.Open(folder)));
+        var error = Assert.Throws<InputException>(() => CausalLanguageModel.Load(ModelFolder.Open(folder)));
         Assert.Equal(Path.Combine(folder, "model.safetensors"), error.FilePath);
         Assert.Contains("gpt_neox.layers.0.mlp.dense_h_to_4h.weight", error.Message);
         Assert.Contains("[128, 32]", error.Message);
@@ -86,7 +87,7 @@ public class ModelFolderTests
     {
         var folder = ReferenceFixtures.Copy("tiny-parallel");
         EditConfig(folder, json => json["num_hidden_layers"] = 3);
-        var error = Assert.Throws<InputException>(() => GptNeoXModel.Load(ModelFolder.Open(folder)));
+        var error = Assert.Throws<InputException>(() => CausalLanguageModel.Load(ModelFolder.Open(folder)));
         Assert.Contains("'gpt_neox.layers.2.", error.Message);
         Assert.Contains("missing", error.Message);
     }
@@ -108,7 +109,7 @@ public class ModelFolderTests
         var weightMap = new JsonObject();
         using (var weights = ModelFolder.Open(ReferenceFixtures.Folder("tiny-parallel")).OpenWeights())
         {
-            var shapes = GptNeoXModel.ParameterShapes(config);
+            var shapes = config.Family.Parameters(config).Select(p => (p.Name, p.Shape)).ToList();
             for (int shard = 0; shard < 2; shard++)
             {
                 var file = $"model-0000{shard + 1}-of-00002.safetensors";
@@ -119,8 +120,8 @@ public class ModelFolderTests
         }
         File.WriteAllText(Path.Combine(folder, "model.safetensors.index.json"), new JsonObject { ["weight_map"] = weightMap }.ToJsonString());
 
-        using var sharded = GptNeoXModel.Load(ModelFolder.Open(folder));
-        using var single = GptNeoXModel.Load(ModelFolder.Open(ReferenceFixtures.Folder("tiny-parallel")));
+        using var sharded = CausalLanguageModel.Load(ModelFolder.Open(folder));
+        using var single = CausalLanguageModel.Load(ModelFolder.Open(ReferenceFixtures.Folder("tiny-parallel")));
         foreach (var ((name, a), (_, b)) in sharded.named_parameters().Zip(single.named_parameters()))
             Assert.True(a.equal(b).all().item<bool>(), name);
     }
@@ -150,7 +151,7 @@ public class ModelFolderTests
     [Fact]
     public void Random_model_is_initialised_like_Hugging_Face()
     {
-        var folder = RandomGptNeoX.Create(TestPaths.NewTempFolder(), Tiny, seed: 5);
+        var folder = RandomModel.Create(TestPaths.NewTempFolder(), Tiny, seed: 5);
         Assert.Equal(Tiny, folder.Config);
         using var weights = folder.OpenWeights();
         var embedding = weights.Read("gpt_neox.embed_in.weight", [50, 16]);
@@ -159,8 +160,8 @@ public class ModelFolderTests
         Assert.InRange(mean, -0.003, 0.003);
         Assert.All(weights.Read("gpt_neox.layers.1.input_layernorm.weight", [16]), v => Assert.Equal(1f, v));
         Assert.All(weights.Read("gpt_neox.layers.1.attention.dense.bias", [16]), v => Assert.Equal(0f, v));
-        using var model = GptNeoXModel.Load(folder);
-        using var sameSeed = RandomGptNeoX.Create(TestPaths.NewTempFolder(), Tiny, seed: 5).OpenWeights();
+        using var model = CausalLanguageModel.Load(folder);
+        using var sameSeed = RandomModel.Create(TestPaths.NewTempFolder(), Tiny, seed: 5).OpenWeights();
         Assert.Equal(sameSeed.Read("embed_out.weight", [50, 16]), weights.Read("embed_out.weight", [50, 16]));
     }
 }

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using QuantaDiscovery.Models;
 using QuantaDiscovery.Tests.Common;
+using static TorchSharp.torch;
 
 namespace QuantaDiscovery.Tests.Models;
 
@@ -26,6 +28,16 @@ public static class ReferenceFixtures
         var documents = root.GetProperty("documents").EnumerateArray().Select(d => d.EnumerateArray().Select(t => t.GetInt32()).ToArray()).ToArray();
         var losses = root.GetProperty("losses").EnumerateArray().Select(d => d.EnumerateArray().Select(t => t.GetDouble()).ToArray()).ToArray();
         return new Expected(documents, losses);
+    }
+
+    /// <summary>The TorchSharp module's per-token losses of one document (none for fewer than two tokens).</summary>
+    public static float[] Losses(CausalLanguageModel model, int[] document)
+    {
+        if (document.Length < 2) return [];
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var ids = tensor(document.Select(t => (long)t).ToArray(), [1, document.Length]);
+        return model.TokenLosses(ids).data<float>().ToArray();
     }
 
     /// <summary>Largest absolute difference, after checking that the lengths agree.</summary>

@@ -4,6 +4,7 @@ using System.Xml.Linq;
 using QuantaDiscovery.Cli;
 using QuantaDiscovery.Common;
 using QuantaDiscovery.Models;
+using QuantaDiscovery.Models.GptNeoX;
 using QuantaDiscovery.Pipeline;
 using QuantaDiscovery.Tables;
 using QuantaDiscovery.Tests.Common;
@@ -43,7 +44,7 @@ public partial class ShardedPipelineTests
                 HiddenSize = 16 * layers, NumHiddenLayers = layers, NumAttentionHeads = 2, IntermediateSize = 32 * layers,
                 VocabSize = tokenizer.VocabularySize, MaxPositionEmbeddings = 32,
             };
-            var model = RandomGptNeoX.Create(Path.Combine(folder, "models", name), config, seed);
+            var model = RandomModel.Create(Path.Combine(folder, "models", name), config, seed);
             tokenizer.Save(model.TokenizerPath);
         }
         File.WriteAllLines(Path.Combine(folder, "corpus.jsonl"),

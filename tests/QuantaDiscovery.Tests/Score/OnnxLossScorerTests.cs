@@ -40,7 +40,7 @@ public class OnnxLossScorerTests
         var documents = ReferenceFixtures.Load(name).Documents;
         using var scorer = new OnnxLossScorer(folder);
         var onnx = scorer.ScoreBatch(documents);
-        using var model = GptNeoXModel.Load(folder);
+        using var model = CausalLanguageModel.Load(folder);
         using var noGrad = no_grad();
         for (int d = 0; d < documents.Length; d++)
         {

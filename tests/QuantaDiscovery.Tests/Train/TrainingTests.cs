@@ -1,6 +1,7 @@
 using System.Globalization;
 using QuantaDiscovery.Common;
 using QuantaDiscovery.Models;
+using QuantaDiscovery.Models.GptNeoX;
 using QuantaDiscovery.Tests.Common;
 using QuantaDiscovery.Tokenize;
 using QuantaDiscovery.Train;
@@ -124,8 +125,8 @@ public class TrainingTests
         var resumed = LanguageModelTrainer.Train(config, batches, split, tokenizer, options);
         Assert.Equal(6, resumed.ResumedFrom);
 
-        using var expected = GptNeoXModel.Load(ModelFolder.Open(LanguageModelTrainer.CheckpointDirectory(whole, 12)));
-        using var actual = GptNeoXModel.Load(ModelFolder.Open(LanguageModelTrainer.CheckpointDirectory(split, 12)));
+        using var expected = CausalLanguageModel.Load(ModelFolder.Open(LanguageModelTrainer.CheckpointDirectory(whole, 12)));
+        using var actual = CausalLanguageModel.Load(ModelFolder.Open(LanguageModelTrainer.CheckpointDirectory(split, 12)));
         foreach (var ((name, e), (_, a)) in expected.named_parameters().Zip(actual.named_parameters()))
             Assert.True(e.sub(a).abs().max().item<float>() < 1e-6, name);
         Assert.Equal(LoggedLosses(whole), LoggedLosses(split));
@@ -156,12 +157,12 @@ public class TrainingTests
         var result = LanguageModelTrainer.Train(config, new SequenceBatches(stream, 16, 4, options.Seed), run, tokenizer, options);
 
         // Step 0 is the initialisation, which the same seed rebuilds in memory.
-        using var inMemory = new GptNeoXModel(config);
-        LanguageModelTrainer.Initialize(inMemory, config, options.Seed);
+        using var inMemory = new CausalLanguageModel(config);
+        inMemory.Initialize(options.Seed);
         inMemory.eval();
         var folder0 = ModelFolder.Open(result.Checkpoints[0]);
         Assert.True(File.Exists(folder0.TokenizerPath));
-        using var reloaded = GptNeoXModel.Load(folder0);
+        using var reloaded = CausalLanguageModel.Load(folder0);
         using var ids = tensor(stream.Tokens.Take(16).Select(t => (long)t).ToArray(), [1, 16]);
         using var noGrad = no_grad();
         using var expected = inMemory.TokenLosses(ids);

@@ -12,7 +12,7 @@ namespace QuantaDiscovery.Pipeline.Stages;
 public sealed class ExportOnnxStage : PipelineStage
 {
     public override string Kind => "export-onnx";
-    public override string Description => "ONNX export of GPT-NeoX model folders, for scoring";
+    public override string Description => "ONNX export of GPT-NeoX or Llama model folders, for scoring";
 
     public override IReadOnlyList<StageSetting> Settings { get; } =
     [

@@ -11,7 +11,7 @@ namespace QuantaDiscovery.Pipeline.Stages;
 public sealed class TrainLmStage : PipelineStage
 {
     public override string Kind => "train-lm";
-    public override string Description => "a suite of GPT-NeoX models trained from scratch, with Pythia-like checkpoints";
+    public override string Description => "a suite of GPT-NeoX or Llama models trained from scratch, with Pythia-like checkpoints";
 
     public override IReadOnlyList<StageSetting> Settings { get; } =
     [

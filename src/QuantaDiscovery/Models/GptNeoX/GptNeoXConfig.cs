@@ -3,13 +3,13 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using QuantaDiscovery.Common;
 
-namespace QuantaDiscovery.Models;
+namespace QuantaDiscovery.Models.GptNeoX;
 
 /// <summary>
 /// The fields of Hugging Face's GPTNeoXConfig that define the network (config.json of a Pythia checkpoint).
 /// Defaults are HF's for fields a config.json may omit.
 /// </summary>
-public sealed record GptNeoXConfig
+public sealed record GptNeoXConfig : IModelConfig
 {
     [JsonPropertyName("hidden_size")] public required int HiddenSize { get; init; }
     [JsonPropertyName("num_hidden_layers")] public required int NumHiddenLayers { get; init; }
@@ -32,55 +32,23 @@ public sealed record GptNeoXConfig
     /// <summary>Rotary dimensions per head: int(head_size · rotary_pct), as HF truncates it.</summary>
     [JsonIgnore] public int RotaryDims => (int)(HeadSize * RotaryPct);
 
+    [JsonIgnore] public IModelFamily Family => GptNeoXFamily.Instance;
+
     /// <summary>
-    /// Parameters outside embed_in and embed_out, the N of the scaling laws (Kaplan et al. 2020; the
-    /// Pythia suite's "non-embedding params"): per layer the fused QKV and output projections, the MLP and
-    /// two layer norms (weights and biases), plus the final layer norm.
+    /// Parameters outside embed_in and embed_out, the N of the scaling laws: per layer the fused QKV and output
+    /// projections, the MLP and two layer norms (weights and biases), plus the final layer norm.
     /// </summary>
-    [JsonIgnore]
-    public long NonEmbeddingParameters
-    {
-        get
-        {
-            long h = HiddenSize, i = IntermediateSize;
-            long attention = (h * 3 * h + 3 * h) + (h * h + h);
-            long mlp = (h * i + i) + (i * h + h);
-            long layerNorms = 2 * 2 * h;
-            return NumHiddenLayers * (attention + mlp + layerNorms) + 2 * h;
-        }
-    }
+    [JsonIgnore] public long NonEmbeddingParameters => ModelFamilies.NonEmbeddingParameters(this);
 
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
-
-    /// <summary>Reads and validates a config.json; errors name the file and the field.</summary>
-    public static GptNeoXConfig Load(string path)
-    {
-        if (!File.Exists(path))
-            throw new InputException("config.json not found", path);
-        GptNeoXConfig? config;
-        try
-        {
-            var json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
-                ?? throw new InputException("config.json is not a JSON object", path);
-            if (json["model_type"] is JsonValue modelType && modelType.ToString() != "gpt_neox")
-                throw new InputException($"model_type '{modelType}' is not gpt_neox (GPT-NeoX/Pythia)", path);
-            config = JsonSerializer.Deserialize<GptNeoXConfig>(WithClassicRotaryNames(json), Json);
-        }
-        catch (JsonException e)
-        {
-            throw new InputException($"not a GPT-NeoX config: {e.Message}", path, inner: e);
-        }
-        if (config is null)
-            throw new InputException("empty config", path);
-        config.Validate(path);
-        return config;
-    }
+    /// <summary>Reads and validates a GPT-NeoX config.json; errors name the file and the field.</summary>
+    public static GptNeoXConfig Load(string path) => ModelFamilies.LoadConfig(path) as GptNeoXConfig
+        ?? throw new InputException("model_type is not gpt_neox (GPT-NeoX/Pythia)", path);
 
     /// <summary>
     /// Newer transformers versions name the rotary fields rope_theta and partial_rotary_factor (at the top level, or
     /// inside rope_parameters); Pythia's configs use rotary_emb_base and rotary_pct. Either is accepted.
     /// </summary>
-    private static JsonObject WithClassicRotaryNames(JsonObject json)
+    internal static JsonObject WithClassicRotaryNames(JsonObject json)
     {
         var sources = new[] { json, json["rope_parameters"] as JsonObject }.OfType<JsonObject>().ToList();
         foreach (var (modern, classic) in new[] { ("rope_theta", "rotary_emb_base"), ("partial_rotary_factor", "rotary_pct") })
@@ -89,15 +57,15 @@ public sealed record GptNeoXConfig
         return json;
     }
 
-    /// <summary>Writes config.json in HF's layout (with model_type and architectures, so transformers loads it).</summary>
-    public void Save(string path)
+    /// <summary>config.json in HF's layout (with model_type and architectures, so transformers loads it).</summary>
+    public JsonObject ToJson()
     {
-        var node = JsonSerializer.SerializeToNode(this, Json)!.AsObject();
-        node["architectures"] = new JsonArray("GPTNeoXForCausalLM");
-        node["model_type"] = "gpt_neox";
+        var node = JsonSerializer.SerializeToNode(this)!.AsObject();
+        node["architectures"] = new JsonArray(Family.Architecture);
+        node["model_type"] = Family.ModelType;
         node["tie_word_embeddings"] = false;
         node["torch_dtype"] = "float32";
-        File.WriteAllText(path, node.ToJsonString(Json));
+        return node;
     }
 
     /// <summary>Checks the fields against each other; <paramref name="path"/> names the file in errors.</summary>
