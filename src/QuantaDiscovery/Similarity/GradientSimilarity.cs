@@ -163,18 +163,24 @@ public static class GradientSimilarity
         for (int i = 0; i < n; i++)
         {
             var row = unit.AsSpan(i * d, d);
-            double sum = 0;
-            foreach (var x in row)
-            {
-                if (!float.IsFinite(x))
-                    throw new InputException($"row {i} of the gradient matrix holds a non-finite value ({x})", path);
-                sum += (double)x * x;
-            }
-            if (sum == 0)
-                throw new InputException($"row {i} of the gradient matrix is all zeros: its direction (and so its cosine similarity) is undefined", path);
-            float inverse = (float)(1 / Math.Sqrt(sum));
+            float inverse = (float)(1 / RowNorm(row, i, path));
             foreach (ref var x in row) x *= inverse;
         }
+    }
+
+    /// <summary>‖row‖ in float64; a non-finite value or an all-zero row (no direction) is an error naming the row.</summary>
+    private static double RowNorm(ReadOnlySpan<float> row, int i, string? path)
+    {
+        double sum = 0;
+        foreach (var x in row)
+        {
+            if (!float.IsFinite(x))
+                throw new InputException($"row {i} of the gradient matrix holds a non-finite value ({x})", path);
+            sum += (double)x * x;
+        }
+        if (sum == 0)
+            throw new InputException($"row {i} of the gradient matrix is all zeros: its direction (and so its cosine similarity) is undefined", path);
+        return Math.Sqrt(sum);
     }
 
     /// <summary>Each row's m largest cosines to other rows, comparing blocks of rows with all rows (the unit rows are shared with libtorch, not copied).</summary>
@@ -282,16 +288,7 @@ public static class GradientSimilarity
         for (int i = 0; i < source.Rows; i++)
         {
             source.CopyRow(i, row);
-            double sum = 0;
-            foreach (var x in row)
-            {
-                if (!float.IsFinite(x))
-                    throw new InputException($"row {i} of the gradient matrix holds a non-finite value ({x})", path);
-                sum += (double)x * x;
-            }
-            if (sum == 0)
-                throw new InputException($"row {i} of the gradient matrix is all zeros: its direction (and so its cosine similarity) is undefined", path);
-            norms[i] = Math.Sqrt(sum);
+            norms[i] = RowNorm(row, i, path);
         }
         return norms;
     }

@@ -1,7 +1,5 @@
 using QuantaDiscovery.Gradients;
 using QuantaDiscovery.Models;
-using QuantaDiscovery.Models.GptNeoX;
-using QuantaDiscovery.Tests.Common;
 using static TorchSharp.torch;
 
 namespace QuantaDiscovery.Tests.Gradients;
@@ -13,21 +11,9 @@ namespace QuantaDiscovery.Tests.Gradients;
 /// </summary>
 public class FactoredProjectionTests
 {
-    private static CausalLanguageModel Model(bool parallel, int seed)
-    {
-        var folder = RandomModel.Create(TestPaths.NewTempFolder(), new GptNeoXConfig
-        {
-            HiddenSize = 16, NumHiddenLayers = 2, NumAttentionHeads = 2, IntermediateSize = 32,
-            VocabSize = 40, MaxPositionEmbeddings = 64, UseParallelResidual = parallel, InitializerRange = 0.2,
-        }, seed);
-        return CausalLanguageModel.Load(folder);
-    }
+    private static CausalLanguageModel Model(bool parallel, int seed) => TokenGradientsTests.Model(parallel, seed);
 
-    private static int[] Tokens(int length, int seed)
-    {
-        var random = new Random(seed);
-        return [.. Enumerable.Range(0, length).Select(_ => random.Next(40))];
-    }
+    private static int[] Tokens(int length, int seed) => TokenGradientsTests.Tokens(length, seed);
 
     [Theory]
     [InlineData("paper", true, 600)]
