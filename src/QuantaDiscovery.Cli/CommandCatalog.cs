@@ -29,5 +29,6 @@ public static class CommandCatalog
         Commands.TruncateTokenizerCommand.Create(),
         Commands.MathQuestionsCommand.Create(),
         Commands.SuiteReportCommand.Create(),
+        Commands.StandInsCommand.Create(),
     ];
 }

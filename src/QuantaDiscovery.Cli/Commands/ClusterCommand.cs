@@ -23,6 +23,7 @@ internal static class ClusterCommand
         {
             affinity, clusters, output, restarts, seed, solver, maxMemory,
         };
+        ProgressReporter.AddOptions(command);
         command.SetAction(parse =>
         {
             var (counts, sweep) = SpectralClustering.ParseCounts(parse.GetValue(clusters)!);
@@ -36,10 +37,16 @@ internal static class ClusterCommand
             {
                 Restarts = parse.GetValue(restarts), Seed = parse.GetValue(seed), Solver = parse.GetValue(solver),
             };
+            var reporter = ProgressReporter.For(parse, Console.Error, Console.Out, !Console.IsErrorRedirected);
+            // The library reports no progress from inside the eigensolver and k-means: one line says what runs.
+            reporter.Report(new("cluster", null, $"spectral embedding and k-means for k = {string.Join(", ", counts)}"));
             var embedding = SpectralClustering.Run(parse.GetValue(affinity)!, counts, sweep, parse.GetValue(output)!, options);
+            reporter.Finish();
             if (!embedding.Converged)
                 Console.Error.WriteLine($"warning: eigensolver stopped after {embedding.Iterations} sweeps with residual {embedding.MaxResidual:G3}");
-            Console.WriteLine($"clustered {embedding.Samples} samples into k = {string.Join(", ", counts)}: {parse.GetValue(output)}");
+            reporter.Result(new { Command = "cluster", embedding.Samples, ClusterCounts = counts, embedding.Converged, embedding.Iterations,
+                embedding.MaxResidual, Output = parse.GetValue(output) },
+                () => Console.WriteLine($"clustered {embedding.Samples} samples into k = {string.Join(", ", counts)}: {parse.GetValue(output)}"));
             return 0;
         });
         return command;

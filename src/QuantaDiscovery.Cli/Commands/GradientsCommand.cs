@@ -27,6 +27,7 @@ internal static class GradientsCommand
         {
             model, input, samples, output, parameters, projection, density, seed, context, threads,
         };
+        ProgressReporter.AddOptions(command);
         command.SetAction(parse =>
         {
             var (k, method) = GradientOptions.ParseProjection(parse.GetValue(projection)!);
@@ -40,19 +41,23 @@ internal static class GradientsCommand
                 Context = parse.GetValue(context),
                 Threads = parse.GetValue(threads),
             };
-            var line = new ProgressLine<GradientProgress>(p =>
-                $"gradients: {p.Tokens:N0}/{p.TotalTokens:N0} tokens, {p.TokensPerSecond:N1} tokens/s" +
-                (p.Remaining is TimeSpan eta ? $", ETA {eta:hh\\:mm\\:ss}" : ""));
-            GradientProgress? last = null;
+            var reporter = ProgressReporter.For(parse, Console.Error, Console.Out, !Console.IsErrorRedirected);
             var result = GradientComputation.Run(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(samples)!, parse.GetValue(output)!,
-                options, new Progress<GradientProgress>(p => { last = p; line.Report(p); }));
-            if (last is not null) line.Finish(last);
-            Console.Error.WriteLine($"{result.Samples:N0} gradients of dimension d = {result.Dimension:N0} written with {result.Columns:N0} columns; " +
+                options, reporter.For<GradientProgress>(GradientUpdate));
+            reporter.Note($"{result.Samples:N0} gradients of dimension d = {result.Dimension:N0} written with {result.Columns:N0} columns; " +
                 $"{result.ForwardPasses:N0} forward and {result.BackwardPasses:N0} backward passes in {result.Seconds:N1} s");
-            Console.WriteLine(result.GradientsPath);
-            Console.WriteLine(result.SettingsPath);
+            reporter.Result(new { Command = "gradients", result.Samples, result.Dimension, result.Columns, result.ForwardPasses,
+                result.BackwardPasses, result.Seconds, result.GradientsPath, result.SettingsPath }, () =>
+            {
+                Console.WriteLine(result.GradientsPath);
+                Console.WriteLine(result.SettingsPath);
+            });
             return 0;
         });
         return command;
     }
+
+    /// <summary>The progress of per-token gradients (also the gradients stage of `quanta qdg`).</summary>
+    public static ProgressUpdate GradientUpdate(GradientProgress p) =>
+        new("gradients", p.TotalTokens > 0 ? (double)p.Tokens / p.TotalTokens : null, $"{p.Tokens:N0}/{p.TotalTokens:N0} tokens", p.Tokens, "tokens");
 }

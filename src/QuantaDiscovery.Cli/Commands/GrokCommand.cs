@@ -13,19 +13,19 @@ internal static class GrokCommand
         var command = new Command("grok", "Train on a modular-arithmetic (or S5) table and watch it grok (Power et al. 2022; Omnigrok)");
         options.AddTo(command);
         command.Options.Add(output);
+        ProgressReporter.AddOptions(command);
         command.SetAction(parse => ToyCommand.Guard(() =>
         {
             var settings = options.Read(parse);
             var directory = parse.GetValue(output)!;
-            var run = GrokkingTrainer.Train(settings, step =>
-            {
-                if (step.Step % 250 == 0)
-                    Console.WriteLine($"step {step.Step,6}  train loss {step.TrainLoss:0.0000e+0} acc {step.TrainAccuracy:0.000}  val loss {step.ValidationLoss:0.0000e+0} acc {step.ValidationAccuracy:0.000}  ‖θ‖ {step.WeightNorm:0.00}");
-            });
+            var reporter = ProgressReporter.For(parse, Console.Error, Console.Out, !Console.IsErrorRedirected);
+            var run = GrokkingTrainer.Train(settings, step => reporter.Report(new("grok", settings.Steps > 0 ? (step.Step + 1.0) / settings.Steps : null,
+                $"step {step.Step:N0}: train loss {step.TrainLoss:0.000e+0} acc {step.TrainAccuracy:0.000}, val loss {step.ValidationLoss:0.000e+0} acc {step.ValidationAccuracy:0.000}, ‖θ‖ {step.WeightNorm:0.00}",
+                step.Step + 1, "steps")));
             var summary = GrokkingReport.Write(run, directory);
-            Console.WriteLine($"memorised (train acc ≥ 0.99) at step {summary.MemorisedStep?.ToString() ?? "never"}, " +
+            reporter.Result(new { Command = "grok", Output = directory, Summary = summary }, () => Console.WriteLine($"memorised (train acc ≥ 0.99) at step {summary.MemorisedStep?.ToString() ?? "never"}, " +
                 $"generalised (val acc ≥ 0.99) at step {summary.GeneralisedStep?.ToString() ?? "never"}; " +
-                $"{summary.StepsRun} steps in {summary.WallSeconds:0.0} s ({summary.StepsPerSecond:0} steps/s) → {directory}");
+                $"{summary.StepsRun} steps in {summary.WallSeconds:0.0} s ({summary.StepsPerSecond:0} steps/s) → {directory}"));
             return 0;
         }));
         return command;

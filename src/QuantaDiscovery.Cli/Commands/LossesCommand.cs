@@ -22,6 +22,7 @@ internal static class LossesCommand
         {
             models, input, output, context, maxDocs, batchSize, device, threads, tokenizer, skipBadLines,
         };
+        ProgressReporter.AddOptions(command);
         command.SetAction(parse =>
         {
             var options = new CorpusScoringOptions
@@ -37,22 +38,20 @@ internal static class LossesCommand
                     MaxBatchSize = parse.GetValue(batchSize),
                 },
             };
-            var progress = new ProgressLine<ScoringProgress>(p =>
-            {
-                var eta = p.TotalDocuments is long total && p.Documents > 0
-                    ? $", ETA {TimeSpan.FromSeconds(p.Elapsed.TotalSeconds * (total - p.Documents) / p.Documents):hh\\:mm\\:ss}" : "";
-                return $"scoring: {p.Documents:N0} documents, {p.PredictedTokens:N0} tokens, {p.TokensPerSecond:N0} tokens/s{eta}";
-            });
-            ScoringProgress? last = null;
+            var reporter = ProgressReporter.For(parse, Console.Error, Console.Out, !Console.IsErrorRedirected);
             var result = CorpusScoring.Run(parse.GetValue(models)!, parse.GetValue(input)!, parse.GetValue(output)!, options,
-                new Progress<ScoringProgress>(p => { last = p; progress.Report(p); }));
-            if (last is not null) progress.Finish(last);
-            Console.Error.WriteLine(result.Report.Summary() +
+                reporter.For<ScoringProgress>(p => new("scoring", p.TotalDocuments is long total && total > 0 ? (double)p.Documents / total : null,
+                    $"{p.Documents:N0} documents, {p.PredictedTokens:N0} tokens", p.PredictedTokens, "tokens")));
+            reporter.Note(result.Report.Summary() +
                 $"; {result.DocumentsWithoutPredictions:N0} documents had fewer than 2 tokens; {result.PredictedTokens:N0} losses per model");
-            foreach (var table in result.ModelTables) Console.WriteLine(table);
-            if (result.MatrixTable is not null) Console.WriteLine(result.MatrixTable);
-            if (result.MatrixNpy is not null) Console.WriteLine(result.MatrixNpy);
-            Console.WriteLine(result.ModelsCsv);
+            reporter.Result(new { Command = "losses", result.PredictedTokens, result.DocumentsWithoutPredictions, result.ModelTables,
+                result.MatrixTable, result.MatrixNpy, result.ModelsCsv }, () =>
+            {
+                foreach (var table in result.ModelTables) Console.WriteLine(table);
+                if (result.MatrixTable is not null) Console.WriteLine(result.MatrixTable);
+                if (result.MatrixNpy is not null) Console.WriteLine(result.MatrixNpy);
+                Console.WriteLine(result.ModelsCsv);
+            });
             return 0;
         });
         return command;

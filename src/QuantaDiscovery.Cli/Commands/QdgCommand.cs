@@ -41,6 +41,7 @@ internal static class QdgCommand
         {
             model, input, losses, output, maxLoss, samples, stride, noInduction, uniform, clusters, knn, nInit, parameters, projection, seed, context, alphaN, maxMemory,
         };
+        ProgressReporter.AddOptions(command);
         command.SetAction(parse =>
         {
             var (k, method) = GradientOptions.ParseProjection(parse.GetValue(projection)!);
@@ -63,13 +64,13 @@ internal static class QdgCommand
                 AlphaN = parse.GetValue(alphaN) is { } given ? RankFrequency.ReadAlphaN(given) : null,
                 MaxMemory = parse.GetValue(maxMemory) is { } limit ? Common.MemoryBudget.Parse(limit) : null,
             };
-            var gradientLine = new ProgressLine<GradientProgress>(p =>
-                $"gradients: {p.Tokens:N0}/{p.TotalTokens:N0} tokens, {p.TokensPerSecond:N1} tokens/s" + (p.Remaining is { } r ? $", ETA {r:hh\\:mm\\:ss}" : ""));
+            var reporter = ProgressReporter.For(parse, Console.Error, Console.Out, !Console.IsErrorRedirected);
             var result = QdgRun.Run(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(losses)!, parse.GetValue(output)!, options,
-                new Progress<string>(stage => Console.Error.WriteLine($"qdg: {stage}")), gradientLine);
-            Console.Error.WriteLine($"qdg: {result.Selection.Chosen} tokens, gradient dimension {result.Gradients.Dimension:N0}, " +
+                reporter.For<string>(stage => new($"qdg: {stage}", null)), reporter.For<GradientProgress>(GradientsCommand.GradientUpdate));
+            reporter.Note($"qdg: {result.Selection.Chosen} tokens, gradient dimension {result.Gradients.Dimension:N0}, " +
                 $"K = {string.Join(", ", result.ClusterCounts)}, {result.Elapsed.TotalSeconds:N0} s");
-            Console.WriteLine(result.Report.Html);
+            reporter.Result(new { Command = "qdg", Tokens = result.Selection.Chosen, result.Gradients.Dimension, result.ClusterCounts,
+                Seconds = result.Elapsed.TotalSeconds, Report = result.Report.Html }, () => Console.WriteLine(result.Report.Html));
             return 0;
         });
         return command;

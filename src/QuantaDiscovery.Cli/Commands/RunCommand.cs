@@ -16,10 +16,25 @@ internal static class RunCommand
         {
             Description = "m/M: with models split over M shards, score only model m (one model/checkpoint folder of the M the losses stage lists)",
         };
-        var command = new Command("run", "Run a declarative pipeline: cached by fingerprint, resumable, shardable") { pipeline, work, force, shard, model };
+        var root = new Option<string?>("--root")
+        {
+            Description = "folder that the pipeline's relative inputs start from, instead of its root: (e.g. a stand-in tree from `quanta standins`)",
+        };
+        var set = new Option<string[]>("--set") { Description = "name=value: override one of the pipeline's variables: (repeatable)" };
+        var command = new Command("run", "Run a declarative pipeline: cached by fingerprint, resumable, shardable") { pipeline, work, force, shard, model, root, set };
+        ProgressReporter.AddOptions(command);
         command.SetAction(async (parse, cancellation) =>
         {
-            var definition = PipelineYaml.Load(parse.GetValue(pipeline)!);
+            var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var assignment in parse.GetValue(set) ?? [])
+            {
+                int equals = assignment.IndexOf('=');
+                if (equals <= 0) throw new Common.InputException($"--set {assignment}: expected name=value");
+                variables[assignment[..equals]] = assignment[(equals + 1)..];
+            }
+            var rootFolder = parse.GetValue(root);
+            if (rootFolder is not null && !Directory.Exists(rootFolder)) throw new Common.InputException("--root: folder not found", rootFolder);
+            var definition = PipelineYaml.Load(parse.GetValue(pipeline)!, overrides: new PipelineOverrides(rootFolder, variables));
             Shard? selected = null;
             try
             {
@@ -32,25 +47,23 @@ internal static class RunCommand
             }
             var options = new PipelineRunOptions { WorkFolder = parse.GetValue(work), Force = parse.GetValue(force) ?? [], Shard = selected };
 
-            var display = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-            PipelineRunResult result = null!;
-            await display.Progress()
-                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                .StartAsync(async context =>
-                {
-                    var tasks = PipelineRunner.TopologicalOrder(definition).ToDictionary(s => s.Name, s => context.AddTask(Markup.Escape(s.Name), autoStart: false));
-                    var progress = new StageDisplay(tasks);
-                    result = await PipelineRunner.RunAsync(definition, options, progress, cancellation);
-                });
-
-            var table = new Table().AddColumns("stage", "kind", "status", "seconds", "output");
-            foreach (var stage in result.Stages)
-                table.AddRow(Markup.Escape(stage.Name), Markup.Escape(stage.Kind), StatusMarkup(stage.Status),
-                    stage.Elapsed.TotalSeconds.ToString("F1"), Markup.Escape(stage.Error ?? stage.Output ?? ""));
-            AnsiConsole.Write(table);
-            Console.WriteLine($"log: {result.LogPath}");
-            foreach (var stage in result.Stages.Where(s => s.Kind == "report" && s.Output is not null))
-                Console.WriteLine($"report: {Path.Combine(stage.Output!, ReportIndex.FileName)}");
+            var reporter = ProgressReporter.For(parse, Console.Error, Console.Out, !Console.IsErrorRedirected);
+            var result = await PipelineRunner.RunAsync(definition, options, reporter.For<StageProgress>(p => new(p.Stage, p.Fraction, p.Detail)), cancellation);
+            var reports = result.Stages.Where(s => s.Kind == "report" && s.Output is not null).Select(s => Path.Combine(s.Output!, ReportIndex.FileName)).ToArray();
+            reporter.Result(new
+            {
+                Command = "run", result.Succeeded, Log = result.LogPath, Reports = reports,
+                Stages = result.Stages.Select(s => new { s.Name, s.Kind, Status = s.Status.ToString(), Seconds = s.Elapsed.TotalSeconds, s.Output, s.Error }),
+            }, () =>
+            {
+                var table = new Table().AddColumns("stage", "kind", "status", "seconds", "output");
+                foreach (var stage in result.Stages)
+                    table.AddRow(Markup.Escape(stage.Name), Markup.Escape(stage.Kind), StatusMarkup(stage.Status),
+                        stage.Elapsed.TotalSeconds.ToString("F1"), Markup.Escape(stage.Error ?? stage.Output ?? ""));
+                AnsiConsole.Write(table);
+                Console.WriteLine($"log: {result.LogPath}");
+                foreach (var report in reports) Console.WriteLine($"report: {report}");
+            });
             return result.Succeeded ? 0 : 1;
         });
         return command;
@@ -65,21 +78,4 @@ internal static class RunCommand
         StageStatus.Failed => "[red]failed[/]",
         _ => "[grey]not run[/]",
     };
-
-    /// <summary>One progress bar per stage, fed by the runner's reports.</summary>
-    private sealed class StageDisplay(Dictionary<string, ProgressTask> tasks) : IProgress<StageProgress>
-    {
-        public void Report(StageProgress value)
-        {
-            if (!tasks.TryGetValue(value.Stage, out var task)) return;
-            if (!task.IsStarted) task.StartTask();
-            task.Description = Markup.Escape($"{value.Stage}: {value.Detail}");
-            if (value.Fraction is { } fraction) task.Value = 100 * fraction;
-            if (value.Finished is not null)
-            {
-                task.Value = 100;
-                task.StopTask();
-            }
-        }
-    }
 }

@@ -16,17 +16,21 @@ internal static class SparseParityCommand
         options.AddTo(command);
         command.Options.Add(width);
         command.Options.Add(output);
+        ProgressReporter.AddOptions(command);
         command.SetAction(parse => ToyCommand.Guard(() =>
         {
             var settings = options.Read(parse);
             if (parse.GetValue(width) is { } w)
                 settings = settings with { Width = w };
             var directory = parse.GetValue(output)!;
-            var run = SparseParityTrainer.Train(settings, SparseParityOptionSet.PrintProgress);
+            var reporter = ProgressReporter.For(parse, Console.Error, Console.Out, !Console.IsErrorRedirected);
+            var run = SparseParityTrainer.Train(settings, e => reporter.Report(new("sparse-parity", settings.Steps > 0 ? (double)e.Step / settings.Steps : null,
+                $"step {e.Step:N0}: train loss {e.TrainLoss:0.0000}, test loss {e.TestLoss:0.0000}, tasks with loss < 0.1: {e.TaskLosses.Count(l => l < 0.1)}/{e.TaskLosses.Length}",
+                e.Step, "steps")));
             var summary = SparseParityReport.Write(run, directory);
-            Console.WriteLine($"final test loss {summary.FinalTestLoss:0.0000}, {summary.TasksConverged}/{settings.Tasks} tasks below {settings.ConvergenceLoss}; " +
+            reporter.Result(new { Command = "sparse-parity", Output = directory, Summary = summary }, () => Console.WriteLine($"final test loss {summary.FinalTestLoss:0.0000}, {summary.TasksConverged}/{settings.Tasks} tasks below {settings.ConvergenceLoss}; " +
                 $"convergence step ∝ frequency^slope: slope {summary.ConvergenceSlope?.ToString("0.00") ?? "n/a"} (paper −0.81, theory −1); " +
-                $"{summary.StepsRun} steps in {summary.WallSeconds:0.0} s → {directory}");
+                $"{summary.StepsRun} steps in {summary.WallSeconds:0.0} s → {directory}"));
             return 0;
         }));
         return command;
@@ -78,11 +82,5 @@ internal sealed class SparseParityOptionSet
             Seed = parse.GetValue(seed),
             Threads = parse.GetValue(threads) ?? basis.Threads,
         };
-    }
-
-    public static void PrintProgress(SparseParityEvaluation e)
-    {
-        int learned = e.TaskLosses.Count(l => l < 0.1);
-        Console.WriteLine($"step {e.Step,7}  train loss {e.TrainLoss:0.0000}  test loss {e.TestLoss:0.0000}  tasks with loss < 0.1: {learned}/{e.TaskLosses.Length}");
     }
 }

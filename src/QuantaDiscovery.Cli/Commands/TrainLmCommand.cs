@@ -41,6 +41,7 @@ internal static class TrainLmCommand
         {
             corpus, tokenizer, output, suite, family, layers, dModel, heads, context, batchSize, steps, lr, warmup, checkpoints, seed, threads, dtype, only,
         };
+        ProgressReporter.AddOptions(command);
         command.SetAction(parse =>
         {
             ModelSuiteDefinition definition;
@@ -69,26 +70,19 @@ internal static class TrainLmCommand
             int threadCount = parse.GetValue(threads);
             if (threadCount > 0) TorchSharp.torch.set_num_threads(threadCount);
 
-            var line = new ProgressLine<TrainingProgress>(p =>
-                $"{p.Run}: step {p.Step:N0}/{p.TotalSteps:N0}, loss {p.Loss:F3}, lr {p.LearningRate:G3}, {p.TokensPerSecond:N0} tokens/s" +
-                (p.Remaining is { } eta ? $", ETA {eta:hh\\:mm\\:ss}" : ""));
-            var progress = new SynchronousProgress<TrainingProgress>(p =>
-            {
-                if (p.Step == p.TotalSteps) line.Finish(p);
-                else line.Report(p);
-            });
+            var reporter = ProgressReporter.For(parse, Console.Error, Console.Out, !Console.IsErrorRedirected);
+            var progress = reporter.For<TrainingProgress>(p => new(p.Run, p.TotalSteps > 0 ? (double)p.Step / p.TotalSteps : null,
+                $"step {p.Step:N0}/{p.TotalSteps:N0}, loss {p.Loss:F3}, lr {p.LearningRate:G3}, {p.TokensPerSecond:N0} tokens/s"));
             var members = SuiteTrainer.Run(definition, parse.GetValue(corpus)!, parse.GetValue(tokenizer)!, parse.GetValue(output)!,
                 threadCount > 0 ? threadCount : -1, progress,
                 onlySizes: parse.GetValue(only) is { Length: > 0 } names ? names : null);
-            foreach (var member in members)
-                Console.WriteLine(member.Result.Checkpoints[member.Result.Checkpoints.Keys.Max()]);
+            var finals = members.Select(member => member.Result.Checkpoints[member.Result.Checkpoints.Keys.Max()]).ToArray();
+            reporter.Result(new { Command = "train-lm", FinalCheckpoints = finals }, () =>
+            {
+                foreach (var final in finals) Console.WriteLine(final);
+            });
             return 0;
         });
         return command;
-    }
-
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }

@@ -38,12 +38,7 @@ public static class KMeans
     /// <summary>Restarts run in parallel on .NET threads, each with one libtorch thread; the best is chosen in seed order.</summary>
     private static KMeansResult FitSingleThreaded(float[] points, int samples, int features, int clusters, KMeansOptions options)
     {
-        if ((long)samples * features != points.Length)
-            throw new ArgumentException($"{points.Length} values do not form a {samples} × {features} matrix");
-        if (clusters < 1 || clusters > samples)
-            throw new ArgumentOutOfRangeException(nameof(clusters), $"clusters must be in [1, {samples}], got {clusters}");
-        if (options.Restarts < 1)
-            throw new ArgumentOutOfRangeException(nameof(options), $"Restarts (n_init) must be at least 1, got {options.Restarts}");
+        CheckArguments(points, samples, features, clusters, options);
 
         using var scope = NewDisposeScope();
         var raw = tensor(points).reshape(samples, features);
@@ -71,6 +66,17 @@ public static class KMeans
         var result = new KMeansResult(best.Labels, bestCenters.contiguous().data<float>().ToArray(), best.Inertia, best.Iterations);
         foreach (var run in runs) run.Centers.Dispose();
         return result;
+    }
+
+    /// <summary>The checks every k-means implementation makes on its inputs.</summary>
+    internal static void CheckArguments(float[] points, int samples, int features, int clusters, KMeansOptions options)
+    {
+        if ((long)samples * features != points.Length)
+            throw new ArgumentException($"{points.Length} values do not form a {samples} × {features} matrix");
+        if (clusters < 1 || clusters > samples)
+            throw new ArgumentOutOfRangeException(nameof(clusters), $"clusters must be in [1, {samples}], got {clusters}");
+        if (options.Restarts < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), $"Restarts (n_init) must be at least 1, got {options.Restarts}");
     }
 
     private sealed record Run(int[] Labels, Tensor Centers, double Inertia, int Iterations);

@@ -33,6 +33,7 @@ public sealed class ModelFolder
     /// <summary>Opens a model folder and reads its config.json (required); the other files are checked when used.</summary>
     public static ModelFolder Open(string directory)
     {
+        directory = HubCache.ResolveModelFolder(directory);
         if (!System.IO.Directory.Exists(directory))
             throw new InputException("model folder not found", directory);
         var full = Path.GetFullPath(directory);
@@ -56,19 +57,28 @@ public sealed class ModelFolder
                 "ids past vocab_size have no embedding", ConfigPath);
     }
 
-    /// <summary>Opens the safetensors weights (single file, or shards through the index), memory-mapped.</summary>
+    /// <summary>
+    /// Opens the safetensors weights (single file, or shards through the index), memory-mapped, after checking each file
+    /// against its recorded sha256 (<see cref="WeightChecksums"/>).
+    /// </summary>
     public ModelWeights OpenWeights()
     {
         if (File.Exists(SafetensorsPath))
+        {
+            WeightChecksums.Verify(Directory, [SafetensorsPath]);
             return new ModelWeights([SafetensorsFile.Open(SafetensorsPath)]);
+        }
         if (!File.Exists(SafetensorsIndexPath))
             throw new InputException($"neither {SafetensorsFileName} nor {SafetensorsIndexFileName} found", Directory);
-        var shardNames = ReadShardNames(SafetensorsIndexPath);
+        var shardPaths = ReadShardNames(SafetensorsIndexPath).Select(shard => Path.Combine(Directory, shard)).ToArray();
+        foreach (var missing in shardPaths.Where(p => !File.Exists(p)))
+            throw new InputException($"shard listed in {SafetensorsIndexFileName} is missing", missing);
+        WeightChecksums.Verify(Directory, shardPaths);
         var files = new List<SafetensorsFile>();
         try
         {
-            foreach (var shard in shardNames)
-                files.Add(SafetensorsFile.Open(Path.Combine(Directory, shard)));
+            foreach (var shard in shardPaths)
+                files.Add(SafetensorsFile.Open(shard));
         }
         catch
         {

@@ -44,7 +44,9 @@ public sealed class SafetensorsFile : IDisposable
     {
         if (!File.Exists(path))
             throw new InputException("safetensors file not found", path);
-        long fileLength = new FileInfo(path).Length;
+        // A hub-cache snapshot links to its blob: the length is the blob's, not the link's.
+        var info = new FileInfo(path);
+        long fileLength = (info.LinkTarget is null ? info : info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? info).Length;
         if (fileLength < 8)
             throw new InputException("not a safetensors file (shorter than its 8-byte header length)", path);
         var map = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
@@ -171,6 +173,8 @@ public sealed class SafetensorsFile : IDisposable
         if (dtype == SafetensorsDType.BF16)
             throw new ArgumentException("writing BF16 is not supported; use F32 or F16", nameof(dtype));
         var sorted = tensors.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
+        // The folder's recorded checksums describe the weights being replaced: a new file starts a new record.
+        File.Delete(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!, WeightChecksums.FileName));
         var header = new Dictionary<string, object> { ["__metadata__"] = new Dictionary<string, string> { ["format"] = "pt" } };
         long offset = 0;
         foreach (var (name, shape, values) in sorted)

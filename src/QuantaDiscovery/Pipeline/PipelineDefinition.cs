@@ -28,8 +28,16 @@ public sealed record StageDefinition(string Name, string Kind, IReadOnlyDictiona
 /// <param name="Root">folder that relative input paths are resolved against</param>
 /// <param name="Work">default work folder (stage outputs, manifest.json, run.log)</param>
 /// <param name="Stages">in the order written; <see cref="PipelineYaml"/> checks the references form no cycle</param>
-public sealed record PipelineDefinition(string Path, string Name, string Root, string Work, IReadOnlyList<StageDefinition> Stages)
+/// <param name="Variables">the <c>variables:</c> after <c>--set</c> overrides (already substituted into the settings)</param>
+public sealed record PipelineDefinition(string Path, string Name, string Root, string Work, IReadOnlyList<StageDefinition> Stages,
+    IReadOnlyDictionary<string, string>? Variables = null)
 {
     public StageDefinition Stage(string name) =>
         Stages.FirstOrDefault(s => s.Name == name) ?? throw new ArgumentException($"no stage named '{name}' in {Path}", nameof(name));
 }
+
+/// <summary>
+/// What <c>quanta run</c> changes in a pipeline file without editing it: the root that relative inputs start from
+/// (e.g. a stand-in tree with the real suite's layout) and values of its declared <c>variables:</c>.
+/// </summary>
+public sealed record PipelineOverrides(string? Root = null, IReadOnlyDictionary<string, string>? Variables = null);

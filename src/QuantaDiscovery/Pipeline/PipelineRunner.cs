@@ -264,10 +264,11 @@ public static class PipelineRunner
                     values.Add(value);
                     continue;
                 }
-                var matches = PathGlob.Expand(Path.GetFullPath(Path.Combine(definition.Root, value)));
-                if (matches.Count == 0 || !matches.All(m => File.Exists(m) || Directory.Exists(m)))
+                var pattern = Path.GetFullPath(Path.Combine(definition.Root, value));
+                var matches = PathGlob.Expand(pattern);
+                if (PathGlob.FirstMissing(pattern) is { } missing)
                 {
-                    var message = $"stage '{stage.Name}', setting '{setting.Name}': input not found: {Path.GetFullPath(Path.Combine(definition.Root, value))}";
+                    var message = $"stage '{stage.Name}', setting '{setting.Name}': input not found: {missing}";
                     throw location is null ? new InputException(message, definition.Path) : PipelineYaml.Error(location, message);
                 }
                 values.AddRange(matches);

@@ -12,6 +12,8 @@ namespace QuantaDiscovery.Pipeline;
 /// name: demo                  # optional; default: the file name
 /// root: ..                    # relative input paths start here (relative to this file); default: this file's folder
 /// work: work/demo             # stage outputs, manifest.json, run.log (relative to root); default: work/&lt;name&gt;
+/// variables:                  # optional: named values, written ${vars.name} in any setting; `quanta run --set name=value` overrides
+///   documents: 300
 /// stages:
 ///   losses:                   # the stage's name; others refer to its folder as ${losses.output}
 ///     kind: losses            # a kind from StageCatalog
@@ -35,13 +37,19 @@ public static partial class PipelineYaml
     public static string Substitute(string text, Func<string, string> outputOf) =>
         ReferencePattern().Replace(text, m => outputOf(m.Groups[1].Value));
 
-    public static PipelineDefinition Load(string path, StageCatalog? catalog = null)
+    [GeneratedRegex(@"\$\{vars\.([^}]*)\}")]
+    private static partial Regex VariablePattern();
+
+    /// <summary>The prefix of variable references, <c>${vars.name}</c>; no stage may be named <c>vars</c>.</summary>
+    public const string VariablesKey = "vars";
+
+    public static PipelineDefinition Load(string path, StageCatalog? catalog = null, PipelineOverrides? overrides = null)
     {
         if (!File.Exists(path)) throw new InputException("pipeline file not found", path);
-        return Parse(File.ReadAllText(path), Path.GetFullPath(path), catalog ?? StageCatalog.Default);
+        return Parse(File.ReadAllText(path), Path.GetFullPath(path), catalog ?? StageCatalog.Default, overrides);
     }
 
-    public static PipelineDefinition Parse(string text, string path, StageCatalog catalog)
+    public static PipelineDefinition Parse(string text, string path, StageCatalog catalog, PipelineOverrides? overrides = null)
     {
         var stream = new YamlStream();
         try
@@ -59,6 +67,7 @@ public static partial class PipelineYaml
 
         string? name = null, root = null, work = null;
         YamlMappingNode? stagesNode = null;
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (keyNode, valueNode) in top.Children)
         {
             switch (Key(path, keyNode))
@@ -66,24 +75,36 @@ public static partial class PipelineYaml
                 case "name": name = ScalarText(path, valueNode, "name"); break;
                 case "root": root = ScalarText(path, valueNode, "root"); break;
                 case "work": work = ScalarText(path, valueNode, "work"); break;
+                case "variables":
+                    var variablesNode = valueNode as YamlMappingNode ?? throw Error(path, valueNode, "'variables' must map names to values");
+                    foreach (var (variableKey, variableValue) in variablesNode.Children)
+                        variables[Key(path, variableKey)] = ScalarText(path, variableValue, Key(path, variableKey));
+                    break;
                 case "stages":
                     stagesNode = valueNode as YamlMappingNode ?? throw Error(path, valueNode, "'stages' must map stage names to stages");
                     break;
                 default:
-                    throw Error(path, keyNode, $"unknown key '{Key(path, keyNode)}' (expected name, root, work, stages)");
+                    throw Error(path, keyNode, $"unknown key '{Key(path, keyNode)}' (expected name, root, work, variables, stages)");
             }
         }
         if (stagesNode is null || stagesNode.Children.Count == 0) throw Error(path, top, "no stages: add a 'stages:' mapping");
 
+        foreach (var (variable, value) in overrides?.Variables ?? new Dictionary<string, string>())
+        {
+            if (!variables.ContainsKey(variable))
+                throw new InputException($"--set {variable}: the pipeline declares no such variable (variables: " +
+                                         $"{(variables.Count == 0 ? "none" : string.Join(", ", variables.Keys))})", path);
+            variables[variable] = value;
+        }
         var folder = Path.GetDirectoryName(path)!;
-        var rootFolder = Path.GetFullPath(Path.Combine(folder, root ?? "."));
+        var rootFolder = overrides?.Root is { } rootOverride ? Path.GetFullPath(rootOverride) : Path.GetFullPath(Path.Combine(folder, root ?? "."));
         name ??= Path.GetFileNameWithoutExtension(path);
         var workFolder = Path.GetFullPath(Path.Combine(rootFolder, work ?? Path.Combine("work", name)));
 
         var stages = new List<StageDefinition>();
         foreach (var (keyNode, valueNode) in stagesNode.Children)
-            stages.Add(ParseStage(path, Key(path, keyNode), keyNode, valueNode, catalog));
-        var definition = new PipelineDefinition(path, name, rootFolder, workFolder, stages);
+            stages.Add(ParseStage(path, Key(path, keyNode), keyNode, valueNode, catalog, variables));
+        var definition = new PipelineDefinition(path, name, rootFolder, workFolder, stages, variables);
         Validate(definition, catalog);
         return definition;
     }
@@ -92,10 +113,12 @@ public static partial class PipelineYaml
     public static IReadOnlyList<string> Dependencies(StageDefinition stage) =>
         stage.Settings.Values.SelectMany(v => v.Scalars()).SelectMany(v => References(v.Scalar!)).Concat(stage.After).Distinct().ToList();
 
-    private static StageDefinition ParseStage(string path, string name, YamlNode keyNode, YamlNode valueNode, StageCatalog catalog)
+    private static StageDefinition ParseStage(string path, string name, YamlNode keyNode, YamlNode valueNode, StageCatalog catalog,
+        IReadOnlyDictionary<string, string> variables)
     {
         if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
             throw Error(path, keyNode, $"stage name '{name}': use letters, digits, '-' and '_'");
+        if (name == VariablesKey) throw Error(path, keyNode, $"stage name '{VariablesKey}' is reserved for ${{{VariablesKey}.name}} variables");
         var mapping = valueNode as YamlMappingNode ?? throw Error(path, valueNode, $"stage '{name}' must be a mapping with a 'kind:'");
         string? kind = null;
         var after = new List<string>();
@@ -110,9 +133,9 @@ public static partial class PipelineYaml
                     throw Error(path, settingValue, $"unknown stage kind '{kind}' (known: {string.Join(", ", catalog.Kinds)})");
             }
             else if (key == "after")
-                after.AddRange(Value(path, settingValue).Scalars().Select(s => s.Scalar!));
+                after.AddRange(Value(path, settingValue, variables).Scalars().Select(s => s.Scalar!));
             else
-                settings[key] = Value(path, settingValue);
+                settings[key] = Value(path, settingValue, variables);
         }
         if (kind is null) throw Error(path, keyNode, $"stage '{name}' has no 'kind:'");
         return new StageDefinition(name, kind, settings, after, Location(path, keyNode));
@@ -167,8 +190,7 @@ public static partial class PipelineYaml
             if (setting.Kind is SettingKind.InputPath or SettingKind.InputPaths && !text.Contains("${", StringComparison.Ordinal))
             {
                 var full = Path.GetFullPath(Path.Combine(definition.Root, text));
-                bool exists = full.Contains('*') ? PathGlob.Expand(full).Count > 0 : File.Exists(full) || Directory.Exists(full);
-                if (!exists) throw Error(item.Location, $"input not found: {full}");
+                if (PathGlob.FirstMissing(full) is { } missing) throw Error(item.Location, $"input not found: {missing}");
             }
         }
     }
@@ -188,13 +210,19 @@ public static partial class PipelineYaml
         foreach (var stage in definition.Stages) Visit(stage);
     }
 
-    private static SettingValue Value(string path, YamlNode node) => node switch
+    private static SettingValue Value(string path, YamlNode node, IReadOnlyDictionary<string, string> variables) => node switch
     {
-        YamlScalarNode scalar => new SettingValue(scalar.Value ?? "", null, Location(path, node)),
+        YamlScalarNode scalar => new SettingValue(SubstituteVariables(path, scalar, variables), null, Location(path, node)),
         YamlSequenceNode sequence => new SettingValue(null, sequence.Children.Select(child => child is YamlScalarNode
-            ? Value(path, child) : throw Error(path, child, "list entries must be plain values")).ToList(), Location(path, node)),
+            ? Value(path, child, variables) : throw Error(path, child, "list entries must be plain values")).ToList(), Location(path, node)),
         _ => throw Error(path, node, "a setting is a value or a list of values"),
     };
+
+    /// <summary>Replaces each <c>${vars.name}</c> with the variable's value (after any <c>--set</c>), at parse time.</summary>
+    private static string SubstituteVariables(string path, YamlScalarNode scalar, IReadOnlyDictionary<string, string> variables) =>
+        VariablePattern().Replace(scalar.Value ?? "", m => variables.TryGetValue(m.Groups[1].Value, out var value)
+            ? value
+            : throw Error(path, scalar, $"'{m.Value}' names no variable (variables: {(variables.Count == 0 ? "none" : string.Join(", ", variables.Keys))})"));
 
     private static string Key(string path, YamlNode node) =>
         node is YamlScalarNode { Value: { } key } ? key : throw Error(path, node, "keys must be plain names");

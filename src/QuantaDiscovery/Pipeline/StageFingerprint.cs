@@ -46,9 +46,12 @@ public static class StageFingerprint
 
     public const int FolderLength = 16;
 
+    /// <summary>The files of an input; a model folder's SHA256SUMS is left out: its first use writes it, and it only
+    /// records the weight files, which are fingerprinted themselves.</summary>
     private static IEnumerable<string> FilesOf(string path) =>
         Directory.Exists(path)
-            ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
+                .Where(f => Path.GetFileName(f) != Models.WeightChecksums.FileName).Order(StringComparer.Ordinal)
             : File.Exists(path) ? [path] : [];
 
     private static string FileState(string file)

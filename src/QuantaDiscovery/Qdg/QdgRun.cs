@@ -45,6 +45,12 @@ public sealed record QdgOptions
 
     /// <summary>Memory the run may use, bytes (<c>--max-memory</c>); null: what the machine has available when it starts.</summary>
     public long? MaxMemory { get; init; }
+
+    /// <summary>
+    /// Ranks (1-based, inclusive) of the rank-frequency envelope the power law is fitted over; null: the browser's default
+    /// [⌈K_max/4⌉, K_max]. The authors' notebook (notebooks/llm-clustering-plot.ipynb) fits ranks 101–1000.
+    /// </summary>
+    public (int First, int Last)? EnvelopeRanks { get; init; }
 }
 
 /// <summary>What <see cref="QdgRun.Run"/> wrote, stage by stage, into one folder.</summary>
@@ -118,7 +124,8 @@ public static class QdgRun
 
         stages?.Report("report");
         var report = QuantaBrowser.Write(selection.SamplesPath, similarityPath, clustersPath, Path.Combine(outputDirectory, "report.html"),
-            new QuantaBrowserOptions(Examples: options.Examples, AlphaN: options.AlphaN?.AlphaN, AlphaNSource: options.AlphaN?.Source));
+            new QuantaBrowserOptions(Examples: options.Examples, AlphaN: options.AlphaN?.AlphaN, AlphaNSource: options.AlphaN?.Source,
+                FirstRank: options.EnvelopeRanks?.First, LastRank: options.EnvelopeRanks?.Last));
         return new QdgResult(selection, gradients, similarityPath, counts, clustersPath, report, stopwatch.Elapsed);
     }
 

@@ -25,7 +25,10 @@ public sealed record TokenCount(int Token, string Text, int Count);
 /// </summary>
 /// <param name="Members">sample ids, most typical first: by mean affinity to the other members</param>
 /// <param name="Cohesion">mean affinity between distinct members (1 for a single sample)</param>
-public sealed record BrowsedCluster(int Id, int[] Members, double Cohesion, double MeanLoss, IReadOnlyList<TokenCount> TopTokens)
+/// <param name="Description">one line saying what the cluster predicts: its commonest targets, the text just before
+/// them, and its commonest sets, each with its share of the cluster</param>
+public sealed record BrowsedCluster(int Id, int[] Members, double Cohesion, double MeanLoss, IReadOnlyList<TokenCount> TopTokens,
+    string Description = "")
 {
     public int Size => Members.Length;
 }
@@ -43,6 +46,13 @@ public sealed record QuantaBrowserReport(int Samples, int K, IReadOnlyList<Brows
 public static class QuantaBrowser
 {
     public const string HeatmapFile = "similarity_heatmap.png";
+    public const string DescriptionsFile = "cluster_descriptions.csv";
+
+    /// <summary>cluster_descriptions.csv: rank, cluster id, size, mean loss and the one-line description, largest first.</summary>
+    private static void WriteDescriptions(IReadOnlyList<BrowsedCluster> clusters, string path) =>
+        File.WriteAllLines(path, ["rank,cluster,size,mean_loss,description",
+            .. clusters.Select((c, r) => string.Create(CultureInfo.InvariantCulture,
+                $"{r + 1},{c.Id},{c.Size},{c.MeanLoss:G6},\"{c.Description.Replace("\"", "\"\"")}\""))]);
 
     /// <summary>Metadata files shown in the page's header when found beside an input file.</summary>
     public static readonly string[] MetadataFiles = ["selection.json", "gradients.json"];
@@ -90,6 +100,16 @@ public static class QuantaBrowser
             File.ReadAllBytes(plot.Png), File.ReadAllBytes(heatmapPath), metadata.Select(QuantaBrowserPage.ReadMetadata).ToArray(),
             [.. new[] { samplesParquet, similarityNpy, clustersParquet }.Select(input => RecordedPath.Of(input, folder))], affinity.Graph is not null);
         await File.WriteAllTextAsync(outputHtml, page.Render(), cancellation);
+        WriteDescriptions(clusters, Path.Combine(folder, DescriptionsFile));
+        if (rankFrequency.Fit is { } fit)
+            PaperComparison.Write(folder,
+            [
+                new ComparisonRow("rank-frequency slope of the QDG cluster-size envelope", -fit.Alpha,
+                    double.IsFinite(fit.AlphaStandardError) ? -fit.Alpha - 1.96 * fit.AlphaStandardError : null,
+                    double.IsFinite(fit.AlphaStandardError) ? -fit.Alpha + 1.96 * fit.AlphaStandardError : null,
+                    "±1.96 standard errors of the log-log fit", $"{PaperComparison.PaperRankFrequencySlope} (Pythia-70m, 10,000 tokens; §6)",
+                    $"ranks {rankFrequency.FirstRank}–{rankFrequency.LastRank} of the envelope over K = {string.Join(", ", rankFrequency.Sweep.Select(c => c.K))}; {samples.Count} samples"),
+            ]);
         return new QuantaBrowserReport(samples.Count, k, clusters, rankFrequency, outputHtml, heatmapPath, plot);
     }
 
@@ -135,9 +155,34 @@ public static class QuantaBrowser
             var tokens = ids.GroupBy(i => samples.Token[i])
                 .Select(g => new TokenCount(g.Key, samples.Target[g.First()], g.Count()))
                 .OrderByDescending(t => t.Count).ThenBy(t => t.Token).Take(topTokens).ToArray();
-            clusters.Add(new BrowsedCluster(c, ordered, typicality.Average(), ids.Average(i => samples.Loss[i]), tokens));
+            clusters.Add(new BrowsedCluster(c, ordered, typicality.Average(), ids.Average(i => samples.Loss[i]), tokens,
+                Describe(ids, samples)));
         }
         return clusters.OrderByDescending(c => c.Size).ThenBy(c => c.Id).ToArray();
+    }
+
+    /// <summary>
+    /// "predicts ‹a› 40%, ‹b› 20%; after ‹x› 55%; Github 90%": the three commonest targets, the three commonest texts
+    /// just before the target (the context's last word, run of spaces or run of punctuation), and the two commonest sets.
+    /// </summary>
+    public static string Describe(IReadOnlyCollection<int> members, QuantaSamples samples)
+    {
+        string Top(IEnumerable<string> values, int count) => string.Join(", ", values.GroupBy(v => v)
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Take(count)
+            .Select(g => $"‹{QuantaBrowserPage.Visible(g.Key)}› {Number(100.0 * g.Count() / members.Count, "F0")}%"));
+        var text = $"predicts {Top(members.Select(i => samples.Target[i]), 3)}; after {Top(members.Select(i => LastPiece(samples.Context[i])), 3)}";
+        if (samples.Set is { } sets)
+            text += "; " + string.Join(", ", members.GroupBy(i => sets[i]).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+                .Take(2).Select(g => $"{g.Key} {Number(100.0 * g.Count() / members.Count, "F0")}%"));
+        return text;
+    }
+
+    private static readonly System.Text.RegularExpressions.Regex TrailingPiece = new(@"(\w+|[ \t]+|\n+|[^\w\s]+)$");
+
+    private static string LastPiece(string context)
+    {
+        var match = TrailingPiece.Match(context);
+        return match.Success ? match.Value : "";
     }
 
     internal static string Number(double value, string format = "G4") => value.ToString(format, CultureInfo.InvariantCulture);

@@ -77,11 +77,7 @@ public sealed record ClusterSweep(IReadOnlyList<Clustering> Clusterings)
     /// <exception cref="InputException">a column is missing, a sample id is unknown or repeated, a label is outside [0, K)</exception>
     public static async Task<ClusterSweep> ReadAsync(string path, int samples, CancellationToken cancellation = default)
     {
-        await using var reader = await ParquetFiles.OpenAsync(path, cancellation);
-        var table = new ParquetTable(reader, path);
-        var sample = await table.IntegersAsync("sample", cancellation);
-        var k = await table.IntegersAsync("n_clusters", cancellation);
-        var cluster = await table.IntegersAsync("cluster", cancellation);
+        var (sample, k, cluster) = await ReadColumnsAsync(path, cancellation);
         if (sample.Length == 0) throw new InputException("no rows", path);
         var labels = new SortedDictionary<long, int[]>();
         for (int row = 0; row < sample.Length; row++)
@@ -108,6 +104,16 @@ public sealed record ClusterSweep(IReadOnlyList<Clustering> Clusterings)
             if (missing >= 0) throw new InputException($"n_clusters = {clusters}: sample {missing} has no cluster", path);
         }
         return new ClusterSweep(labels.Select(pair => new Clustering((int)pair.Key, pair.Value)).ToArray());
+    }
+
+    /// <summary>The three columns of clusters.parquet row for row (sample, n_clusters, cluster), unchecked.</summary>
+    public static async Task<(int[] Sample, int[] NClusters, int[] Cluster)> ReadColumnsAsync(string path,
+        CancellationToken cancellation = default)
+    {
+        await using var reader = await ParquetFiles.OpenAsync(path, cancellation);
+        var table = new ParquetTable(reader, path);
+        async Task<int[]> Column(string name) => [.. (await table.IntegersAsync(name, cancellation)).Select(v => (int)Math.Clamp(v, int.MinValue, int.MaxValue))];
+        return (await Column("sample"), await Column("n_clusters"), await Column("cluster"));
     }
 }
 

@@ -112,7 +112,7 @@ internal sealed class QuantaBrowserPage(QuantaSamples samples, int k, IReadOnlyL
             .Append(" nats · ");
         foreach (var token in cluster.TopTokens.Take(3))
             html.Append("<code>").Append(Escape(Visible(token.Text))).Append("</code> ");
-        html.Append("</summary>\n<div class=\"tokens\">top targets: ");
+        html.Append("</summary>\n<p class=\"description\">").Append(Escape(cluster.Description)).Append("</p>\n<div class=\"tokens\">top targets: ");
         foreach (var token in cluster.TopTokens)
             html.Append("<span class=\"token\" title=\"token id ").Append(token.Token).Append("\"><code>").Append(Escape(Visible(token.Text)))
                 .Append("</code> ").Append(token.Count).Append("</span> ");

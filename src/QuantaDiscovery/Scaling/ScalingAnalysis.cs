@@ -7,8 +7,12 @@ namespace QuantaDiscovery.Scaling;
 /// <param name="Exclude">models left out of the L(N) fit (the paper leaves out the largest)</param>
 /// <param name="BootstrapReplicates">token-resampling replicates for the CI on α_N (0: none)</param>
 /// <param name="Bins">histogram bins over the loss in bits (the paper: 1,000 bins over 0–18 bits)</param>
+/// <param name="FitTokens">the L(N) fit uses the mean over the first this many tokens (the paper: 10,000,000); null: all</param>
+/// <param name="ExcludeLargest">leave the largest size out of the L(N) fit, besides <paramref name="Exclude"/> (the paper does)</param>
+/// <param name="StepFitRange">L(S) is fitted over checkpoints with first ≤ step ≤ last (the paper: 11,000–100,000); null: every step &gt; 0</param>
 public sealed record ScalingOptions(double ThresholdNats = 0.1, IReadOnlyCollection<string>? Exclude = null,
     int BootstrapReplicates = 0, int Seed = 0, double ConfidenceLevel = 0.95, HistogramBins? Bins = null,
+    long? FitTokens = null, bool ExcludeLargest = false, (long First, long Last)? StepFitRange = null,
     CurveClassifierOptions? Curves = null)
 {
     public CurveClassifierOptions CurveClassifier => Curves ?? new CurveClassifierOptions();
@@ -34,16 +38,24 @@ public static class ScalingAnalysis
         var meanNats = new double[modelCount];
         Parallel.For(0, modelCount, m => meanNats[m] = Mean(matrix.Losses[m]));
         var finals = suite.FinalCheckpoints();
+        if (options.FitTokens is < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), options.FitTokens, "the fit needs at least one token");
+        if (options.ExcludeLargest && finals.Length > 0) exclude.Add(suite.Models[finals[^1]].Name);
         var fitted = finals.Where(i => !exclude.Contains(suite.Models[i].Name)).ToArray();
+        int fitTokens = (int)Math.Min(options.FitTokens ?? matrix.Tokens, matrix.Tokens);
 
         var models = Enumerable.Range(0, modelCount).Select(m => new ModelSummary(
             suite.Models[m].Name, suite.Models[m].Parameters, suite.Models[m].Step, meanNats[m], Bits(meanNats[m]),
             NearZeroFraction(matrix.Losses[m], options.ThresholdNats), fitted.Contains(m),
             SetMeansBits(matrix, m))).ToArray();
 
-        var sizeFit = FitSize(matrix, fitted, meanNats, exclude, options);
+        var fitMeans = fitTokens == matrix.Tokens ? meanNats : new double[modelCount];
+        if (fitTokens != matrix.Tokens) Parallel.For(0, modelCount, m => fitMeans[m] = Mean(matrix.Losses[m].AsSpan(0, fitTokens)));
+        var sizeFit = FitSize(matrix, fitted, fitMeans, fitTokens, exclude, options);
         return new ScalingSummary(matrix.Tokens, options.ThresholdNats, models,
-            sizeFit, StepCurves(suite, meanNats),
+            sizeFit,
+            fitTokens == matrix.Tokens ? null : FitSize(matrix, fitted, meanNats, matrix.Tokens, exclude, options with { BootstrapReplicates = 0 }),
+            StepCurves(suite, meanNats, options.StepFitRange),
             Histograms(matrix, options.HistogramBins), Emergence(matrix, finals, options.ThresholdNats))
         {
             CurveKinds = finals.Length >= 3 ? MonogenicPolygenic.Run(matrix, finals, options.CurveClassifier) : null,
@@ -98,7 +110,7 @@ public static class ScalingAnalysis
 
     private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
-    private static double Mean(float[] values)
+    private static double Mean(ReadOnlySpan<float> values)
     {
         double sum = 0;
         foreach (var v in values) sum += v;
@@ -122,7 +134,7 @@ public static class ScalingAnalysis
         return matrix.SetNames.Select((name, s) => (name, s)).ToDictionary(p => p.name, p => Bits(sums[p.s] / counts[p.s]));
     }
 
-    private static SizeFit? FitSize(LossMatrix matrix, int[] fitted, double[] meanNats, HashSet<string> exclude, ScalingOptions options)
+    private static SizeFit? FitSize(LossMatrix matrix, int[] fitted, double[] meanNats, int tokens, HashSet<string> exclude, ScalingOptions options)
     {
         var suite = matrix.Suite;
         var parameters = fitted.Select(i => suite.Models[i].Parameters).ToArray();
@@ -134,7 +146,6 @@ public static class ScalingAnalysis
         if (options.BootstrapReplicates > 0)
         {
             var columns = fitted.Select(i => matrix.Losses[i]).ToArray();
-            int tokens = matrix.Tokens;
             var result = Bootstrap.Run(options.BootstrapReplicates, options.Seed, options.ConfidenceLevel, random =>
             {
                 // A resample of the tokens, as the number of times each token is drawn; then one sequential pass per model.
@@ -154,10 +165,10 @@ public static class ScalingAnalysis
         }
         return new SizeFit(fitted.Select(i => suite.Models[i].Name).ToArray(), parameters, meanBits, fit.Alpha,
             TableFit.Finite(fit.AlphaStandardError), fit.Amplitude, TableFit.Finite(fit.AmplitudeStandardError), fit.RSquared,
-            exclude.Order(StringComparer.Ordinal).ToArray(), bootstrap);
+            exclude.Order(StringComparer.Ordinal).ToArray(), bootstrap, tokens);
     }
 
-    private static IReadOnlyList<StepCurve>? StepCurves(ModelSuite suite, double[] meanNats)
+    private static IReadOnlyList<StepCurve>? StepCurves(ModelSuite suite, double[] meanNats, (long First, long Last)? range)
     {
         if (!suite.HasSteps) return null;
         var curves = new List<StepCurve>();
@@ -167,7 +178,8 @@ public static class ScalingAnalysis
             if (withSteps.Length == 0) continue;
             var steps = withSteps.Select(i => suite.Models[i].Step!.Value).ToArray();
             var bits = withSteps.Select(i => Bits(meanNats[i])).ToArray();
-            var positive = Enumerable.Range(0, steps.Length).Where(k => steps[k] > 0).ToArray();
+            var positive = Enumerable.Range(0, steps.Length)
+                .Where(k => steps[k] > 0 && (range is not { } r || (steps[k] >= r.First && steps[k] <= r.Last))).ToArray();
             PowerFitSummary? fit = null;
             if (positive.Length >= 3)
             {
@@ -220,8 +232,11 @@ public static class ScalingAnalysis
 }
 
 /// <summary>Everything <c>quanta scaling</c> computes; written as <c>summary.json</c>.</summary>
+/// <param name="LossVsParams">the L(N) fit over the first <see cref="ScalingOptions.FitTokens"/> tokens</param>
+/// <param name="LossVsParamsAllTokens">the same fit over every token, reported beside it when the fit used fewer</param>
 public sealed record ScalingSummary(int Tokens, double ThresholdNats, IReadOnlyList<ModelSummary> Models,
-    SizeFit? LossVsParams, IReadOnlyList<StepCurve>? LossVsStep, LossHistograms Histograms, EmergenceSummary Emergence)
+    SizeFit? LossVsParams, SizeFit? LossVsParamsAllTokens, IReadOnlyList<StepCurve>? LossVsStep, LossHistograms Histograms,
+    EmergenceSummary Emergence)
 {
     /// <summary>Monogenic versus polygenic loss-against-size curves over the final checkpoints (three sizes or more).</summary>
     public CurveKindSummary? CurveKinds { get; init; }
@@ -237,8 +252,9 @@ public sealed record ModelSummary(string Name, double Params, long? Step, double
     double NearZeroFraction, bool InSizeFit, IReadOnlyDictionary<string, double>? MeanLossBitsBySet);
 
 /// <summary>L(N) = a·N^(−α_N), mean loss in bits against non-embedding parameters, fitted in log-log space.</summary>
+/// <param name="Tokens">the means are over the first this many tokens of the matrix</param>
 public sealed record SizeFit(string[] Models, double[] Params, double[] MeanLossBits, double AlphaN, double? AlphaNSe,
-    double A, double? ASe, double RSquared, string[] Excluded, BootstrapSummary? Bootstrap);
+    double A, double? ASe, double RSquared, string[] Excluded, BootstrapSummary? Bootstrap, int Tokens);
 
 /// <summary>Mean loss against training step for one size; <see cref="Fit"/> is L(S) = a·S^(−α_S) over steps &gt; 0.</summary>
 public sealed record StepCurve(double Params, string[] Models, long[] Steps, double[] MeanLossBits, PowerFitSummary? Fit);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using QuantaDiscovery.Common;
 using QuantaDiscovery.Fit;
 using QuantaDiscovery.Report;
 
@@ -17,6 +18,24 @@ public static class ScalingReport
         var summary = ScalingAnalysis.Run(matrix, options);
         Write(summary, outputFolder);
         return summary;
+    }
+
+    /// <summary>Reads the summary.json that <see cref="Write"/> wrote, given the file or its folder.</summary>
+    /// <exception cref="InputException">the file is missing or is not a scaling summary</exception>
+    public static ScalingSummary Read(string path)
+    {
+        var file = Directory.Exists(path) ? Path.Combine(path, "summary.json") : path;
+        if (!File.Exists(file)) throw new InputException("no such scaling summary", file);
+        try
+        {
+            return JsonSerializer.Deserialize<ScalingSummary>(File.ReadAllText(file), TableFit.JsonOptions) is { Models: not null } summary
+                ? summary
+                : throw new InputException("not a scaling summary (no models)", file);
+        }
+        catch (JsonException e)
+        {
+            throw new InputException($"not a scaling summary: {e.Message}", file);
+        }
     }
 
     public static void Write(ScalingSummary summary, string outputFolder)
@@ -125,8 +144,11 @@ public static class ScalingReport
         {
             double low = finals.Min(m => m.Params), high = finals.Max(m => m.Params);
             var grid = Enumerable.Range(0, 50).Select(k => low * Math.Pow(high / low, k / 49.0)).ToArray();
-            series.Add(new ChartSeries(FormattableString.Invariant($"fit: α_N = {fit.AlphaN:F4}"), grid,
+            series.Add(new ChartSeries(FormattableString.Invariant($"fit on the first {fit.Tokens:N0} tokens: α_N = {fit.AlphaN:F4}"), grid,
                 grid.Select(n => fit.A * Math.Pow(n, -fit.AlphaN)).ToArray()));
+            if (summary.LossVsParamsAllTokens is { } all)
+                series.Add(new ChartSeries(FormattableString.Invariant($"fit on all {all.Tokens:N0} tokens: α_N = {all.AlphaN:F4}"), grid,
+                    grid.Select(n => all.A * Math.Pow(n, -all.AlphaN)).ToArray()));
             title += FormattableString.Invariant($", L(N) = {fit.A:G4}·N^-{fit.AlphaN:F4}");
         }
         Charts.Save(path, title, new AxisSpec("non-embedding parameters N", "count", Log: true),

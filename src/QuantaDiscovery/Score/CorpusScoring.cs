@@ -185,7 +185,8 @@ public static class CorpusScoring
     /// </summary>
     public static IReadOnlyList<string> ModelNames(IReadOnlyList<string> modelDirectories)
     {
-        static string[] Parts(string dir) => Path.GetFullPath(dir).TrimEnd(Path.DirectorySeparatorChar).Split(Path.DirectorySeparatorChar);
+        static string[] Parts(string dir) =>
+            Path.GetFullPath(HubCache.LogicalPath(dir)).TrimEnd(Path.DirectorySeparatorChar).Split(Path.DirectorySeparatorChar);
         var last = modelDirectories.Select(d => Parts(d)[^1]).ToList();
         var names = modelDirectories.Select((d, i) => last.Count(n => n == last[i]) > 1 ? string.Join('/', Parts(d)[^2..]) : last[i]).ToList();
         var repeated = names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1);
@@ -199,7 +200,7 @@ public static class CorpusScoring
     /// </summary>
     public static long? CheckpointStep(string modelDirectory)
     {
-        var name = Path.GetFileName(Path.GetFullPath(modelDirectory).TrimEnd(Path.DirectorySeparatorChar));
+        var name = Path.GetFileName(Path.GetFullPath(HubCache.LogicalPath(modelDirectory)).TrimEnd(Path.DirectorySeparatorChar));
         return name.StartsWith("step", StringComparison.Ordinal) && name.Length > 4 && name[4..].All(char.IsAsciiDigit)
             && long.TryParse(name[4..], NumberStyles.None, CultureInfo.InvariantCulture, out var step) ? step : null;
     }

@@ -32,6 +32,17 @@ public sealed record OnnxScorerOptions
 /// </summary>
 public sealed class OnnxLossScorer : IDisposable
 {
+    /// <summary>What <c>--device cuda</c> says when the CUDA provider cannot start (never run on a GPU: none was available).</summary>
+    public const string CudaUnavailableMessage =
+#if QUANTA_GPU
+        "--device cuda: this is the GPU build (Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0), but its CUDA execution provider " +
+        "could not start: it needs an NVIDIA GPU, CUDA 13 (libcudart.so.13, libcublas.so.13, libcublasLt.so.13) and cuDNN 9 " +
+        "on the library path.";
+#else
+        "--device cuda: this build is CPU-only. Build with `dotnet build -p:QuantaGpu=true` (Microsoft.ML.OnnxRuntime.Gpu.Linux " +
+        "1.31.0) on a Linux machine with an NVIDIA GPU, CUDA 13 (libcudart.so.13, libcublasLt.so.13) and cuDNN 9.";
+#endif
+
     private readonly InferenceSession _session;
     private readonly OnnxScorerOptions _options;
     private readonly string _checkedFile;
@@ -113,10 +124,7 @@ public sealed class OnnxLossScorer : IDisposable
                 catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
                 {
                     sessionOptions.Dispose();
-                    throw new InputException(
-                        "--device cuda: ONNX Runtime's CUDA execution provider is not available. Build with " +
-                        "`dotnet build -p:QuantaGpu=true` (Microsoft.ML.OnnxRuntime.Gpu) on a machine with CUDA 12 and cuDNN 9. " +
-                        $"ONNX Runtime said: {e.Message}", inner: e);
+                    throw new InputException(CudaUnavailableMessage + $" ONNX Runtime said: {e.Message.Split('\n')[0].Trim()}", inner: e);
                 }
                 break;
             default:

@@ -145,11 +145,13 @@ public static class LanguageModelTrainer
                 {
                     log.Flush();
                     saved[step] = SaveCheckpoint(model, config, options, runDirectory, tokenizerPath, optimizer, step, fingerprint);
+                    RecordTiming(runDirectory, firstStep, step, clock.Elapsed, batches.TokensPerStep);
                 }
                 else if (step % options.StateEvery == 0)
                 {
                     log.Flush();
                     SaveState(model, optimizer, runDirectory, step, fingerprint);
+                    RecordTiming(runDirectory, firstStep, step, clock.Elapsed, batches.TokensPerStep);
                 }
                 progress?.Report(new TrainingProgress(runName, step, options.Steps, loss, learningRate,
                     (step - firstStep) * batches.TokensPerStep / clock.Elapsed.TotalSeconds, clock.Elapsed) { FirstStep = firstStep });
@@ -201,13 +203,19 @@ public static class LanguageModelTrainer
 
     public const string TimingFileName = "train_timing.csv";
 
-    /// <summary>One row per training session of this run (a resumed run adds a row): steps covered, wall time, tokens/s.</summary>
+    /// <summary>
+    /// One row per training session of this run (a resumed run adds a row): steps covered, wall time, tokens/s. The
+    /// session's row is rewritten at every state save, so a killed session keeps the time up to its last save.
+    /// </summary>
     private static void RecordTiming(string runDirectory, int fromStep, int toStep, TimeSpan elapsed, long tokensPerStep)
     {
+        const string header = "from_step,to_step,wall_seconds,tokens_per_second,threads";
         var path = Path.Combine(runDirectory, TimingFileName);
-        if (!File.Exists(path)) File.WriteAllText(path, "from_step,to_step,wall_seconds,tokens_per_second,threads\n");
-        File.AppendAllText(path, string.Create(CultureInfo.InvariantCulture,
-            $"{fromStep},{toStep},{elapsed.TotalSeconds:F1},{(toStep - fromStep) * tokensPerStep / elapsed.TotalSeconds:F0},{get_num_threads()}\n"));
+        var earlier = File.Exists(path)
+            ? File.ReadLines(path).Skip(1).Where(line => !line.StartsWith(string.Create(CultureInfo.InvariantCulture, $"{fromStep},"), StringComparison.Ordinal)).ToList()
+            : [];
+        File.WriteAllLines(path, [header, .. earlier, string.Create(CultureInfo.InvariantCulture,
+            $"{fromStep},{toStep},{elapsed.TotalSeconds:F1},{(toStep - fromStep) * tokensPerStep / elapsed.TotalSeconds:F0},{get_num_threads()}")]);
     }
 
     /// <summary>The float32 weights and optimizer state from which an interrupted run resumes (written through a temporary folder).</summary>

@@ -7,7 +7,7 @@ namespace QuantaDiscovery.Tests.Pipeline;
 /// <summary>Every kind of mistake in a pipeline file is reported at its file:line:column.</summary>
 public class PipelineYamlTests
 {
-    private static (string Folder, string Path) Write(string yaml)
+    internal static (string Folder, string Path) Write(string yaml)
     {
         var folder = TestPaths.NewTempFolder();
         File.WriteAllText(Path.Combine(folder, "input.txt"), "data");

@@ -128,8 +128,14 @@ public class OnnxLossScorerTests
     [Fact]
     public void Cuda_without_a_CUDA_build_is_a_clear_error_not_a_CPU_fallback()
     {
+        // The CPU build says to build with -p:QuantaGpu=true; the GPU build, on a machine without CUDA 13, what is missing.
         var error = Assert.Throws<InputException>(() =>
             new OnnxLossScorer(Exported("tiny-parallel"), new OnnxScorerOptions { Device = "cuda" }));
+        Assert.StartsWith(OnnxLossScorer.CudaUnavailableMessage, error.Message);
+#if QUANTA_GPU
+        Assert.Contains("GPU build", error.Message);
+#else
         Assert.Contains("QuantaGpu", error.Message);
+#endif
     }
 }

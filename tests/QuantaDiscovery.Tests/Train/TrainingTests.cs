@@ -133,6 +133,28 @@ public class TrainingTests
     }
 
     [Fact]
+    public void A_run_killed_between_checkpoints_resumes_from_its_last_state_save_and_each_session_has_a_timing_row()
+    {
+        set_num_threads(1);
+        var folder = TestPaths.NewTempFolder();
+        var (corpus, tokenizer) = Fixture(folder);
+        var stream = TokenStream.LoadOrBuild(corpus, tokenizer, folder);
+        var options = TinyOptions(12, 12) with { StateEvery = 4 };
+        var config = TinyConfig(ByteLevelBpeTokenizer.Load(tokenizer).VocabularySize, hidden: 32, layers: 1);
+        var batches = new SequenceBatches(stream, 16, 4, options.Seed);
+        var run = Path.Combine(folder, "run");
+        using var interrupt = new CancellationTokenSource();
+        var stopAtSix = new SynchronousProgress(p => { if (p.Step == 6) interrupt.Cancel(); });
+        Assert.Throws<OperationCanceledException>(() => LanguageModelTrainer.Train(config, batches, run, tokenizer, options, stopAtSix, interrupt.Token));
+
+        var resumed = LanguageModelTrainer.Train(config, batches, run, tokenizer, options);
+        Assert.Equal(4, resumed.ResumedFrom);   // the state saved at step 4, no checkpoint before 12
+        var rows = File.ReadAllLines(Path.Combine(run, LanguageModelTrainer.TimingFileName));
+        Assert.Equal("from_step,to_step,wall_seconds,tokens_per_second,threads", rows[0]);
+        Assert.Equal(["0,6", "4,12"], rows.Skip(1).Select(r => string.Join(',', r.Split(',').Take(2))).ToArray());
+    }
+
+    [Fact]
     public void Resuming_with_other_settings_is_refused()
     {
         var folder = TestPaths.NewTempFolder();

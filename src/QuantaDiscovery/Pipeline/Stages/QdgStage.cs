@@ -27,6 +27,7 @@ public sealed class QdgStage : PipelineStage
         new("projection", SettingKind.Integer, "k of a sparse random projection of the gradients (0: exact)", Default: "0"),
         new("alpha-n", SettingKind.InputPath, "quanta scaling's summary.json, for the predicted slope −(α_N + 1)"),
         new("seed", SettingKind.Integer, "seed of the projection and k-means", Default: "0"),
+        new("envelope-ranks", SettingKind.Text, "first:last rank of the rank-frequency envelope fit (default: K_max/4 to K_max)"),
     ];
 
     public override Task RunAsync(StageContext context, CancellationToken cancellationToken)
@@ -44,12 +45,23 @@ public sealed class QdgStage : PipelineStage
             Neighbours = context.Integer("knn") is > 0 and var m ? m : null,
             Clustering = new SpectralClusteringOptions { Restarts = context.Integer("n-init"), Seed = seed },
             AlphaN = context.OptionalPath("alpha-n") is { } summary ? RankFrequency.ReadAlphaN(summary) : null,
+            EnvelopeRanks = context.OptionalText("envelope-ranks") is { } ranks ? ParseRanks(context, ranks) : null,
         };
         var result = QdgRun.Run(context.Path("model"), context.Path("corpus"), context.Path("losses"), context.OutputFolder, options,
             new Progress<string>(stage => context.Report(stage)),
             new Progress<GradientProgress>(p => context.Report($"gradients {p.Tokens}/{p.TotalTokens}", (double)p.Tokens / p.TotalTokens)),
             cancellationToken);
+        var fit = result.Report.RankFrequency;
+        context.Log($"rank-frequency envelope fitted over ranks {fit.FirstRank}–{fit.LastRank}: slope {fit.Slope?.ToString("G4", System.Globalization.CultureInfo.InvariantCulture) ?? "none"}");
         context.Log($"{result.Selection.Chosen} tokens, gradient dimension {result.Gradients.Dimension}, K = {string.Join(", ", result.ClusterCounts)}");
         return Task.CompletedTask;
+    }
+
+    private static (int, int) ParseRanks(StageContext context, string text)
+    {
+        var parts = text.Split(':');
+        if (parts.Length == 2 && int.TryParse(parts[0], out int first) && int.TryParse(parts[1], out int last) && first >= 1 && last >= first)
+            return (first, last);
+        throw context.Error("envelope-ranks", $"'{text}': expected first:last with 1 ≤ first ≤ last (the paper: 101:1000)");
     }
 }

@@ -43,6 +43,16 @@ public sealed record GrokkingOptions
     /// <summary>libtorch intra-op threads (<c>torch.set_num_threads</c>); null leaves the process setting alone.</summary>
     public int? Threads { get; init; }
 
+    /// <summary>
+    /// Omnigrok's transformer runs (Liu, Michaud &amp; Tegmark 2023) as issue 15's read of the authors' code reports them:
+    /// the transformer, training fraction 0.3, float64. Not carried over: their output scale 1/√d_mlp (ours is
+    /// 1/√d_model), which needs a change to <see cref="GrokkingTransformer"/>. The defaults above are the fast CPU setting.
+    /// </summary>
+    public static GrokkingOptions OmnigrokTransformer { get; } = new()
+    {
+        Architecture = GrokkingArchitecture.Transformer, TrainFraction = 0.3, Precision = Precision.Float64,
+    };
+
     public int ResolvedModulus => Operation == BinaryOperation.S5Composition ? 120
         : Modulus ?? (Architecture == GrokkingArchitecture.Transformer ? 113 : 59);
     public double ResolvedLearningRate => LearningRate ?? (Architecture == GrokkingArchitecture.Transformer ? 1e-3 : 3e-3);

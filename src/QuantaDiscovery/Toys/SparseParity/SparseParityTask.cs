@@ -33,7 +33,7 @@ public sealed class SparseParityTask
     private readonly Tensor subsetTensor;   // [n_tasks, k] int64
     private readonly Tensor frequencyTensor; // [n_tasks] float64
 
-    public SparseParityTask(int tasks, int bits, int subsetSize, double alpha, int seed)
+    public SparseParityTask(int tasks, int bits, int subsetSize, double alpha, int seed, bool distinctSubsets = false)
     {
         if (tasks < 1)
             throw new ArgumentOutOfRangeException(nameof(tasks), tasks, "need at least one task");
@@ -46,10 +46,17 @@ public sealed class SparseParityTask
         var random = new Random(seed);
         var subsets = new int[tasks][];
         var positions = Enumerable.Range(0, bits).ToArray();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // Distinct subsets as in the authors' script: up to 10·n_tasks draws, then give up.
+        int draws = 0;
         for (int t = 0; t < tasks; t++)
         {
             random.Shuffle(positions);
             subsets[t] = positions[..subsetSize].Order().ToArray();
+            if (!distinctSubsets || seen.Add(string.Join(',', subsets[t]))) continue;
+            if (++draws > 10 * tasks)
+                throw new ArgumentOutOfRangeException(nameof(tasks), tasks, $"could not find {tasks} distinct {subsetSize}-subsets of {bits} bits");
+            t--;
         }
         Subsets = subsets;
 

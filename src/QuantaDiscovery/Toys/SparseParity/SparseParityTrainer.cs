@@ -54,7 +54,7 @@ public static class SparseParityTrainer
         options.Validate();
         if (options.Threads is { } threads)
             torch.set_num_threads(threads);
-        var task = new SparseParityTask(options.Tasks, options.Bits, options.SubsetSize, options.Alpha, options.Seed);
+        var task = new SparseParityTask(options.Tasks, options.Bits, options.SubsetSize, options.Alpha, options.Seed, options.DistinctSubsets);
         var dtype = options.Precision == Precision.Float64 ? ScalarType.Float64 : ScalarType.Float32;
 
         using var model = SeededInit.Create(options.Seed, () => CreateModel(task.InputWidth, options.Width));
@@ -70,14 +70,33 @@ public static class SparseParityTrainer
 
         var evaluations = new List<SparseParityEvaluation>();
         var clock = Stopwatch.StartNew();
+        Tensor? epochOrder = null;
+        long epochPosition = 0;
+        int risesInARow = 0;
         for (int step = 0; step < options.Steps; step++)
         {
             using var scope = NewDisposeScope();
             Tensor inputs, labels;
             if (dataset is { } fixedSet)
             {
-                if (options.BatchSize >= fixedSet.Labels.shape[0])
+                long datasetRows = fixedSet.Labels.shape[0];
+                if (options.BatchSize >= datasetRows)
                     (inputs, labels) = (fixedSet.Inputs, fixedSet.Labels);
+                else if (options.ShuffleEpochs)
+                {
+                    // The authors' FastTensorDataLoader(shuffle=True) under cycle(): a fresh permutation each epoch, consecutive
+                    // minibatches of it, the last one of an epoch shorter.
+                    if (epochOrder is null || epochPosition >= datasetRows)
+                    {
+                        epochOrder?.Dispose();
+                        epochOrder = randperm(datasetRows, generator: trainGenerator).MoveToOuterDisposeScope();
+                        epochPosition = 0;
+                    }
+                    long end = Math.Min(datasetRows, epochPosition + options.BatchSize);
+                    var batch = epochOrder[TensorIndex.Slice(epochPosition, end)];
+                    epochPosition = end;
+                    (inputs, labels) = (fixedSet.Inputs[batch], fixedSet.Labels[batch]);
+                }
                 else
                 {
                     var rows = randint(0, fixedSet.Labels.shape[0], [options.BatchSize], dtype: ScalarType.Int64, generator: trainGenerator);
@@ -98,8 +117,17 @@ public static class SparseParityTrainer
                 var evaluation = Evaluate(model, evalInputs, evalLabels, frequencies, options, updates, loss.item<float>());
                 evaluations.Add(evaluation);
                 progress?.Invoke(evaluation);
+                if (options.EarlyStopping && dataset is not null)
+                {
+                    // sparse-parity-v5.py: a "trigger" when the test loss rose since the last evaluation after step 4,000;
+                    // stop after 10 triggers in a row.
+                    bool rose = updates > 4000 && evaluations.Count >= 2 && evaluation.TestLoss > evaluations[^2].TestLoss;
+                    risesInARow = rose ? risesInARow + 1 : 0;
+                    if (risesInARow >= 10) break;
+                }
             }
         }
+        epochOrder?.Dispose();
         clock.Stop();
         evalInputs.Dispose(); evalLabels.Dispose(); evalTasks.Dispose();
         if (dataset is { } d)
