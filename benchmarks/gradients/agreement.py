@@ -30,18 +30,33 @@ def cosine_errors(exact, projections, block=1024):
     """For each projection: mean and max of |cos_proj − cos_exact| over the pairs i < j; and mean |cos_exact|."""
     n = exact.shape[0]
     total, maximum, total_exact = np.zeros(len(projections)), np.zeros(len(projections)), 0.0
+    # Pearson correlation of the pairwise cosines, from running sums in float64.
+    sum_x, sum_xx = 0.0, 0.0
+    sum_y, sum_yy, sum_xy = np.zeros(len(projections)), np.zeros(len(projections)), np.zeros(len(projections))
     for start in range(0, n - 1, block):
         stop = min(start + block, n)
         upper = np.arange(n)[None, :] > np.arange(start, stop)[:, None]
         c_exact = np.clip(exact[start:stop] @ exact.T, -1, 1)[upper]
         total_exact += np.abs(c_exact).sum(dtype=np.float64)
+        x = c_exact.astype(np.float64)
+        sum_x += x.sum()
+        sum_xx += (x * x).sum()
         for p, projected in enumerate(projections):
-            error = np.abs(np.clip(projected[start:stop] @ projected.T, -1, 1)[upper] - c_exact)
+            c_projected = np.clip(projected[start:stop] @ projected.T, -1, 1)[upper]
+            y = c_projected.astype(np.float64)
+            sum_y[p] += y.sum()
+            sum_yy[p] += (y * y).sum()
+            sum_xy[p] += (x * y).sum()
+            error = np.abs(c_projected - c_exact)
             total[p] += error.sum(dtype=np.float64)
             maximum[p] = max(maximum[p], error.max())
     pairs = n * (n - 1) // 2
+    def pearson(p):
+        cov = sum_xy[p] / pairs - (sum_x / pairs) * (sum_y[p] / pairs)
+        var_x, var_y = sum_xx / pairs - (sum_x / pairs) ** 2, sum_yy[p] / pairs - (sum_y[p] / pairs) ** 2
+        return cov / np.sqrt(var_x * var_y)
     return [{"n": n, "pairs": pairs, "mean_abs_cos_error": total[p] / pairs, "max_abs_cos_error": maximum[p],
-             "mean_abs_cos_exact": total_exact / pairs} for p in range(len(projections))]
+             "mean_abs_cos_exact": total_exact / pairs, "cosine_correlation": pearson(p)} for p in range(len(projections))]
 
 
 def quanta_labels(gradients_path):

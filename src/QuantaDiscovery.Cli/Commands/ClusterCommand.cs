@@ -1,5 +1,6 @@
 using System.CommandLine;
 using QuantaDiscovery.Cluster;
+using QuantaDiscovery.Common;
 
 namespace QuantaDiscovery.Cli.Commands;
 
@@ -21,14 +22,21 @@ internal static class ClusterCommand
         {
             Description = string.Join("; ", ClusteringMethods.All.Select(m => $"{m.Name}: {m.Description}")), DefaultValueFactory = _ => ClusteringMethods.Default,
         };
+        var maxMemory = new Option<string?>("--max-memory") { Description = "memory the step may use (e.g. 20G); default: what the machine has available" };
         var command = new Command("cluster", "cluster a precomputed affinity (default: spectral clustering with scikit-learn's semantics, the paper's method)")
         {
-            affinity, clusters, output, method, restarts, seed, solver,
+            affinity, clusters, output, method, restarts, seed, solver, maxMemory,
         };
         ProgressReporter.AddOptions(command);
         command.SetAction(parse =>
         {
             var (counts, sweep) = ClusterCounts.Parse(parse.GetValue(clusters)!);
+            var affinityPath = parse.GetValue(affinity)!;
+            var (n, entries, sparse) = ClusterEstimate.Shape(affinityPath);
+            long budget = MemoryBudget.Budget(parse.GetValue(maxMemory));
+            var estimate = ClusterEstimate.Estimate(n, entries, sparse, counts.Max());
+            parse.Err().WriteLine($"estimate: {estimate}");
+            MemoryBudget.Check(estimate, budget, ClusterEstimate.LargestFitting(n, entries, sparse, budget), affinityPath);
             var options = new ClusteringOptions
             {
                 Method = parse.GetValue(method)!, Restarts = parse.GetValue(restarts), Seed = parse.GetValue(seed), Solver = parse.GetValue(solver),

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using QuantaDiscovery.Gradients;
 
 namespace QuantaDiscovery.Cli.Commands;
@@ -14,7 +13,12 @@ internal static class GradientsCommand
         var output = new Option<string>("--output") { Description = "output folder: gradients.npy, gradients.json", Required = true };
         var parameters = new Option<string>("--params") { Description = "paper (no layer norms, no embeddings) or all", DefaultValueFactory = _ => "paper" };
         parameters.AcceptOnlyFromAmong("paper", "all");
-        var projection = new Option<string>("--projection") { Description = "none (exact gradients) or k, a sparse random projection to k dimensions", DefaultValueFactory = _ => "none" };
+        var projection = new Option<string>("--projection")
+        {
+            Description = "none (exact gradients); k or sparse:k, a sparse random projection to k dimensions; factored:B, a LoGra-style " +
+                          "projection of each linear layer's inputs and output gradients apart, B columns in all",
+            DefaultValueFactory = _ => "none",
+        };
         var density = new Option<double?>("--density") { Description = "nonzero fraction of the projection (default 1/√d; Li et al. 2006)" };
         var seed = new Option<int>("--seed") { Description = "seed of the projection", DefaultValueFactory = _ => 0 };
         var context = new Option<int?>("--context") { Description = "the context the table was made with (default: as quanta losses, 1024 or the model's positions if fewer)" };
@@ -26,11 +30,12 @@ internal static class GradientsCommand
         ProgressReporter.AddOptions(command);
         command.SetAction(parse =>
         {
-            int? k = ParseProjection(parse.GetValue(projection)!);
+            var (k, method) = GradientOptions.ParseProjection(parse.GetValue(projection)!);
             var options = new GradientOptions
             {
                 Parameters = parse.GetValue(parameters)!,
                 Projection = k,
+                Method = method,
                 Density = parse.GetValue(density),
                 Seed = parse.GetValue(seed),
                 Context = parse.GetValue(context),
@@ -51,12 +56,6 @@ internal static class GradientsCommand
         });
         return command;
     }
-
-    /// <summary>--projection: none, or k &gt; 0.</summary>
-    public static int? ParseProjection(string text) =>
-        text == "none" ? null
-        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var k) && k > 0 ? k
-        : throw new Common.InputException($"--projection must be none or a positive integer, not '{text}'");
 
     /// <summary>The progress of per-token gradients (also the gradients stage of `quanta qdg`).</summary>
     public static ProgressUpdate GradientUpdate(GradientProgress p) =>

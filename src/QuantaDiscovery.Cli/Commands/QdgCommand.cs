@@ -29,17 +29,23 @@ internal static class QdgCommand
         var method = new Option<string>("--method") { Description = $"clustering method ({string.Join(", ", ClusteringMethods.Names)})", DefaultValueFactory = _ => ClusteringMethods.Default };
         var nInit = new Option<int>("--n-init") { Description = "k-means restarts", DefaultValueFactory = _ => 30 };
         var parameters = new Option<string>("--params") { Description = "paper (no layernorm/embed parameters) or all", DefaultValueFactory = _ => "paper" };
-        var projection = new Option<string>("--projection") { Description = "none, or k for a sparse random projection to k dimensions", DefaultValueFactory = _ => "none" };
+        var projection = new Option<string>("--projection")
+        {
+            Description = "none; k or sparse:k for a sparse random projection to k dimensions; factored:B for the factored (LoGra-style) projection with B columns",
+            DefaultValueFactory = _ => "none",
+        };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
         var context = new Option<int>("--context") { Description = "the context the losses were computed with", DefaultValueFactory = _ => 1024 };
         var alphaN = new Option<string?>("--alpha-n") { Description = "α_N (a number or quanta scaling's summary.json) for the predicted slope −(α_N + 1)" };
+        var maxMemory = new Option<string?>("--max-memory") { Description = "memory the run may use (e.g. 20G); default: what the machine has available" };
         var command = new Command("qdg", "Quanta discovery from gradients: select → gradients → similarity → clusters → report.html")
         {
-            model, input, losses, output, maxLoss, samples, stride, noInduction, uniform, clusters, knn, method, nInit, parameters, projection, seed, context, alphaN,
+            model, input, losses, output, maxLoss, samples, stride, noInduction, uniform, clusters, knn, method, nInit, parameters, projection, seed, context, alphaN, maxMemory,
         };
         ProgressReporter.AddOptions(command);
         command.SetAction(parse =>
         {
+            var (k, projectionMethod) = GradientOptions.ParseProjection(parse.GetValue(projection)!);
             var options = new QdgOptions
             {
                 Selection = new TokenSelectionOptions
@@ -51,12 +57,13 @@ internal static class QdgCommand
                 Gradients = new GradientOptions
                 {
                     Parameters = parse.GetValue(parameters)!, Seed = parse.GetValue(seed),
-                    Projection = GradientsCommand.ParseProjection(parse.GetValue(projection)!),
+                    Projection = k, Method = projectionMethod,
                 },
                 Clusters = parse.GetValue(clusters),
                 Neighbours = parse.GetValue(knn),
                 Clustering = new ClusteringOptions { Method = parse.GetValue(method)!, Restarts = parse.GetValue(nInit), Seed = parse.GetValue(seed) },
                 AlphaN = parse.GetValue(alphaN) is { } given ? RankFrequency.ReadAlphaN(given) : null,
+                MaxMemory = parse.GetValue(maxMemory) is { } limit ? Common.MemoryBudget.Parse(limit) : null,
             };
             var reporter = ProgressReporter.For(parse, parse.Err(), parse.Out(), ReferenceEquals(parse.Err(), Console.Error) && !Console.IsErrorRedirected);
             var result = QdgRun.Run(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(losses)!, parse.GetValue(output)!, options,

@@ -191,6 +191,23 @@ public sealed class SparseAffinity
         }
     }
 
+    /// <summary>Samples and stored entries of a .npz CSR matrix, from its shape and the size of its indices, without reading the data.</summary>
+    public static (int Size, long Entries) PeekShape(string path)
+    {
+        if (!File.Exists(path)) throw new InputException("file not found", path);
+        ZipArchive zip;
+        try { zip = ZipFile.OpenRead(path); }
+        catch (InvalidDataException) { throw new InputException("not a .npz file (scipy.sparse.save_npz writes one)", path); }
+        using (zip)
+        {
+            var shape = ReadEntry(zip, path, "shape.npy", Integers);
+            if (shape.Length != 2 || shape[0] != shape[1] || shape[0] > int.MaxValue)
+                throw new InputException($"an affinity matrix must be square [n, n], got shape ({string.Join(", ", shape)})", path);
+            var (_, indicesShape, _) = ReadEntry(zip, path, "indices.npy", (stream, name) => Npy.ReadHeader(stream, name));
+            return ((int)shape[0], indicesShape.Length == 1 ? indicesShape[0] : 0);
+        }
+    }
+
     private static long[] Integers(Stream stream, string name)
     {
         var bytes = Buffer(stream);

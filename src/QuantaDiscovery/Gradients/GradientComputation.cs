@@ -15,8 +15,11 @@ public sealed record GradientOptions
     /// <summary>"paper" (no layer norms, no embeddings; Michaud et al. 2023) or "all".</summary>
     public string Parameters { get; init; } = "paper";
 
-    /// <summary>k of a <see cref="SparseRandomProjection"/>; null: exact gradients (d columns).</summary>
+    /// <summary>k of a <see cref="SparseRandomProjection"/>, or the budget of a <see cref="FactoredProjection"/>; null: exact gradients (d columns).</summary>
     public int? Projection { get; init; }
+
+    /// <summary>How <see cref="Projection"/> projects: the flat sparse projection or the factored (LoGra-style) one.</summary>
+    public ProjectionMethod Method { get; init; } = ProjectionMethod.Sparse;
 
     /// <summary>Density s of the projection; null: Li et al.'s 1/√d.</summary>
     public double? Density { get; init; }
@@ -25,6 +28,35 @@ public sealed record GradientOptions
 
     /// <summary>Documents are cut to their first this many tokens, as for the loss table; null: as <c>quanta losses</c> defaults (<see cref="TokenContext.Resolve"/>).</summary>
     public int? Context { get; init; }
+
+    /// <summary>Rows between durable progress records: a killed run resumes from the last one (<see cref="StreamedRowFile"/>).</summary>
+    public int ResumeBlockRows { get; init; } = 1024;
+
+    /// <summary>Parses <c>--projection</c>: "none", "k" or "sparse:k" (sparse random projection), "factored:B" (factored, budget B).</summary>
+    public static (int? Projection, ProjectionMethod Method) ParseProjection(string text)
+    {
+        if (text == "none") return (null, ProjectionMethod.Sparse);
+        var (method, number) = text.Split(':') switch
+        {
+            [var k] => (ProjectionMethod.Sparse, k),
+            ["sparse", var k] => (ProjectionMethod.Sparse, k),
+            ["factored", var k] => (ProjectionMethod.Factored, k),
+            _ => (ProjectionMethod.Sparse, ""),
+        };
+        if (!int.TryParse(number, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int value) || value < 1)
+            throw new InputException($"--projection must be none, k, sparse:k or factored:B with a positive integer, not '{text}'");
+        return (value, method);
+    }
+}
+
+/// <summary>How a gradient is projected to fewer columns.</summary>
+public enum ProjectionMethod
+{
+    /// <summary>A <see cref="SparseRandomProjection"/> of the flat gradient.</summary>
+    Sparse,
+
+    /// <summary>A <see cref="FactoredProjection"/>: per linear layer, the input activations and output gradients projected apart.</summary>
+    Factored,
 }
 
 /// <summary>Progress after each document.</summary>
@@ -65,38 +97,54 @@ public static class GradientComputation
 
         using var model = CausalLanguageModel.Load(folder);
         var gradients = new TokenGradients(model, filter);
-        var projection = options.Projection is int k
+        var projection = options.Projection is int k && options.Method == ProjectionMethod.Sparse
             ? new SparseRandomProjection(gradients.BlockSizes, k, (ulong)options.Seed, options.Density) : null;
-        int columns = projection?.OutputDimension ?? checked((int)gradients.Dimension);
+        using var factored = options.Projection is int budget && options.Method == ProjectionMethod.Factored
+            ? new FactoredGradients(model, filter, budget, (ulong)options.Seed) : null;
+        int columns = factored?.OutputDimension ?? projection?.OutputDimension ?? checked((int)gradients.Dimension);
+        var engine = factored?.Gradients ?? gradients;
 
         Directory.CreateDirectory(outputDirectory);
         var gradientsPath = Path.Combine(outputDirectory, GradientsFileName);
         var stopwatch = Stopwatch.StartNew();
-        int done = 0;
-        using var published = new PublishedFile(gradientsPath);
-        using (var output = new NpyRowWriter(published.TemporaryPath, samples.Count, columns))
+        var documentGroups = samples.GroupBy(s => s.Doc).Select(g => g.ToList()).ToList();
+        int resumedRows;
+        using (var output = new StreamedRowFile(gradientsPath, samples.Count, columns,
+            Fingerprint(folder, corpusPath, samplesPath, filter, options)))
         {
+            int done = resumedRows = output.ResumedRows, sinceCommit = 0;
             var row = new float[columns];
-            foreach (var document in samples.GroupBy(s => s.Doc))
+            for (int group = output.ResumedUnits; group < documentGroups.Count; group++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var targets = document.ToList();
-                gradients.ForDocument(documents[document.Key], [.. targets.Select(s => s.Pos)], (t, blocks) =>
-                {
-                    if (projection is null)
-                        TokenGradients.CopyTo(blocks, row);
-                    else
+                var targets = documentGroups[group];
+                var tokens = documents[targets[0].Doc];
+                int[] positions = [.. targets.Select(s => s.Pos)];
+                if (factored is not null)
+                    factored.ForDocument(tokens, positions, (t, values) => output.Write(targets[t].Sample, values));
+                else
+                    gradients.ForDocument(tokens, positions, (t, blocks) =>
                     {
-                        Array.Clear(row);
-                        for (int b = 0; b < blocks.Count; b++) projection.Accumulate(b, TokenGradients.Values(blocks[b]), row);
-                    }
-                    output.Write(targets[t].Sample, row);
-                });
+                        if (projection is null)
+                            TokenGradients.CopyTo(blocks, row);
+                        else
+                        {
+                            Array.Clear(row);
+                            for (int b = 0; b < blocks.Count; b++) projection.Accumulate(b, TokenGradients.Values(blocks[b]), row);
+                        }
+                        output.Write(targets[t].Sample, row);
+                    });
                 done += targets.Count;
+                sinceCommit += targets.Count;
+                if (sinceCommit >= options.ResumeBlockRows)
+                {
+                    output.Commit(group + 1, done);
+                    sinceCommit = 0;
+                }
                 progress?.Report(new GradientProgress(done, samples.Count, stopwatch.Elapsed));
             }
+            output.Complete();
         }
-        published.Complete();
         double seconds = stopwatch.Elapsed.TotalSeconds;
 
         var settingsPath = Path.Combine(outputDirectory, SettingsFileName);
@@ -107,41 +155,36 @@ public static class GradientComputation
             ["parameter_filter"] = filter.Name,
             ["parameters"] = gradients.Parameters.Select(p => p.Name).ToArray(),
             ["dimension"] = gradients.Dimension,
-            ["projection"] = projection is null ? "none" : "sparse_random",
-            ["projection_k"] = projection?.OutputDimension,
+            ["projection"] = factored is not null ? "factored" : projection is null ? "none" : "sparse_random",
+            ["projection_k"] = factored?.OutputDimension ?? projection?.OutputDimension,
             ["projection_density"] = projection?.Density,
-            ["projection_seed"] = projection is null ? null : options.Seed,
+            ["projection_seed"] = projection is null && factored is null ? null : options.Seed,
+            ["factored_projection"] = factored?.Projection.Describe(),
             ["columns"] = columns,
             ["n"] = samples.Count,
             ["context"] = context,
             ["seconds"] = seconds,
-            ["forward_passes"] = gradients.ForwardPasses,
-            ["backward_passes"] = gradients.BackwardPasses,
+            ["resumed_from_row"] = resumedRows,
+            ["forward_passes"] = engine.ForwardPasses,
+            ["backward_passes"] = engine.BackwardPasses,
         };
         File.WriteAllText(settingsPath, JsonSerializer.Serialize(settings, new JsonSerializerOptions { WriteIndented = true }));
         return new GradientResult(gradientsPath, settingsPath, samples.Count, gradients.Dimension, columns,
-            gradients.ForwardPasses, gradients.BackwardPasses, seconds);
+            engine.ForwardPasses, engine.BackwardPasses, seconds);
     }
 
-    /// <summary>A float32 [rows, columns] .npy whose rows are written in any order as they become available.</summary>
-    private sealed class NpyRowWriter : IDisposable
+    /// <summary>What a resumed run must share with the one it continues: model, corpus, samples and every setting that changes a row.</summary>
+    private static string Fingerprint(ModelFolder folder, string corpusPath, string samplesPath, ParameterFilter filter, GradientOptions options)
     {
-        private readonly FileStream _file;
-        private readonly long _dataOffset;
-        private readonly int _columns;
-
-        public NpyRowWriter(string path, int rows, int columns)
-        {
-            _file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
-            Npy.WriteHeader(_file, Npy.DescriptorOf<float>(), rows, columns);
-            _dataOffset = _file.Position;
-            _columns = columns;
-            _file.SetLength(_dataOffset + (long)rows * columns * sizeof(float));
-        }
-
-        public void Write(int row, ReadOnlySpan<float> values) =>
-            RandomAccess.Write(_file.SafeFileHandle, MemoryMarshal.AsBytes(values), _dataOffset + (long)row * _columns * sizeof(float));
-
-        public void Dispose() => _file.Dispose();
+        var text = new System.Text.StringBuilder();
+        text.Append(File.ReadAllText(folder.ConfigPath));
+        foreach (var file in Directory.GetFiles(folder.Directory, "*.safetensors").Order(StringComparer.Ordinal))
+            text.Append($"|{Path.GetFileName(file)}:{new FileInfo(file).Length}:{File.GetLastWriteTimeUtc(file).Ticks}");
+        var corpus = new FileInfo(corpusPath);
+        text.Append($"|corpus:{corpus.Length}:{corpus.LastWriteTimeUtc.Ticks}");
+        text.Append($"|samples:{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(samplesPath)))}");
+        text.Append($"|{filter.Name}|{options.Projection}|{options.Method}|{options.Density}|{options.Seed}|{options.Context}");
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
     }
+
 }

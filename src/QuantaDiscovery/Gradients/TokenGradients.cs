@@ -50,11 +50,26 @@ public sealed class TokenGradients
     public void ForDocument(ReadOnlySpan<int> tokens, IReadOnlyList<int> positions, Action<int, IReadOnlyList<Tensor>> onGradient)
     {
         if (positions.Count == 0) return;
+        using var scope = NewDisposeScope();
+        var losses = TargetLosses(tokens, positions);
+        for (int t = 0; t < positions.Count; t++)
+        {
+            using var inner = NewDisposeScope();
+            var gradients = Differentiate(losses[t], _parameters, retainGraph: t < positions.Count - 1);
+            onGradient(t, gradients);
+        }
+    }
+
+    /// <summary>
+    /// ℓ_j for every j in <paramref name="positions"/> (1 ≤ j &lt; tokens.Length), float32 [targets], from one forward pass
+    /// over tokens[..max j], with its graph; the tensors belong to the caller's dispose scope.
+    /// </summary>
+    internal Tensor TargetLosses(ReadOnlySpan<int> tokens, IReadOnlyList<int> positions)
+    {
         foreach (var j in positions)
             if (j < 1 || j >= tokens.Length)
                 throw new ArgumentOutOfRangeException(nameof(positions), j, $"a target must be in 1 … {tokens.Length - 1}");
         int length = positions.Max();
-        using var scope = NewDisposeScope();
         using var input = PrefixTensor(tokens, length);
         // The trunk and the head are called apart so that only the targets' rows of the hidden states go through
         // the unembedding, not all [T, vocab] logits.
@@ -65,13 +80,15 @@ public sealed class TokenGradients
         var targets = tensor(targetIds);
         var losses = functional.cross_entropy(_model.Logits(rows), targets, reduction: Reduction.None);
         ForwardPasses++;
-        for (int t = 0; t < positions.Count; t++)
-        {
-            using var inner = NewDisposeScope();
-            var gradients = autograd.grad([losses[t]], _parameters, retain_graph: t < positions.Count - 1);
-            BackwardPasses++;
-            onGradient(t, [.. gradients]);
-        }
+        return losses;
+    }
+
+    /// <summary>One backward pass: the gradient of <paramref name="loss"/> with respect to each of <paramref name="inputs"/>.</summary>
+    internal IReadOnlyList<Tensor> Differentiate(Tensor loss, IReadOnlyList<Tensor> inputs, bool retainGraph)
+    {
+        var gradients = autograd.grad([loss], [.. inputs], retain_graph: retainGraph);
+        BackwardPasses++;
+        return [.. gradients];
     }
 
     /// <summary>
@@ -86,10 +103,9 @@ public sealed class TokenGradients
         using var input = PrefixTensor(tokens, position + 1);
         var loss = _model.TokenLosses(input)[0, position - 1];
         ForwardPasses++;
-        var gradients = autograd.grad([loss], _parameters);
-        BackwardPasses++;
+        var gradients = Differentiate(loss, _parameters, retainGraph: false);
         var flat = new float[Dimension];
-        CopyTo([.. gradients], flat);
+        CopyTo(gradients, flat);
         return flat;
     }
 

@@ -56,10 +56,13 @@ public sealed class CausalLanguageModel : Module<Tensor, Tensor?, Tensor>
 
     /// <summary>Hidden states after the final norm, [batch, sequence, hidden] (the trunk, without the unembedding).</summary>
     public Tensor Hidden(Tensor inputIds, Tensor? attentionMask) =>
-        Family.Hidden(new TorchTensorOps(_byName, inputIds, attentionMask), Config);
+        Family.Hidden(new TorchTensorOps(_byName, inputIds, attentionMask, LinearObserver), Config);
 
     /// <summary>Logits of hidden states (any leading shape).</summary>
-    public Tensor Logits(Tensor hidden) => Family.Logits(new TorchTensorOps(_byName, null, null), Config, hidden);
+    public Tensor Logits(Tensor hidden) => Family.Logits(new TorchTensorOps(_byName, null, null, LinearObserver), Config, hidden);
+
+    /// <summary>Called after every linear layer of a forward pass with (weight name, input, output); null: none.</summary>
+    public Action<string, Tensor, Tensor>? LinearObserver { get; set; }
 
     /// <summary>
     /// Per-token losses −log p(x_j | x_&lt;j) for j = 1..T−1, float32 [batch, sequence − 1]; entries past a

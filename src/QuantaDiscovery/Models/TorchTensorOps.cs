@@ -9,7 +9,10 @@ namespace QuantaDiscovery.Models;
 /// <see cref="ITensorOps{T}"/> over TorchSharp tensors: the differentiable forward of a <see cref="CausalLanguageModel"/>.
 /// One instance serves one forward pass (it caches the mask and rotary tables of that input's length).
 /// </summary>
-public sealed class TorchTensorOps(IReadOnlyDictionary<string, Parameter> parameters, Tensor? inputIds, Tensor? attentionMask)
+/// <param name="linearObserver">called after every linear layer with its weight's name, its input and its output (the
+/// factored gradient projection reads them); null: nothing is observed</param>
+public sealed class TorchTensorOps(IReadOnlyDictionary<string, Parameter> parameters, Tensor? inputIds, Tensor? attentionMask,
+    Action<string, Tensor, Tensor>? linearObserver = null)
     : ITensorOps<Tensor>
 {
     private Tensor? _allowed;
@@ -22,8 +25,12 @@ public sealed class TorchTensorOps(IReadOnlyDictionary<string, Parameter> parame
     public Tensor Embedding(string weight, Tensor ids) =>
         P(weight).index_select(0, ids.reshape(-1)).reshape(ids.shape[0], ids.shape[1], -1);
 
-    public Tensor Linear(Tensor x, string weight, string? bias = null) =>
-        functional.linear(x, P(weight), bias is null ? null : P(bias));
+    public Tensor Linear(Tensor x, string weight, string? bias = null)
+    {
+        var y = functional.linear(x, P(weight), bias is null ? null : P(bias));
+        linearObserver?.Invoke(weight, x, y);
+        return y;
+    }
 
     public Tensor LayerNorm(Tensor x, string weight, string bias, double epsilon) =>
         functional.layer_norm(x, [x.shape[^1]], P(weight), P(bias), epsilon);

@@ -1,6 +1,6 @@
-using QuantaDiscovery.Common;
 using System.Diagnostics;
 using QuantaDiscovery.Cluster;
+using QuantaDiscovery.Common;
 using QuantaDiscovery.Gradients;
 using QuantaDiscovery.Report;
 using QuantaDiscovery.Select;
@@ -22,7 +22,7 @@ public sealed record QdgOptions
     public string? Clusters { get; init; }
 
     /// <summary>
-    /// m of the sparse similarity graph, each token keeping its m largest affinities (<see cref="GradientSimilarity.NearestNeighbourAffinity(string, int)"/>);
+    /// m of the sparse similarity graph, each token keeping its m largest affinities (<see cref="GradientSimilarity.NearestNeighbourAffinity(string, int, NeighbourSearchOptions?)"/>);
     /// null: the dense n × n affinity up to <see cref="DenseSampleLimit"/> tokens, the graph with <see cref="DefaultNeighbours"/> beyond.
     /// </summary>
     public int? Neighbours { get; init; }
@@ -40,6 +40,12 @@ public sealed record QdgOptions
     public (double AlphaN, string Source)? AlphaN { get; init; }
 
     public int Examples { get; init; } = 10;
+
+    /// <summary>Search behind the m-NN graph (exact, or a random-projection forest from 100,000 tokens by default).</summary>
+    public NeighbourSearchOptions NeighbourSearch { get; init; } = new();
+
+    /// <summary>Memory the run may use, bytes (<c>--max-memory</c>); null: what the machine has available when it starts.</summary>
+    public long? MaxMemory { get; init; }
 
     /// <summary>
     /// Ranks (1-based, inclusive) of the rank-frequency envelope the power law is fitted over; null: the browser's default
@@ -84,17 +90,28 @@ public static class QdgRun
                 $"only {selection.Chosen} tokens were selected (loss below {options.Selection.MaxLoss} nats, stride {options.Selection.Stride}); " +
                 "raise --max-loss, lower --stride or score more documents", lossesPath);
 
+        int? neighbours = options.Neighbours ?? (selection.Chosen > QdgOptions.DenseSampleLimit ? QdgOptions.DefaultNeighbours : null);
+        var counts = ClusterCounts(options.Clusters, selection.Chosen);
+        var estimate = Estimate(modelDirectory, selection.Chosen, neighbours, counts.Max(), options);
+        stages?.Report($"estimate: {estimate}");
+        long budget = options.MaxMemory ?? MemoryBudget.Available();
+        if (estimate.PeakBytes > budget)
+        {
+            long entries = neighbours is { } mm ? 2L * selection.Chosen * mm : (long)selection.Chosen * selection.Chosen;
+            MemoryBudget.Check(estimate, budget, ClusterEstimate.LargestFitting(selection.Chosen, entries, neighbours is not null, budget) +
+                (neighbours is null ? $"; a sparse graph (--knn {QdgOptions.DefaultNeighbours}) needs far less than the dense affinity" : ""));
+        }
+
         stages?.Report($"gradients of {selection.Chosen} tokens");
         var gradients = GradientComputation.Run(modelDirectory, corpusPath, selection.SamplesPath, outputDirectory,
             options.Gradients with { Context = options.Selection.Context }, gradientProgress, cancellationToken);
 
-        int? neighbours = options.Neighbours ?? (selection.Chosen > QdgOptions.DenseSampleLimit ? QdgOptions.DefaultNeighbours : null);
         string similarityPath;
         if (neighbours is { } m)
         {
             stages?.Report($"similarity graph, {m} nearest neighbours");
             similarityPath = Path.Combine(outputDirectory, "similarity.npz");
-            GradientSimilarity.WriteNearestNeighbourAffinity(gradients.GradientsPath, similarityPath, m);
+            GradientSimilarity.WriteNearestNeighbourAffinity(gradients.GradientsPath, similarityPath, m, options.NeighbourSearch);
         }
         else
         {
@@ -103,7 +120,6 @@ public static class QdgRun
             GradientSimilarity.WriteAffinity(gradients.GradientsPath, similarityPath);
         }
 
-        var counts = ClusterCounts(options.Clusters, selection.Chosen);
         stages?.Report($"clustering ({options.Clustering.Method}), K = {string.Join(", ", counts)}");
         var clustering = AffinityClustering.Run(similarityPath, counts, sweep: true, Path.Combine(outputDirectory, "clusters.npy"), options.Clustering);
         var clustersPath = clustering.TablePath;
@@ -113,6 +129,24 @@ public static class QdgRun
             new QuantaBrowserOptions(Examples: options.Examples, AlphaN: options.AlphaN?.AlphaN, AlphaNSource: options.AlphaN?.Source,
                 FirstRank: options.EnvelopeRanks?.First, LastRank: options.EnvelopeRanks?.Last));
         return new QdgResult(selection, gradients, similarityPath, counts, clustersPath, report, stopwatch.Elapsed);
+    }
+
+    /// <summary>
+    /// Peak memory and time of the run's steps for n tokens: the gradients (the model and a few rows), the similarity
+    /// (dense or the m-NN graph) and the clustering with the largest K; the peak is the largest step's.
+    /// </summary>
+    public static ResourceEstimate Estimate(string modelDirectory, int samples, int? neighbours, int clusters, QdgOptions options)
+    {
+        var config = Models.ModelFolder.Open(modelDirectory).Config;
+        long parameters = config.Family.Parameters(config).Sum(p => p.Size);
+        long d = options.Gradients.Projection ?? ParameterFilter.Parse(options.Gradients.Parameters).Dimension(config);
+        // The model, its gradient and autograd's activations: a few copies of the parameters, dwarfed by the later steps.
+        var gradients = new ResourceEstimate("gradients", MemoryBudget.ProcessBaseBytes + 16 * parameters + 8 * d, 0);
+        var similarity = neighbours is { } m ? SimilarityEstimate.Graph(samples, d, m, options.NeighbourSearch) : SimilarityEstimate.Dense(samples, d);
+        long entries = neighbours is { } k ? 2L * samples * k : (long)samples * samples;
+        var cluster = ClusterEstimate.Estimate(samples, entries, neighbours is not null, clusters);
+        return ResourceEstimate.Sequence($"qdg of {samples:N0} tokens (d = {d:N0}, {(neighbours is { } mm ? $"{mm}-NN graph" : "dense affinity")}, K = {clusters:N0})",
+            [gradients, similarity, cluster]);
     }
 
     /// <summary>The cluster counts to sweep for <paramref name="samples"/> tokens (see <see cref="QdgOptions.Clusters"/>).</summary>

@@ -51,7 +51,7 @@ public static class GradientSimilarity
         Npy.Write<float>(affinityPath, affinity, samples, samples);
     }
 
-    /// <summary>Rows of the cosine matrix computed at once per thread by <see cref="NearestNeighbourAffinity(string, int)"/>.</summary>
+    /// <summary>Rows of the cosine matrix computed at once per thread by <see cref="ExactNeighbours"/>.</summary>
     private const int NeighbourBlockRows = 256;
 
     /// <summary>
@@ -60,57 +60,141 @@ public static class GradientSimilarity
     /// "k-nearest neighbour graph" of von Luxburg (2007, "A tutorial on spectral clustering", §2.2): i and j are joined
     /// when either is among the other's m nearest, with weight A_ij, so every stored entry equals the dense affinity's.
     /// (scikit-learn's <c>affinity="nearest_neighbors"</c> instead averages 0/1 connectivities, 0.5 (C + Cᵀ), which
-    /// drops the weights and halves one-sided edges.) The diagonal is not stored. C = Ĝ Ĝᵀ is computed in blocks of
-    /// rows and only the top m of each row kept, so memory is O(n·m + n·d), never n².
+    /// drops the weights and halves one-sided edges.) The diagonal is not stored. The neighbours are found exactly
+    /// (C = Ĝ Ĝᵀ in blocks of rows, only the top m of each row kept) or by a <see cref="RandomProjectionForest"/>
+    /// (<paramref name="search"/>; by default from 100,000 samples on). Memory: the unit rows once (n·d floats) plus
+    /// O(n·m), never n².
     /// </summary>
-    public static SparseAffinity NearestNeighbourAffinity(float[] gradients, int samples, int parameters, int neighbours, string? source = null)
+    public static SparseAffinity NearestNeighbourAffinity(float[] gradients, int samples, int parameters, int neighbours,
+        string? source = null, NeighbourSearchOptions? search = null)
     {
         if ((long)samples * parameters != gradients.Length)
             throw new ArgumentException($"{gradients.Length} values do not form a {samples} × {parameters} matrix");
-        return NearestNeighbourAffinity(new ArraySource(gradients, samples, parameters), neighbours, source);
+        var arraySource = new ArraySource(gradients, samples, parameters);
+        CheckNeighbours(samples, parameters, neighbours, source);
+        return GraphOfUnitRows(UnitRows(arraySource, source), samples, parameters, neighbours, source, search ?? new());
     }
 
-    /// <summary>The m-nearest-neighbour graph of the gradients in a .npy file (float32 [samples, parameters]), which must fit in memory.</summary>
-    public static SparseAffinity NearestNeighbourAffinity(string gradientsPath, int neighbours)
+    /// <summary>
+    /// The m-nearest-neighbour graph of the gradients in a .npy file (float32 [samples, parameters]), read in blocks of
+    /// rows straight into the one normalised copy the search works on.
+    /// </summary>
+    public static SparseAffinity NearestNeighbourAffinity(string gradientsPath, int neighbours, NeighbourSearchOptions? search = null)
     {
-        using var source = MappedSource.Open(gradientsPath);
-        return NearestNeighbourAffinity(source, neighbours, gradientsPath);
+        var (n, d, dataOffset) = GradientShape(gradientsPath);
+        CheckNeighbours(n, d, neighbours, gradientsPath);
+        return GraphOfUnitRows(UnitRows(gradientsPath, n, d, dataOffset), n, d, neighbours, gradientsPath, search ?? new());
     }
 
     /// <summary>Reads G from <paramref name="gradientsPath"/> and writes its m-nearest-neighbour graph in scipy's save_npz layout.</summary>
-    public static SparseAffinity WriteNearestNeighbourAffinity(string gradientsPath, string graphPath, int neighbours)
+    public static SparseAffinity WriteNearestNeighbourAffinity(string gradientsPath, string graphPath, int neighbours, NeighbourSearchOptions? search = null)
     {
-        var graph = NearestNeighbourAffinity(gradientsPath, neighbours);
+        var graph = NearestNeighbourAffinity(gradientsPath, neighbours, search);
         graph.Save(graphPath);
         return graph;
     }
 
-    private static SparseAffinity NearestNeighbourAffinity(IGradientSource source, int neighbours, string? path)
+    /// <summary>Samples and columns of a gradient .npy and where its data start; a wrong dtype, rank or length is an error naming the file.</summary>
+    public static (int Samples, int Columns, long DataOffset) GradientShape(string path)
     {
-        int n = source.Rows, d = source.Columns;
+        using var stream = File.OpenRead(path);
+        var (descriptor, shape, dataOffset) = Npy.ReadHeader(stream, path);
+        if (descriptor != Npy.DescriptorOf<float>())
+            throw new InputException($"gradients have dtype '{descriptor}', expected float32 ('<f4')", path);
+        if (shape.Length != 2)
+            throw new InputException($"gradients must be a 2-D array [samples, parameters], got shape ({string.Join(", ", shape)})", path);
+        if (dataOffset + (long)shape[0] * shape[1] * sizeof(float) > stream.Length)
+            throw new InputException($"file is shorter than its shape ({shape[0]}, {shape[1]}) requires", path);
+        return (shape[0], shape[1], dataOffset);
+    }
+
+    private static void CheckNeighbours(int n, int d, int neighbours, string? path)
+    {
         if (n == 0 || d == 0)
             throw new InputException($"gradient matrix is empty ({n} × {d})", path);
         if (neighbours < 1 || neighbours >= n)
             throw new InputException($"{neighbours} nearest neighbours asked for, but there are {n} samples: use 1 to {n - 1}", path);
         if ((long)n * d > Array.MaxLength)
             throw new InputException($"a {n} × {d} gradient matrix does not fit in one array: project it to fewer dimensions first", path);
-        var norms = RowNorms(source, path);
+    }
+
+    private static SparseAffinity GraphOfUnitRows(float[] unit, int n, int d, int neighbours, string? path, NeighbourSearchOptions search)
+    {
+        var (nearest, cosines) = search.Resolve(n) == NeighbourSearch.Forest
+            ? RandomProjectionForest.Search(unit, n, d, neighbours, search)
+            : ExactNeighbours(unit, n, d, neighbours);
+        return SymmetricUnion(n, neighbours, nearest, cosines, path);
+    }
+
+    /// <summary>Rows of G read at once by <see cref="UnitRows(string, int, int, long)"/>.</summary>
+    private const int ReadBlockRows = 4096;
+
+    /// <summary>The rows of a gradient file divided by their norms, read block by block into one array (no memory map).</summary>
+    private static float[] UnitRows(string path, int n, int d, long dataOffset)
+    {
         var unit = new float[(long)n * d];
-        source.CopyColumns(0, d, unit);
+        using var file = File.OpenHandle(path);
+        for (int start = 0; start < n; start += ReadBlockRows)
+        {
+            int rows = Math.Min(ReadBlockRows, n - start);
+            var block = MemoryMarshal.AsBytes(unit.AsSpan(start * d, rows * d));
+            long offset = dataOffset + (long)start * d * sizeof(float);
+            for (int read = 0; read < block.Length;)
+            {
+                int got = RandomAccess.Read(file, block[read..], offset + read);
+                if (got == 0) throw new InputException("file ended before its rows did", path);
+                read += got;
+            }
+        }
+        Normalise(unit, n, d, path);
+        return unit;
+    }
+
+    private static float[] UnitRows(IGradientSource source, string? path)
+    {
+        var unit = new float[(long)source.Rows * source.Columns];
+        source.CopyColumns(0, source.Columns, unit);
+        Normalise(unit, source.Rows, source.Columns, path);
+        return unit;
+    }
+
+    private static void Normalise(float[] unit, int n, int d, string? path)
+    {
         for (int i = 0; i < n; i++)
         {
             var row = unit.AsSpan(i * d, d);
-            float inverse = (float)(1 / norms[i]);
+            float inverse = (float)(1 / RowNorm(row, i, path));
             foreach (ref var x in row) x *= inverse;
         }
+    }
+
+    /// <summary>‖row‖ in float64; a non-finite value or an all-zero row (no direction) is an error naming the row.</summary>
+    private static double RowNorm(ReadOnlySpan<float> row, int i, string? path)
+    {
+        double sum = 0;
+        foreach (var x in row)
+        {
+            if (!float.IsFinite(x))
+                throw new InputException($"row {i} of the gradient matrix holds a non-finite value ({x})", path);
+            sum += (double)x * x;
+        }
+        if (sum == 0)
+            throw new InputException($"row {i} of the gradient matrix is all zeros: its direction (and so its cosine similarity) is undefined", path);
+        return Math.Sqrt(sum);
+    }
+
+    /// <summary>Each row's m largest cosines to other rows, comparing blocks of rows with all rows (the unit rows are shared with libtorch, not copied).</summary>
+    private static (int[] Nearest, float[] Cosines) ExactNeighbours(float[] unit, int n, int d, int neighbours)
+    {
         var nearest = new int[(long)n * neighbours];
         var cosines = new float[(long)n * neighbours];
         TorchThreads.SingleThreaded(() =>
         {
-            using var g = tensor(unit).reshape(n, d);
+            using var g = frombuffer(unit, ScalarType.Float32).reshape(n, d);
             using var gt = g.t();
             int blocks = (n + NeighbourBlockRows - 1) / NeighbourBlockRows;
-            Parallel.For(0, blocks, block =>
+            // At most one block per core: the thread pool adds threads on a loaded machine, and each block holds 256 × n cosines.
+            Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, block =>
             {
                 using var scope = NewDisposeScope();
                 int start = block * NeighbourBlockRows, rows = Math.Min(NeighbourBlockRows, n - start);
@@ -122,7 +206,8 @@ public static class GradientSimilarity
             });
             return 0;
         });
-        return SymmetricUnion(n, neighbours, nearest, cosines, path);
+        GC.KeepAlive(unit);
+        return (nearest, cosines);
     }
 
     /// <summary>CSR of the union of the directed neighbour lists, weighted by the angular affinity (the larger of the two
@@ -203,16 +288,7 @@ public static class GradientSimilarity
         for (int i = 0; i < source.Rows; i++)
         {
             source.CopyRow(i, row);
-            double sum = 0;
-            foreach (var x in row)
-            {
-                if (!float.IsFinite(x))
-                    throw new InputException($"row {i} of the gradient matrix holds a non-finite value ({x})", path);
-                sum += (double)x * x;
-            }
-            if (sum == 0)
-                throw new InputException($"row {i} of the gradient matrix is all zeros: its direction (and so its cosine similarity) is undefined", path);
-            norms[i] = Math.Sqrt(sum);
+            norms[i] = RowNorm(row, i, path);
         }
         return norms;
     }
@@ -264,24 +340,10 @@ public static class GradientSimilarity
 
         public static MappedSource Open(string path)
         {
-            string descriptor;
-            int[] shape;
-            long dataOffset;
-            long length;
-            using (var stream = File.OpenRead(path))
-            {
-                (descriptor, shape, dataOffset) = Npy.ReadHeader(stream, path);
-                length = stream.Length;
-            }
-            if (descriptor != Npy.DescriptorOf<float>())
-                throw new InputException($"gradients have dtype '{descriptor}', expected float32 ('<f4')", path);
-            if (shape.Length != 2)
-                throw new InputException($"gradients must be a 2-D array [samples, parameters], got shape ({string.Join(", ", shape)})", path);
-            if (dataOffset + (long)shape[0] * shape[1] * sizeof(float) > length)
-                throw new InputException($"file is shorter than its shape ({shape[0]}, {shape[1]}) requires", path);
+            var (rows, columns, dataOffset) = GradientShape(path);
             var file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
             var view = file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
-            return new MappedSource(file, view, dataOffset, shape[0], shape[1]);
+            return new MappedSource(file, view, dataOffset, rows, columns);
         }
 
         private ReadOnlySpan<float> Row(int row) =>

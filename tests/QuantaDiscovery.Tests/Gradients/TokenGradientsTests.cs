@@ -12,7 +12,7 @@ namespace QuantaDiscovery.Tests.Gradients;
 /// </summary>
 public class TokenGradientsTests
 {
-    private static CausalLanguageModel Model(bool parallel, int seed)
+    internal static CausalLanguageModel Model(bool parallel, int seed)
     {
         var folder = RandomModel.Create(TestPaths.NewTempFolder(), new GptNeoXConfig
         {
@@ -22,7 +22,7 @@ public class TokenGradientsTests
         return CausalLanguageModel.Load(folder);
     }
 
-    private static int[] Tokens(int length, int seed)
+    internal static int[] Tokens(int length, int seed)
     {
         var random = new Random(seed);
         return [.. Enumerable.Range(0, length).Select(_ => random.Next(40))];
