@@ -31,16 +31,19 @@ internal static class ClusterCommand
         command.SetAction(parse =>
         {
             var (counts, sweep) = ClusterCounts.Parse(parse.GetValue(clusters)!);
+            var options = new ClusteringOptions
+            {
+                Method = parse.GetValue(method)!, Restarts = parse.GetValue(restarts), Seed = parse.GetValue(seed), Solver = parse.GetValue(solver),
+            };
+            options.Validate();
+            var outputFolder = Path.GetDirectoryName(Path.GetFullPath(parse.GetValue(output)!))!;
+            if (!Directory.Exists(outputFolder)) throw new InputException("the output folder does not exist", outputFolder);
             var affinityPath = parse.GetValue(affinity)!;
             var (n, entries, sparse) = ClusterEstimate.Shape(affinityPath);
             long budget = MemoryBudget.Budget(parse.GetValue(maxMemory));
             var estimate = ClusterEstimate.Estimate(n, entries, sparse, counts.Max());
             parse.Err().WriteLine($"estimate: {estimate}");
             MemoryBudget.Check(estimate, budget, ClusterEstimate.LargestFitting(n, entries, sparse, budget), affinityPath);
-            var options = new ClusteringOptions
-            {
-                Method = parse.GetValue(method)!, Restarts = parse.GetValue(restarts), Seed = parse.GetValue(seed), Solver = parse.GetValue(solver),
-            };
             var reporter = ProgressReporter.For(parse, parse.Err(), parse.Out(), ReferenceEquals(parse.Err(), Console.Error) && !Console.IsErrorRedirected);
             var run = AffinityClustering.Run(parse.GetValue(affinity)!, counts, sweep, parse.GetValue(output)!, options);
             foreach (var warning in run.Warnings) parse.Err().WriteLine($"warning: {warning}");

@@ -32,6 +32,7 @@ internal static class SimilarityCommand
             var gradientsPath = parse.GetValue(gradients)!;
             var (n, d, _) = GradientSimilarity.GradientShape(gradientsPath);
             var searchOptions = new NeighbourSearchOptions { Method = parse.GetValue(search), Trees = parse.GetValue(trees) };
+            if (parse.GetValue(neighbours) is { } asked) GradientSimilarity.RequireNeighbourCount(asked, n, gradientsPath);
             long budget = MemoryBudget.Budget(parse.GetValue(maxMemory));
             var estimate = parse.GetValue(neighbours) is { } k ? SimilarityEstimate.Graph(n, d, k, searchOptions) : SimilarityEstimate.Dense(n, d);
             parse.Err().WriteLine($"estimate: {estimate}");

@@ -56,8 +56,10 @@ public static class ClusterEstimate
         }
         if (!File.Exists(affinityPath)) throw new InputException("file not found", affinityPath);
         using var stream = File.OpenRead(affinityPath);
-        var (_, shape, _) = Npy.ReadHeader(stream, affinityPath);
-        if (shape.Length != 2) throw new InputException($"an affinity matrix must be 2-D [n, n], got shape ({string.Join(", ", shape)})", affinityPath);
+        var (descriptor, shape, _) = Npy.ReadHeader(stream, affinityPath);
+        if (shape.Length != 2 || shape[0] != shape[1])
+            throw new InputException($"an affinity matrix must be square [n, n], got shape ({string.Join(", ", shape)})", affinityPath);
+        if (descriptor != "<f4") throw new InputException($"an affinity matrix must be float32 ('<f4'), got '{descriptor}'", affinityPath);
         return (shape[0], (long)shape[0] * shape[0], false);
     }
 

@@ -108,12 +108,18 @@ public static class GradientSimilarity
         return (shape[0], shape[1], dataOffset);
     }
 
+    /// <summary>Refuses an m outside 1 … n − 1 for an m-nearest-neighbour graph of n samples.</summary>
+    public static void RequireNeighbourCount(int neighbours, long n, string? path)
+    {
+        if (neighbours < 1 || neighbours >= n)
+            throw new InputException($"{neighbours} nearest neighbours asked for, but there are {n} samples: use 1 to {n - 1}", path);
+    }
+
     private static void CheckNeighbours(int n, int d, int neighbours, string? path)
     {
         if (n == 0 || d == 0)
             throw new InputException($"gradient matrix is empty ({n} × {d})", path);
-        if (neighbours < 1 || neighbours >= n)
-            throw new InputException($"{neighbours} nearest neighbours asked for, but there are {n} samples: use 1 to {n - 1}", path);
+        RequireNeighbourCount(neighbours, n, path);
         if ((long)n * d > Array.MaxLength)
             throw new InputException($"a {n} × {d} gradient matrix does not fit in one array: project it to fewer dimensions first", path);
     }

@@ -57,9 +57,9 @@ public class MemoryEstimateTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(2500)]
     [InlineData(3500)]
     [InlineData(4500)]
+    [InlineData(5500)]
     public void DenseSimilarity(int n)
     {
         if (!OperatingSystem.IsLinux()) return;
