@@ -45,7 +45,12 @@ public sealed record CurveExample(int Token, double LargestStepShare, int StepIn
 /// <param name="MonogenicByStep">monogenic tokens per adjacent-size step at which their drop happens</param>
 public sealed record CurveKindSummary(string[] Sizes, double[] Params, CurveClassifierOptions Options, long Tokens, long Flat,
     long Irregular, long Monogenic, long Polygenic, double? MonogenicShare, long[] MonogenicByStep,
-    IReadOnlyList<CurveExample> MonogenicExamples, IReadOnlyList<CurveExample> PolygenicExamples);
+    IReadOnlyList<CurveExample> MonogenicExamples, IReadOnlyList<CurveExample> PolygenicExamples)
+{
+    /// <summary>Each token's kind, in loss-matrix order (for resampling; not written to summary.json).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ScalingCurveKind[] TokenKinds { get; init; } = [];
+}
 
 /// <summary>
 /// Monogenic versus polygenic scaling curves (Michaud et al. 2023, §5.2): per token, the loss at the final checkpoint of
@@ -87,10 +92,12 @@ public static class MonogenicPolygenic
         var monogenicExamples = new List<CurveExample>();
         var polygenicExamples = new List<CurveExample>();
         var curve = new double[sizes.Count];
+        var kinds = new ScalingCurveKind[matrix.Tokens];
         for (int t = 0; t < matrix.Tokens; t++)
         {
             for (int k = 0; k < sizes.Count; k++) curve[k] = matrix.Losses[sizes[k]][t];
             var (kind, share, step) = Classify(curve, options);
+            kinds[t] = kind;
             switch (kind)
             {
                 case ScalingCurveKind.Flat: flat++; break;
@@ -110,7 +117,7 @@ public static class MonogenicPolygenic
         long changed = monogenic + polygenic;
         return new CurveKindSummary(sizes.Select(i => suite.Models[i].Name).ToArray(), sizes.Select(i => suite.Models[i].Parameters).ToArray(),
             options, matrix.Tokens, flat, irregular, monogenic, polygenic, changed == 0 ? null : monogenic / (double)changed, byStep,
-            [.. monogenicExamples.OrderBy(e => e.Token)], [.. polygenicExamples.OrderBy(e => e.Token)]);
+            [.. monogenicExamples.OrderBy(e => e.Token)], [.. polygenicExamples.OrderBy(e => e.Token)]) { TokenKinds = kinds };
     }
 
     /// <summary>Keeps the clearest examples: the largest step shares for monogenic, the smallest for polygenic;

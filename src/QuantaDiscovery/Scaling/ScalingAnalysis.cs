@@ -53,21 +53,23 @@ public static class ScalingAnalysis
         var fitMeans = fitTokens == matrix.Tokens ? meanNats : new double[modelCount];
         if (fitTokens != matrix.Tokens) Parallel.For(0, modelCount, m => fitMeans[m] = Mean(matrix.Losses[m].AsSpan(0, fitTokens)));
         var sizeFit = FitSize(matrix, fitted, fitMeans, fitTokens, exclude, options);
+        var curveKinds = finals.Length >= 3 ? MonogenicPolygenic.Run(matrix, finals, options.CurveClassifier) : null;
         return new ScalingSummary(matrix.Tokens, options.ThresholdNats, models,
             sizeFit,
             fitTokens == matrix.Tokens ? null : FitSize(matrix, fitted, meanNats, matrix.Tokens, exclude, options with { BootstrapReplicates = 0 }),
             StepCurves(suite, meanNats, options.StepFitRange),
             Histograms(matrix, options.HistogramBins), Emergence(matrix, finals, options.ThresholdNats))
         {
-            CurveKinds = finals.Length >= 3 ? MonogenicPolygenic.Run(matrix, finals, options.CurveClassifier) : null,
-            Comparison = Compare(matrix, finals, sizeFit, options),
+            CurveKinds = curveKinds,
+            Comparison = Compare(matrix, finals, sizeFit, curveKinds, options),
         };
     }
 
     public static double Bits(double nats) => nats / Math.Log(2);
 
     /// <summary>The rows of the report's summary table that this analysis measures, each beside the paper's value.</summary>
-    private static IReadOnlyList<ComparisonRow> Compare(LossMatrix matrix, int[] finals, SizeFit? fit, ScalingOptions options)
+    private static IReadOnlyList<ComparisonRow> Compare(LossMatrix matrix, int[] finals, SizeFit? fit, CurveKindSummary? curveKinds,
+        ScalingOptions options)
     {
         var rows = new List<ComparisonRow>();
         var suite = matrix.Suite;
@@ -88,18 +90,10 @@ public static class ScalingAnalysis
         rows.Add(new ComparisonRow($"share of tokens below {options.ThresholdNats:G3} nats, {suite.Models[largest].Name}", share,
             Finite(low), Finite(high), options.BootstrapReplicates > 0 ? interval : "none",
             "grows with size and with training step (§5)", "every size and step: near_zero_fraction.csv"));
-        if (finals.Length >= 3)
+        if (curveKinds is not null)
         {
-            var curve = new double[finals.Length];
-            var monogenic = new bool[matrix.Tokens];
-            var changed = new bool[matrix.Tokens];
-            for (int t = 0; t < matrix.Tokens; t++)
-            {
-                for (int k = 0; k < finals.Length; k++) curve[k] = matrix.Losses[finals[k]][t];
-                var kind = MonogenicPolygenic.Classify(curve, options.CurveClassifier).Kind;
-                monogenic[t] = kind == ScalingCurveKind.Monogenic;
-                changed[t] = kind is ScalingCurveKind.Monogenic or ScalingCurveKind.Polygenic;
-            }
+            var monogenic = curveKinds.TokenKinds.Select(kind => kind == ScalingCurveKind.Monogenic).ToArray();
+            var changed = curveKinds.TokenKinds.Select(kind => kind is ScalingCurveKind.Monogenic or ScalingCurveKind.Polygenic).ToArray();
             var (mono, monoLow, monoHigh) = PaperComparison.ShareWithInterval(monogenic, changed, options.BootstrapReplicates, options.Seed + 1);
             if (double.IsFinite(mono))
                 rows.Add(new ComparisonRow("monogenic share of tokens whose loss falls with size", mono, Finite(monoLow), Finite(monoHigh),
