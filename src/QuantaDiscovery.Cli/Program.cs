@@ -5,4 +5,5 @@ using QuantaDiscovery.Cli;
 // (ICU stays on: the tokenizer's NFC normalisation needs it.)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+NativeHeap.KeepFreedPages();
 return await QuantaCli.RunAsync(args);

@@ -1,0 +1,34 @@
+using System.Runtime.InteropServices;
+
+namespace QuantaDiscovery.Cli;
+
+/// <summary>
+/// Keeps freed native memory in the process for reuse, a process-wide setting owned by the CLI like the thread count.
+/// glibc serves every block above 32 MiB (a logits tensor of 2,048 positions × 4,268 tokens is 35 MB) with a fresh
+/// mmap and unmaps it on free, so libtorch touches new pages for every such tensor; on virtual machines a first touch
+/// costs ~15 µs per 4 KiB page, which made a training update of the smallest pico model 27× slower (0.63 s instead of
+/// 0.023 s; benchmarks/RESULTS.md, "train-lm"). With mmap off and trimming off, freed blocks return to glibc's heap
+/// and are reused. Peak memory is unchanged; the process keeps its peak until it exits.
+/// </summary>
+internal static partial class NativeHeap
+{
+    private const int MallocTrimThreshold = -1; // M_TRIM_THRESHOLD in glibc's malloc.h
+    private const int MallocMmapMax = -4;       // M_MMAP_MAX
+
+    public static void KeepFreedPages()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        try
+        {
+            Mallopt(MallocMmapMax, 0);
+            Mallopt(MallocTrimThreshold, int.MaxValue);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // not glibc (musl, for example): its allocator's defaults stay
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "mallopt")]
+    private static partial int Mallopt(int parameter, int value);
+}
