@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Google.Protobuf;
 
 namespace QuantaDiscovery.Models.Onnx;
@@ -51,14 +50,17 @@ internal sealed class OnnxGraphBuilder(GraphProto graph, string prefix)
         return tensor.Name;
     }
 
-    public string FloatScalar(float value) => Floats(Fresh("const"), [value], []);
+    public string FloatScalar(float value) => Scalar(value, OnnxPrecision.Float32);
 
-    /// <summary>A float32 initializer stored as raw little-endian bytes.</summary>
-    public string Floats(string name, ReadOnlySpan<float> values, long[] dims)
+    /// <summary>A scalar initializer in <paramref name="precision"/>.</summary>
+    public string Scalar(float value, OnnxPrecision precision) => Floats(Fresh("const"), [value], [], precision);
+
+    /// <summary>A floating-point initializer in <paramref name="precision"/>, stored as raw little-endian bytes.</summary>
+    public string Floats(string name, ReadOnlySpan<float> values, long[] dims, OnnxPrecision precision = OnnxPrecision.Float32)
     {
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
+        var tensor = new TensorProto { Name = name, DataType = (int)precision.DataType() };
         tensor.Dims.AddRange(dims);
-        tensor.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values));
+        tensor.RawData = ByteString.CopyFrom(precision.Encode(values));
         Graph.Initializer.Add(tensor);
         return name;
     }

@@ -7,10 +7,20 @@ namespace QuantaDiscovery.Models.Onnx;
 /// <summary>
 /// <see cref="ITensorOps{T}"/> over ONNX value names: each operation appends standard opset-17 nodes to the graph, so
 /// a family's forward pass becomes the exported graph, node for node. Linear weights are stored transposed ([in, out],
-/// named "&lt;HF name&gt;_transposed") so that each projection is a plain MatMul.
+/// named "&lt;HF name&gt;_transposed") so that each projection is a plain MatMul. Activations flow in
+/// <paramref name="precision"/>; in half precision, RMSNorm's mean square, the attention softmax and the rotary tables
+/// are computed in float32 and cast back (as Hugging Face's Llama and GPT-NeoX do in float16).
 /// </summary>
-internal sealed class OnnxTensorOps(OnnxGraphBuilder g, OnnxExporter.WeightStore w) : ITensorOps<string>
+internal sealed class OnnxTensorOps(OnnxGraphBuilder g, OnnxExporter.WeightStore w, OnnxPrecision precision) : ITensorOps<string>
 {
+    private bool Half => precision != OnnxPrecision.Float32;
+
+    private string Constant(float value) => g.Scalar(value, precision);
+
+    private string ToFloat32(string x) => Half ? g.Op("Cast", [x], Int("to", (long)DataType.Float)) : x;
+
+    private string ToComputeType(string x) => Half ? g.Op("Cast", [x], Int("to", (long)precision.DataType())) : x;
+
     private string? _positions, _allowed;
     private readonly Dictionary<(int, double), (string Cos, string Sin)> _rotaryTables = [];
 
@@ -30,9 +40,10 @@ internal sealed class OnnxTensorOps(OnnxGraphBuilder g, OnnxExporter.WeightStore
     public string RmsNorm(string x, string weight, double epsilon)
     {
         // Opset 17 has no RMSNormalization; ReduceMean takes its axes as an attribute until opset 18.
+        x = ToFloat32(x);
         var meanSquare = g.Op("ReduceMean", [g.Op("Mul", [x, x])], Ints("axes", -1), Int("keepdims", 1));
         var normalised = g.Op("Div", [x, g.Op("Sqrt", [g.Op("Add", [meanSquare, g.FloatScalar((float)epsilon)])])]);
-        return g.Op("Mul", [w.Plain(weight), normalised]);
+        return g.Op("Mul", [w.Plain(weight), ToComputeType(normalised)]);
     }
 
     public string Add(string a, string b) => g.Op("Add", [a, b]);
@@ -42,11 +53,11 @@ internal sealed class OnnxTensorOps(OnnxGraphBuilder g, OnnxExporter.WeightStore
     public string Activation(string h, string name) => name switch
     {
         // 0.5·x·(1 + erf(x/√2))
-        "gelu" => g.Op("Mul", [g.Op("Mul", [h, g.Op("Add", [g.Op("Erf", [g.Op("Mul", [h, g.FloatScalar(1 / MathF.Sqrt(2))])]), g.FloatScalar(1)])]), g.FloatScalar(0.5f)]),
+        "gelu" => g.Op("Mul", [g.Op("Mul", [h, g.Op("Add", [g.Op("Erf", [g.Op("Mul", [h, Constant(1 / MathF.Sqrt(2))])]), Constant(1)])]), Constant(0.5f)]),
         // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
         "gelu_new" or "gelu_fast" => g.Op("Mul", [g.Op("Mul", [h, g.Op("Add", [g.Op("Tanh", [g.Op("Mul", [
-            g.Op("Add", [h, g.Op("Mul", [g.Op("Mul", [g.Op("Mul", [h, h]), h]), g.FloatScalar(0.044715f)])]),
-            g.FloatScalar(MathF.Sqrt(2 / MathF.PI))])]), g.FloatScalar(1)])]), g.FloatScalar(0.5f)]),
+            g.Op("Add", [h, g.Op("Mul", [g.Op("Mul", [g.Op("Mul", [h, h]), h]), Constant(0.044715f)])]),
+            Constant(MathF.Sqrt(2 / MathF.PI))])]), Constant(1)])]), Constant(0.5f)]),
         "relu" => g.Op("Relu", [h]),
         // x·σ(x)
         "silu" => g.Op("Mul", [h, g.Op("Sigmoid", [h])]),
@@ -83,9 +94,9 @@ internal sealed class OnnxTensorOps(OnnxGraphBuilder g, OnnxExporter.WeightStore
         }
         int rank = keyValueHeads != heads ? 5 : 4;
         long[] swapLast = [.. Enumerable.Range(0, rank - 2).Select(i => (long)i), rank - 1, rank - 2];
-        var scores = g.Op("MatMul", [query, g.Op("Transpose", [key], Ints("perm", swapLast))]);
+        var scores = ToFloat32(g.Op("MatMul", [query, g.Op("Transpose", [key], Ints("perm", swapLast))]));
         scores = g.Op("Mul", [scores, g.FloatScalar(MathF.Pow(size, -0.5f))]);
-        var probabilities = g.Op("Softmax", [g.Op("Where", [allowed, scores, Masked])], Int("axis", -1));
+        var probabilities = ToComputeType(g.Op("Softmax", [g.Op("Where", [allowed, scores, Masked])], Int("axis", -1)));
         var context = g.Op("MatMul", [probabilities, value]);
         if (keyValueHeads != heads)
             context = g.Op("Reshape", [context, g.Int64s(0, heads, -1, size)]);
@@ -111,7 +122,7 @@ internal sealed class OnnxTensorOps(OnnxGraphBuilder g, OnnxExporter.WeightStore
     private string Positions => _positions ??= g.Op("Range", [g.Int64Scalar(0),
         g.Op("Gather", [g.Op("Shape", [InputIds]), g.Int64Scalar(1)], Int("axis", 0)), g.Int64Scalar(1)]);
 
-    /// <summary>cos and sin of t · inv_freq for t = 0..T−1, [T, dims], as <see cref="TorchTensorOps"/> computes them.</summary>
+    /// <summary>cos and sin of t · inv_freq for t = 0..T−1, [T, dims], as <see cref="TorchTensorOps"/> computes them (in float32).</summary>
     private (string Cos, string Sin) RotaryTables(int dims, double theta)
     {
         if (_rotaryTables.TryGetValue((dims, theta), out var tables)) return tables;
@@ -121,7 +132,7 @@ internal sealed class OnnxTensorOps(OnnxGraphBuilder g, OnnxExporter.WeightStore
         var column = g.Op("Unsqueeze", [g.Op("Cast", [Positions], Int("to", (long)DataType.Float)), g.Int64s(1)]);
         var freqs = g.Op("Mul", [column, g.Floats(string.Create(CultureInfo.InvariantCulture, $"/rotary/inv_freq_{dims}_{theta:R}"), invFreq, [1, invFreq.Length])]);
         var angles = g.Op("Concat", [freqs, freqs], Int("axis", -1));
-        tables = (g.Op("Cos", [angles]), g.Op("Sin", [angles]));
+        tables = (ToComputeType(g.Op("Cos", [angles])), ToComputeType(g.Op("Sin", [angles])));
         _rotaryTables[(dims, theta)] = tables;
         return tables;
     }

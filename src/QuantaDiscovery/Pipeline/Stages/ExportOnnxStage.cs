@@ -17,12 +17,16 @@ public sealed class ExportOnnxStage : PipelineStage
     public override IReadOnlyList<StageSetting> Settings { get; } =
     [
         new("models", SettingKind.InputPaths, "model folders (config.json, model.safetensors, tokenizer.json)", Required: true),
+        new("dtype", SettingKind.Text, "f32, f16 or bf16: type of the weights and matrix products (the loss head stays float32)", Default: "f32"),
     ];
 
     public override Task RunAsync(StageContext context, CancellationToken cancellationToken)
     {
         var sources = context.Paths("models");
         var names = CorpusScoring.ModelNames(sources);
+        var dtype = context.Text("dtype");
+        if (!OnnxPrecisions.ByName.TryGetValue(dtype, out var precision))
+            throw context.Error("dtype", $"'{dtype}' is not f32, f16 or bf16");
         for (int i = 0; i < sources.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -32,7 +36,7 @@ public sealed class ExportOnnxStage : PipelineStage
             Directory.CreateDirectory(target);
             File.Copy(source.ConfigPath, Path.Combine(target, ModelFolder.ConfigFileName));
             if (File.Exists(source.TokenizerPath)) File.Copy(source.TokenizerPath, Path.Combine(target, Path.GetFileName(source.TokenizerPath)));
-            OnnxExporter.Export(source, Path.Combine(target, Path.GetFileName(source.OnnxPath)));
+            OnnxExporter.Export(source, Path.Combine(target, Path.GetFileName(source.OnnxPath)), precision: precision);
             context.Log($"exported {sources[i]} → {target}");
         }
         return Task.CompletedTask;
