@@ -12,7 +12,12 @@ internal static class LossesCommand
         var output = new Option<string>("--output") { Description = "output folder: losses/<model>.parquet, loss_matrix.parquet/.npy, models.csv", Required = true };
         var context = new Option<int?>("--context") { Description = "tokens kept from the start of each document (default: 1024, or the models' positions if fewer)" };
         var maxDocs = new Option<long?>("--max-docs") { Description = "score only the first N documents" };
-        var batchSize = new Option<int>("--batch-size") { Description = "most documents per forward pass", DefaultValueFactory = _ => 32 };
+        var batchSize = new Option<string>("--batch-size")
+        {
+            Description = "most documents per forward pass, or auto: as many as fit 80% of the device's free memory (an estimate from the " +
+                "model's dimensions, the padded length and the dtype; on cpu at most 32 documents and 1,024 positions)",
+            DefaultValueFactory = _ => "auto",
+        };
         var device = new Option<string>("--device") { Description = "cpu, or cuda (needs the -p:QuantaGpu=true build)", DefaultValueFactory = _ => "cpu" };
         device.AcceptOnlyFromAmong("cpu", "cuda");
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0: one per core)", DefaultValueFactory = _ => 0 };
@@ -35,7 +40,7 @@ internal static class LossesCommand
                 {
                     Device = parse.GetValue(device)!,
                     IntraOpThreads = parse.GetValue(threads),
-                    MaxBatchSize = parse.GetValue(batchSize),
+                    MaxBatchSize = OnnxScorerOptions.ParseBatchSize(parse.GetValue(batchSize)!, "--batch-size"),
                 },
             };
             var reporter = ProgressReporter.For(parse, parse.Err(), parse.Out(), ReferenceEquals(parse.Err(), Console.Error) && !Console.IsErrorRedirected);
@@ -43,6 +48,7 @@ internal static class LossesCommand
                 reporter.For<ScoringProgress>(p => new("scoring", p.TotalDocuments is long total && total > 0 ? (double)p.Documents / total : null,
                     $"{p.Documents:N0} documents, {p.PredictedTokens:N0} tokens", p.PredictedTokens, "tokens")));
             reporter.Note(Common.TokenContext.Describe(result.Context, parse.GetValue(context)));
+            foreach (var line in result.BatchSizes.Distinct()) reporter.Note(line);
             reporter.Note(result.Report.Summary() +
                 $"; {result.DocumentsWithoutPredictions:N0} documents had fewer than 2 tokens; {result.PredictedTokens:N0} losses per model");
             reporter.Result(new { Command = "losses", result.PredictedTokens, result.DocumentsWithoutPredictions, result.ModelTables,

@@ -36,6 +36,9 @@ public interface IModelFamily
 }
 
 /// <summary>The fields of config.json every family has, and what the shared code needs of them.</summary>
+/// <summary>Widths and depth of a transformer: hidden size d, layers, attention heads H and the MLP's inner width d_ff.</summary>
+public sealed record ModelDimensions(int Hidden, int Layers, int Heads, int Intermediate);
+
 public interface IModelConfig
 {
     IModelFamily Family { get; }
@@ -50,6 +53,9 @@ public interface IModelConfig
     /// embedding and the unembedding.
     /// </summary>
     long NonEmbeddingParameters { get; }
+
+    /// <summary>The sizes that set a forward pass's activation memory (see <see cref="Score.ScoringMemory"/>).</summary>
+    ModelDimensions Dimensions { get; }
 
     /// <summary>Checks the fields against each other; <paramref name="path"/> names the file in errors.</summary>
     void Validate(string? path = null);

@@ -62,7 +62,11 @@ public sealed record CorpusScoringResult(
     long Documents,
     long DocumentsWithoutPredictions,
     long PredictedTokens,
-    CorpusReadReport Report);
+    CorpusReadReport Report)
+{
+    /// <summary>How each model's batch size was chosen (<see cref="OnnxLossScorer.BatchSizeDescription"/>), one per model.</summary>
+    public IReadOnlyList<string> BatchSizes { get; init; } = [];
+}
 
 /// <summary>
 /// Per-token losses of a suite of models over a Pile-format corpus, by the paper's convention (Michaud et al.
@@ -95,9 +99,11 @@ public static class CorpusScoring
         var stopwatch = Stopwatch.StartNew();
         var report = new CorpusReadReport();
         long documents = 0, withoutPredictions = 0, predicted = 0;
+        IReadOnlyList<string> batchSizes = [];
         try
         {
-            scorers.AddRange(folders.Select(f => new OnnxLossScorer(f, options.Scorer)));
+            var scorerOptions = options.Scorer with { MemoryShare = options.Scorer.MemoryShare / folders.Count };
+            scorers.AddRange(folders.Select(f => new OnnxLossScorer(f, scorerOptions)));
             TokenTableWriter? matrix = null;
             var chunk = new List<CorpusDocument>(options.DocumentsPerChunk);
 
@@ -149,6 +155,7 @@ public static class CorpusScoring
             if (writers.Count == 0)
                 throw new Common.InputException("the corpus holds no documents", corpusPath);
             foreach (var writer in writers) writer.Complete();
+            batchSizes = [.. scorers.Select(s => s.BatchSizeDescription)];
         }
         catch
         {
@@ -174,7 +181,7 @@ public static class CorpusScoring
         PublishedFile.Write(modelsCsv, temporary => File.WriteAllLines(temporary, [withSteps ? "name,params,step" : "name,params", .. folders.Select((f, m) =>
             string.Create(CultureInfo.InvariantCulture, $"{CsvField(names[m])},{f.Config.NonEmbeddingParameters}{(withSteps ? $",{steps[m]}" : "")}"))]));
         return new CorpusScoringResult(context, names, [.. writers.Take(names.Count).Select(w => w.Path)], matrixTable, matrixNpy, modelsCsv,
-            documents, withoutPredictions, predicted, report);
+            documents, withoutPredictions, predicted, report) { BatchSizes = batchSizes };
     }
 
     /// <summary>

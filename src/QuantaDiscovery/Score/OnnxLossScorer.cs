@@ -14,15 +14,46 @@ public sealed record OnnxScorerOptions
     /// <summary>Threads within one operator; 0 lets ONNX Runtime choose (one per physical core).</summary>
     public int IntraOpThreads { get; init; }
 
-    /// <summary>Most documents per forward pass.</summary>
-    public int MaxBatchSize { get; init; } = 32;
+    /// <summary>
+    /// Most documents per forward pass; null (auto): as many as <see cref="ScoringMemory"/> estimates to fit
+    /// <see cref="MemoryBudgetBytes"/>, and on cpu at most <see cref="CpuBatchSize"/>.
+    /// </summary>
+    public int? MaxBatchSize { get; init; } = CpuBatchSize;
 
     /// <summary>
-    /// Most positions (documents × padded length) per forward pass. Batching pays for short documents only: at
-    /// 1024 positions each MatMul already has 1024 rows, and larger batches of long documents ran 2–8× slower on
-    /// CPU (benchmarks/losses) because attention scores and logits outgrow the caches.
+    /// Most positions (documents × padded length) per forward pass; null: <see cref="CpuBatchTokens"/> on cpu, no
+    /// limit on cuda. Batching pays for short documents only on CPU: at 1024 positions each MatMul already has 1024
+    /// rows, and larger batches of long documents ran 2–8× slower on CPU (benchmarks/losses) because attention scores
+    /// and logits outgrow the caches.
     /// </summary>
-    public long MaxBatchTokens { get; init; } = 1024;
+    public long? MaxBatchTokens { get; init; }
+
+    /// <summary>
+    /// Bytes the activations of one forward pass may take when <see cref="MaxBatchSize"/> is auto; null:
+    /// <see cref="ScoringMemory.UsableFraction"/> of the device's free memory once the model is loaded.
+    /// </summary>
+    public long? MemoryBudgetBytes { get; init; }
+
+    /// <summary>
+    /// Share of the budget this scorer may fill when the budget comes from free memory: 1 / (models of a suite),
+    /// since ONNX Runtime keeps each session's peak memory in its arena while the next model runs.
+    /// </summary>
+    public double MemoryShare { get; init; } = 1;
+
+    /// <summary>
+    /// Bind inputs and the losses output with an OrtIoBinding (the losses are written straight into the result array);
+    /// null: on cuda only. The logits stay inside the session either way (the loss head is part of the graph).
+    /// </summary>
+    public bool? IoBinding { get; init; }
+
+    public const int CpuBatchSize = 32;
+    public const long CpuBatchTokens = 1024;
+
+    /// <summary>"auto" → null (chosen from free memory), a whole number ≥ 1 → itself; <paramref name="flag"/> names the option in errors.</summary>
+    public static int? ParseBatchSize(string text, string flag) =>
+        text.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase) ? null
+            : int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int value) && value >= 1 ? value
+            : throw new InputException($"{flag} '{text}': expected auto or a whole number ≥ 1");
 }
 
 /// <summary>
@@ -47,11 +78,14 @@ public sealed class OnnxLossScorer : IDisposable
     private readonly OnnxScorerOptions _options;
     private readonly string _checkedFile;
     private readonly int? _vocabSize, _maxPositions;
-    private readonly bool _takesAttentionMask, _takesPositionIds;
+    private readonly bool _takesAttentionMask, _takesPositionIds, _ioBinding;
+    private readonly ModelDimensions? _dimensions;
+    private readonly OnnxPrecision _precision;
+    private Lazy<long?> _memoryBudget = null!;
 
     /// <summary>Scores with the folder's model.onnx; token ids and lengths are checked against its config.json.</summary>
     public OnnxLossScorer(ModelFolder folder, OnnxScorerOptions? options = null)
-        : this(folder.RequireOnnx(), options, folder.ConfigPath, folder.Config.VocabSize, folder.Config.MaxPositionEmbeddings)
+        : this(folder.RequireOnnx(), options, folder.ConfigPath, folder.Config.VocabSize, folder.Config.MaxPositionEmbeddings, folder.Config.Dimensions)
     {
     }
 
@@ -60,15 +94,16 @@ public sealed class OnnxLossScorer : IDisposable
     /// checked against the logits' vocabulary axis when the graph states it.
     /// </summary>
     public OnnxLossScorer(string onnxPath, OnnxScorerOptions? options = null)
-        : this(onnxPath, options, onnxPath, null, null)
+        : this(onnxPath, options, onnxPath, null, null, null)
     {
     }
 
-    private OnnxLossScorer(string onnxPath, OnnxScorerOptions? options, string checkedFile, int? vocabSize, int? maxPositions)
+    private OnnxLossScorer(string onnxPath, OnnxScorerOptions? options, string checkedFile, int? vocabSize, int? maxPositions,
+        ModelDimensions? dimensions)
     {
         _options = options ?? new OnnxScorerOptions();
-        if (_options.MaxBatchSize < 1 || _options.MaxBatchTokens < 1)
-            throw new InputException("MaxBatchSize and MaxBatchTokens must be positive");
+        if (_options.MaxBatchSize < 1 || _options.MaxBatchTokens < 1 || _options.MemoryBudgetBytes < 1 || !(_options.MemoryShare is > 0 and <= 1))
+            throw new InputException("MaxBatchSize, MaxBatchTokens and MemoryBudgetBytes must be positive, MemoryShare in (0, 1]");
         if (!File.Exists(onnxPath))
             throw new InputException("ONNX file not found", onnxPath);
 
@@ -84,6 +119,9 @@ public sealed class OnnxLossScorer : IDisposable
         }
         var logitsShape = model.Graph?.Output.FirstOrDefault(o => o.Name == "logits")?.Type?.TensorType?.Shape;
         _vocabSize = vocabSize ?? (logitsShape is { Dim.Count: 3 } && logitsShape.Dim[2].HasDimValue ? (int)logitsShape.Dim[2].DimValue : null);
+        _precision = OnnxPrecisions.FromElementType(model.Graph?.Output.FirstOrDefault(o => o.Name == "logits")?.Type?.TensorType?.ElemType ?? 0) ?? OnnxPrecision.Float32;
+        _dimensions = dimensions;
+        _ioBinding = _options.IoBinding ?? _options.Device == "cuda";
         _maxPositions = maxPositions;
         _checkedFile = checkedFile;
         OnnxLossHead.Append(model, onnxPath);
@@ -99,6 +137,36 @@ public sealed class OnnxLossScorer : IDisposable
         {
             throw new InputException($"ONNX Runtime cannot load the model: {e.Message}", onnxPath, inner: e);
         }
+        // Read at the first batch, once every scorer of a suite has loaded its weights (CorpusScoring loads them all first).
+        _memoryBudget = new(() => _options.MemoryBudgetBytes
+            ?? (ScoringMemory.FreeBytes(_options.Device) is long free ? (long)(free * ScoringMemory.UsableFraction * _options.MemoryShare) : null));
+    }
+
+    /// <summary>How the batch size is chosen, for a log line.</summary>
+    public string BatchSizeDescription => _options.MaxBatchSize is int fixedSize ? $"batch size {fixedSize}"
+        : _memoryBudget.Value is not long budget || _dimensions is null
+            ? $"batch size auto: {(_dimensions is null ? "no config.json with the model's dimensions" : $"free memory of {_options.Device} unknown")}, so {OnnxScorerOptions.CpuBatchSize}"
+            : $"batch size auto: activations up to {budget / 1e9:0.00} GB ({ScoringMemory.UsableFraction * _options.MemoryShare:P0} of {_options.Device}'s free memory), " +
+              $"{_precision.Name()}: {DocumentsPerBatch(DescribedLength)} documents of {DescribedLength:N0} tokens" +
+              (_options.Device == "cpu" ? $" (cpu: at most {OnnxScorerOptions.CpuBatchSize} documents and {BatchTokens:N0} positions)" : "");
+
+    private int _longest;
+
+    /// <summary>The longest document scored so far, or the model's positions before any.</summary>
+    private int DescribedLength => _longest > 1 ? _longest : _maxPositions ?? (int)OnnxScorerOptions.CpuBatchTokens;
+
+    private long BatchTokens => _options.MaxBatchTokens ?? (_options.Device == "cpu" ? OnnxScorerOptions.CpuBatchTokens : long.MaxValue);
+
+    /// <summary>Documents per forward pass for documents padded to <paramref name="length"/> tokens.</summary>
+    public int DocumentsPerBatch(int length)
+    {
+        int documents = _options.MaxBatchSize
+            ?? (_memoryBudget.Value is long budget && _dimensions is not null && _vocabSize is int vocabulary
+                ? ScoringMemory.Documents(budget, ScoringMemory.BytesPerDocument(_dimensions, vocabulary, length, _precision))
+                : OnnxScorerOptions.CpuBatchSize);
+        if (_options.MaxBatchSize is null && _options.Device == "cpu")
+            documents = Math.Min(documents, OnnxScorerOptions.CpuBatchSize);
+        return (int)Math.Clamp(BatchTokens / length, 1, documents);
     }
 
     private static SessionOptions CreateSessionOptions(OnnxScorerOptions options, string modelDirectory)
@@ -159,7 +227,8 @@ public sealed class OnnxLossScorer : IDisposable
         for (int start = 0; start < order.Length;)
         {
             int length = documents[order[start]].Length;
-            int count = (int)Math.Clamp(_options.MaxBatchTokens / length, 1, Math.Min(_options.MaxBatchSize, order.Length - start));
+            _longest = Math.Max(_longest, length);
+            int count = Math.Min(DocumentsPerBatch(length), order.Length - start);
             var batch = order.AsSpan(start, count).ToArray();
             var losses = Run(documents, batch, length);
             for (int b = 0; b < batch.Length; b++)
@@ -202,6 +271,20 @@ public sealed class OnnxLossScorer : IDisposable
         try
         {
             using var runOptions = new RunOptions();
+            if (_ioBinding)
+            {
+                // ONNX Runtime copies the bound inputs to the device once and writes the losses, the graph's only
+                // output, straight into this array.
+                var losses = new float[batch.Length * (length - 1)];
+                using var lossesValue = OrtValue.CreateTensorValueFromMemory(losses, [batch.Length, length - 1]);
+                using var binding = _session.CreateIoBinding();
+                for (int i = 0; i < names.Count; i++) binding.BindInput(names[i], values[i]);
+                binding.BindOutput(OnnxLossHead.OutputName, lossesValue);
+                binding.SynchronizeBoundInputs();
+                _session.RunWithBinding(runOptions, binding);
+                binding.SynchronizeBoundOutputs();
+                return losses;
+            }
             using var outputs = _session.Run(runOptions, names, values, [OnnxLossHead.OutputName]);
             return outputs[0].GetTensorDataAsSpan<float>().ToArray();
         }

@@ -105,6 +105,8 @@ public class BadInputSweepTests
         C("gradients --projection x", x => (["gradients", "--model", x.Model, "--input", x.Corpus, "--samples", x.Samples, "--output", x.Output("g1"), "--projection", "x"], x.Output("g1"))),
         C("qdg --projection x", x => (["qdg", "--model", x.Model, "--input", x.Corpus, "--losses", x.Losses, "--output", x.Output("q1"), "--projection", "x"], x.Output("q1"))),
         C("losses --context beyond the positions", x => (["losses", "--model", x.Model, "--input", x.Corpus, "--output", x.Output("l1"), "--context", "4096"], x.Output("l1"))),
+        C("export-onnx --dtype f8", x => (["export-onnx", "--model", x.SpoiltModel("dtype", _ => { }), "--dtype", "f8"], Path.Combine(x.Folder, "models", "dtype", "model.onnx.tmp"))),
+        C("losses --batch-size some", x => (["losses", "--model", x.Model, "--input", x.Corpus, "--output", x.Output("l6"), "--batch-size", "some"], x.Output("l6"))),
         C("losses --batch-size 0", x => (["losses", "--model", x.Model, "--input", x.Corpus, "--output", x.Output("l2"), "--batch-size", "0"], x.Output("l2"))),
         C("cluster --n-init 0", x => (["cluster", "--affinity", x.Affinity, "--clusters", "2", "--n-init", "0", "--output", x.Output("c1.npy")], x.Output("c1.npy"))),
         C("cluster --output into a missing folder", x => (["cluster", "--affinity", x.Affinity, "--clusters", "2", "--output", x.Output("missing/c3.npy")], x.Output("missing"))),

@@ -88,6 +88,63 @@ public class OnnxLossScorerTests
         AssertMatchesReference("tiny-parallel", folder, 2e-5);
     }
 
+    /// <summary>The IO-binding path (cuda's default) run on the CPU provider gives the same losses, bit for bit.</summary>
+    [Fact]
+    public void Io_binding_gives_the_same_losses_as_plain_runs()
+    {
+        var folder = Exported("tiny-parallel");
+        var random = new Random(5);
+        var documents = Enumerable.Range(0, 17).Select(_ => Enumerable.Range(0, random.Next(0, 40)).Select(_ => random.Next(128)).ToArray()).ToArray();
+        using var bound = new OnnxLossScorer(folder, new OnnxScorerOptions { IoBinding = true, MaxBatchSize = 4, IntraOpThreads = 1 });
+        using var plain = new OnnxLossScorer(folder, new OnnxScorerOptions { IoBinding = false, MaxBatchSize = 4, IntraOpThreads = 1 });
+        var withBinding = bound.ScoreBatch(documents);
+        var without = plain.ScoreBatch(documents);
+        Assert.True(without.Sum(l => l.Length) > 100);
+        for (int d = 0; d < documents.Length; d++)
+            Assert.Equal(without[d], withBinding[d]);
+        var expected = ReferenceFixtures.Load("tiny-parallel");
+        var reference = bound.ScoreBatch(expected.Documents);
+        for (int d = 0; d < expected.Documents.Length; d++)
+            Assert.True(ReferenceFixtures.MaxAbsDifference(expected.Losses[d], reference[d]) < 2e-5, $"document {d}");
+    }
+
+    /// <summary>
+    /// Auto batch size: as many documents as the estimate fits in the budget, capped on cpu at 32 documents and 1,024
+    /// positions; the losses do not depend on the batching.
+    /// </summary>
+    [Fact]
+    public void Auto_batch_size_fits_the_memory_budget()
+    {
+        var folder = Exported("tiny-parallel");
+        var config = folder.Config;
+        long perDocument = ScoringMemory.BytesPerDocument(config.Dimensions, config.VocabSize, 40, OnnxPrecision.Float32);
+        using var tight = new OnnxLossScorer(folder, new OnnxScorerOptions { MaxBatchSize = null, MemoryBudgetBytes = perDocument * 7 / 2 });
+        Assert.Equal(3, tight.DocumentsPerBatch(40));
+        Assert.Contains("batch size auto", tight.BatchSizeDescription);
+        using var roomy = new OnnxLossScorer(folder, new OnnxScorerOptions { MaxBatchSize = null, MemoryBudgetBytes = long.MaxValue / 2 });
+        Assert.Equal((1024 / 40, 32), (roomy.DocumentsPerBatch(40), roomy.DocumentsPerBatch(8)));
+        using var fromFreeRam = new OnnxLossScorer(folder, new OnnxScorerOptions { MaxBatchSize = null });
+        Assert.InRange(fromFreeRam.DocumentsPerBatch(40), 1, 25);
+        Assert.Contains("of cpu's free memory", fromFreeRam.BatchSizeDescription);
+
+        var random = new Random(9);
+        var documents = Enumerable.Range(0, 11).Select(_ => Enumerable.Range(0, 40).Select(_ => random.Next(128)).ToArray()).ToArray();
+        using var single = new OnnxLossScorer(folder, new OnnxScorerOptions { MaxBatchSize = 1 });
+        var alone = single.ScoreBatch(documents);
+        var batched = tight.ScoreBatch(documents);
+        for (int d = 0; d < documents.Length; d++)
+            for (int j = 0; j < alone[d].Length; j++)
+                Assert.True(Math.Abs(alone[d][j] - batched[d][j]) < 1e-5, $"document {d}, token {j + 1}");
+    }
+
+    [Fact]
+    public void Batch_size_parses_auto_or_a_positive_number()
+    {
+        Assert.Null(OnnxScorerOptions.ParseBatchSize("auto", "--batch-size"));
+        Assert.Equal(8, OnnxScorerOptions.ParseBatchSize("8", "--batch-size"));
+        Assert.Contains("--batch-size '0'", Assert.Throws<InputException>(() => OnnxScorerOptions.ParseBatchSize("0", "--batch-size")).Message);
+    }
+
     [Fact]
     public void Batched_scores_equal_one_document_at_a_time()
     {

@@ -40,6 +40,8 @@ public sealed record GptNeoXConfig : IModelConfig
     /// </summary>
     [JsonIgnore] public long NonEmbeddingParameters => ModelFamilies.NonEmbeddingParameters(this);
 
+    [JsonIgnore] public ModelDimensions Dimensions => new(HiddenSize, NumHiddenLayers, NumAttentionHeads, IntermediateSize);
+
     /// <summary>Reads and validates a GPT-NeoX config.json; errors name the file and the field.</summary>
     public static GptNeoXConfig Load(string path) => ModelFamilies.LoadConfig(path) as GptNeoXConfig
         ?? throw new InputException("model_type is not gpt_neox (GPT-NeoX/Pythia)", path);

@@ -38,6 +38,8 @@ public sealed record LlamaConfig : IModelConfig
     [JsonIgnore] public int HeadSize => HeadDim ?? HiddenSize / Math.Max(1, NumAttentionHeads);
     [JsonIgnore] public long NonEmbeddingParameters => ModelFamilies.NonEmbeddingParameters(this);
 
+    [JsonIgnore] public ModelDimensions Dimensions => new(HiddenSize, NumHiddenLayers, NumAttentionHeads, IntermediateSize);
+
     /// <summary>
     /// Reads config.json; transformers 5 moves rope_theta and the scaling into rope_parameters ({"rope_type": "default",
     /// "rope_theta": …}), which is accepted too.

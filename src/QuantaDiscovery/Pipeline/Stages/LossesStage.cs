@@ -22,7 +22,7 @@ public sealed class LossesStage : PipelineStage
         new("corpus", SettingKind.InputPath, "Pile-format corpus: .jsonl, .jsonl.zst, .jsonl.gz or .parquet", Required: true),
         new("context", SettingKind.Integer, "tokens kept from the start of each document", Default: "1024"),
         new("max-documents", SettingKind.Integer, "score only the corpus's first N documents"),
-        new("batch-size", SettingKind.Integer, "most documents per forward pass", Default: "32"),
+        new("batch-size", SettingKind.Text, "most documents per forward pass, or auto (from the device's free memory; on cpu at most 32)", Default: "auto"),
         new("threads", SettingKind.Integer, "ONNX Runtime intra-op threads (0: one per core)", Default: "0"),
         new("device", SettingKind.Text, "cpu or cuda", Default: "cpu"),
         new("tokenizer", SettingKind.InputPath, "tokenizer.json to use instead of the first model's"),
@@ -66,7 +66,7 @@ public sealed class LossesStage : PipelineStage
             {
                 Device = context.Text("device"),
                 IntraOpThreads = context.Integer("threads"),
-                MaxBatchSize = context.Integer("batch-size"),
+                MaxBatchSize = BatchSize(context),
             },
         };
         long? documents = maxDocuments - skip;
@@ -75,7 +75,20 @@ public sealed class LossesStage : PipelineStage
             documents is > 0 ? Math.Min(1, (double)p.Documents / documents.Value) : null));
         var result = CorpusScoring.Run(models, corpus, context.OutputFolder, options, progress, cancellationToken);
         context.Log($"{result.Documents:N0} documents, {result.PredictedTokens:N0} losses per model; {result.Report.Summary()}");
+        foreach (var line in result.BatchSizes.Distinct()) context.Log(line);
         return Task.CompletedTask;
+    }
+
+    private static int? BatchSize(StageContext context)
+    {
+        try
+        {
+            return OnnxScorerOptions.ParseBatchSize(context.Text("batch-size"), "batch-size");
+        }
+        catch (Common.InputException)
+        {
+            throw context.Error("batch-size", $"'{context.Text("batch-size")}' is not auto or a whole number ≥ 1");
+        }
     }
 
     public override Task MergeShardsAsync(IReadOnlyList<string> shardFolders, string outputFolder, CancellationToken cancellationToken) =>
