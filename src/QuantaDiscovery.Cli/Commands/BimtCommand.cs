@@ -27,20 +27,27 @@ internal static class BimtCommand
         var knockout = new Option<string[]>("--knockout") { Description = "neuron group to knock out after training, name=layer:start-end[,layer:start-end] (layer 0 = embedding slots; repeatable)", AllowMultipleArgumentsPerToken = false };
         var frames = new Option<int>("--frames") { Description = "neuron-graph frames after step 0, evenly spaced", DefaultValueFactory = _ => defaults.Frames };
         var evalEvery = new Option<int>("--eval-every") { Description = "steps between recorded metrics", DefaultValueFactory = _ => defaults.EvalEvery };
-        var precision = new Option<Precision>("--dtype") { Description = "float32 or float64 (the authors' choice)", DefaultValueFactory = _ => defaults.Precision };
-        var seed = new Option<int>("--seed") { Description = "seed of the split and the initialisation", DefaultValueFactory = _ => 0 };
+        // The presets differ only in dtype and seed (PaperPresetTests), so the other options' defaults are both presets' values.
+        var preset = new Option<string>("--preset")
+        {
+            Description = "light (default: float32, seed 0, a lighter CPU setting) or authors (the authors' modular-addition run: float64, seed 4)",
+            DefaultValueFactory = _ => "light",
+        };
+        var precision = new Option<Precision?>("--dtype") { Description = "float32 or float64 (light float32; authors float64)" };
+        var seed = new Option<int?>("--seed") { Description = "seed of the split and the initialisation (light 0; authors 4)" };
         var threads = new Option<int?>("--threads") { Description = "libtorch CPU threads (default: libtorch's choice)" };
         var comparePlain = new Option<bool>("--compare-plain") { Description = "also train the same network plainly (λ 0, no swaps) and print both side by side" };
         var output = new Option<string>("--output") { Description = "output folder", Required = true };
 
         var command = new Command("bimt", "Brain-inspired modular training: a length-weighted L1 penalty plus neuron swaps makes modules visible (Liu, Gan & Tegmark 2023)");
-        foreach (var option in new Option[] { task, modulus, trainFraction, embeddingDim, hidden, steps, learningRate, weightDecay, lambda, boost, swapEvery, swapTopK,
+        foreach (var option in new Option[] { preset, task, modulus, trainFraction, embeddingDim, hidden, steps, learningRate, weightDecay, lambda, boost, swapEvery, swapTopK,
                      threshold, knockout, frames, evalEvery, precision, seed, threads, comparePlain, output })
             command.Options.Add(option);
         command.SetAction(parse =>
         {
             TorchThreadCount.Set(parse.GetValue(threads));
-            var settings = defaults with
+            var basis = BimtOptions.Preset(parse.GetValue(preset)!);
+            var settings = basis with
             {
                 Operation = BinaryOperations.Parse(parse.GetValue(task)!),
                 Modulus = parse.GetValue(modulus),
@@ -57,8 +64,8 @@ internal static class BimtCommand
                 Knockouts = (parse.GetValue(knockout) ?? []).Select(KnockoutGroup.Parse).ToList(),
                 Frames = parse.GetValue(frames),
                 EvalEvery = parse.GetValue(evalEvery),
-                Precision = parse.GetValue(precision),
-                Seed = parse.GetValue(seed),
+                Precision = parse.GetValue(precision) ?? basis.Precision,
+                Seed = parse.GetValue(seed) ?? basis.Seed,
             };
             var directory = parse.GetValue(output)!;
             void Progress(string mode, BimtStep s)

@@ -29,14 +29,51 @@ public class PaperPresetTests
     {
         Assert.Equal((Precision.Float64, 4), (BimtOptions.Authors.Precision, BimtOptions.Authors.Seed));
         Assert.Equal((Precision.Float32, 0), (new BimtOptions().Precision, new BimtOptions().Seed));
+        Assert.Same(BimtOptions.Authors, BimtOptions.Preset("authors"));
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(new BimtOptions()), System.Text.Json.JsonSerializer.Serialize(BimtOptions.Preset("light")));
+        // `quanta bimt` takes every other option's default from the light preset, so the two must differ only here.
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(new BimtOptions() with { Precision = Precision.Float64, Seed = 4 }),
+            System.Text.Json.JsonSerializer.Serialize(BimtOptions.Authors));
+        Assert.Throws<QuantaDiscovery.Common.InputException>(() => BimtOptions.Preset("paper"));
     }
 
+    /// <summary>KindXiaoming/Omnigrok, mod-addition/grokking/modular-addition-grokking.ipynb (Fig. 7's baseline run).</summary>
     [Fact]
-    public void Omnigrok_transformer_preset()
+    public void Omnigrok_transformer_preset_is_the_notebook_run()
     {
-        var omnigrok = GrokkingOptions.OmnigrokTransformer;
-        Assert.Equal((GrokkingArchitecture.Transformer, 0.3, Precision.Float64), (omnigrok.Architecture, omnigrok.TrainFraction, omnigrok.Precision));
-        Assert.Equal(0.5, new GrokkingOptions().TrainFraction);
+        var omnigrok = GrokkingOptions.Preset("omnigrok");
+        Assert.Equal((GrokkingArchitecture.Transformer, BinaryOperation.Add, 113, 0.3, Precision.Float64),
+            (omnigrok.Architecture, omnigrok.Operation, omnigrok.ResolvedModulus, omnigrok.TrainFraction, omnigrok.Precision));
+        Assert.Equal((1e-3, 1.0, 0.9, 0.98), (omnigrok.ResolvedLearningRate, omnigrok.ResolvedWeightDecay, omnigrok.Beta1, omnigrok.Beta2));
+        Assert.Equal((15_000, 42, TransformerInit.Nanda), (omnigrok.Steps, omnigrok.Seed, omnigrok.TransformerInit));
+        Assert.Equal((1.0, false), (omnigrok.InitScale, omnigrok.ConstrainNorm));
+        var light = GrokkingOptions.Preset("light");
+        Assert.Equal((GrokkingArchitecture.Mlp, 59, 0.5, Precision.Float32, 3000, 0, TransformerInit.FanIn),
+            (light.Architecture, light.ResolvedModulus, light.TrainFraction, light.Precision, light.Steps, light.Seed, light.TransformerInit));
+        Assert.Throws<QuantaDiscovery.Common.InputException>(() => GrokkingOptions.Preset("paper"));
+    }
+
+    /// <summary>
+    /// The notebook's transformer (d_model 128, d_mlp 512, 4 heads) draws W_out with sd 1/√d_model and W_U with sd
+    /// 1/√d_vocab (d_vocab = p + 1 = 114); the fan-in default draws them with 1/√d_mlp and 1/√d_model.
+    /// </summary>
+    [Fact]
+    public void Nanda_initial_scales_of_the_transformer()
+    {
+        double Sd(GrokkingTransformer model, string name)
+        {
+            var values = model.named_parameters().Single(p => p.name == name).parameter.data<float>().ToArray();
+            double mean = values.Average(v => (double)v);
+            return Math.Sqrt(values.Average(v => (v - mean) * (v - mean)));
+        }
+        TorchSharp.torch.manual_seed(1);
+        using var nanda = new GrokkingTransformer(113, init: TransformerInit.Nanda);
+        using var fanIn = new GrokkingTransformer(113);
+        Assert.Equal(1 / Math.Sqrt(128), Sd(nanda, "mlpOut"), 0.004);
+        Assert.Equal(1 / Math.Sqrt(114), Sd(nanda, "unembedding"), 0.004);
+        Assert.Equal(1 / Math.Sqrt(512), Sd(fanIn, "mlpOut"), 0.004);
+        Assert.Equal(1 / Math.Sqrt(128), Sd(fanIn, "unembedding"), 0.004);
+        Assert.Equal(Sd(fanIn, "mlpIn"), Sd(nanda, "mlpIn"), 0.004);
     }
 
     [Fact]

@@ -91,6 +91,14 @@ public sealed record BimtOptions
     /// </summary>
     public static BimtOptions Authors { get; } = new() { Precision = Precision.Float64, Seed = 4 };
 
+    /// <summary>A preset by name: "light" (the defaults) or "authors" (<see cref="Authors"/>).</summary>
+    public static BimtOptions Preset(string name) => name switch
+    {
+        "light" => new BimtOptions(),
+        "authors" => Authors,
+        _ => throw new InputException($"unknown preset '{name}': light or authors"),
+    };
+
     /// <summary>The same run without the wiring penalty and without swaps.</summary>
     public BimtOptions Plain() => this with { Lambda = LambdaSchedule.None, SwapEvery = 0 };
 

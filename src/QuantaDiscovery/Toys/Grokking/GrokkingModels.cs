@@ -44,8 +44,9 @@ public sealed class GrokkingMlp : GrokkingModel
 /// The one-layer transformer of Nanda et al., "Progress measures for grokking via mechanistic
 /// interpretability" (ICLR 2023): inputs are the three tokens "x y =", token and learned positional
 /// embeddings, one causal multi-head attention layer and one ReLU MLP, both residual, no LayerNorm,
-/// unembedding read at the last ("=") position. Weights are initialised as in their code: normal with
-/// standard deviation 1/√fan-in, biases zero.
+/// unembedding read at the last ("=") position. Weights are normal with standard deviation 1/√fan-in, biases zero
+/// (<see cref="TransformerInit.FanIn"/>), or as in Nanda et al.'s notebook that Omnigrok ran
+/// (<see cref="TransformerInit.Nanda"/>: the MLP output 1/√d_model, the unembedding 1/√d_vocab).
 /// </summary>
 public sealed class GrokkingTransformer : GrokkingModel
 {
@@ -57,7 +58,8 @@ public sealed class GrokkingTransformer : GrokkingModel
     private readonly Parameter mlpIn, mlpInBias, mlpOut, mlpOutBias;
     private readonly Parameter unembedding;
 
-    public GrokkingTransformer(int classes, int modelDim = 128, int heads = 4, int mlpDim = 512) : base(nameof(GrokkingTransformer))
+    public GrokkingTransformer(int classes, int modelDim = 128, int heads = 4, int mlpDim = 512, TransformerInit init = TransformerInit.FanIn)
+        : base(nameof(GrokkingTransformer))
     {
         if (modelDim % heads != 0)
             throw new InputException($"d_model {modelDim} is not divisible by {heads} heads");
@@ -72,9 +74,9 @@ public sealed class GrokkingTransformer : GrokkingModel
         attentionOut = Normal(modelDim, modelDim, fanIn: modelDim);
         mlpIn = Normal(modelDim, mlpDim, fanIn: modelDim);
         mlpInBias = new Parameter(zeros(mlpDim));
-        mlpOut = Normal(mlpDim, modelDim, fanIn: mlpDim);
+        mlpOut = Normal(mlpDim, modelDim, fanIn: init == TransformerInit.Nanda ? modelDim : mlpDim);
         mlpOutBias = new Parameter(zeros(modelDim));
-        unembedding = Normal(modelDim, classes, fanIn: modelDim);
+        unembedding = Normal(modelDim, classes, fanIn: init == TransformerInit.Nanda ? vocabulary : modelDim);
         RegisterComponents();
     }
 

@@ -43,7 +43,7 @@ public static class GrokkingTrainer
 
         using var model = SeededInit.Create<GrokkingModel>(options.Seed, () => options.Architecture switch
         {
-            GrokkingArchitecture.Transformer => new GrokkingTransformer(table.Classes),
+            GrokkingArchitecture.Transformer => new GrokkingTransformer(table.Classes, init: options.TransformerInit),
             _ => new GrokkingMlp(table.Classes),
         });
         var dtype = options.Precision == Precision.Float64 ? ScalarType.Float64 : ScalarType.Float32;
