@@ -24,6 +24,20 @@ public class ToyPresetCommandTests
     }
 
     [Fact]
+    public async Task Grok_pipeline_stage_takes_the_preset_too()
+    {
+        var folder = TestPaths.NewTempFolder();
+        var pipeline = Path.Combine(folder, "omnigrok.yaml");
+        File.WriteAllText(pipeline, "stages:\n  grok:\n    kind: grok\n    preset: omnigrok\n    p: 7\n    steps: 1\n");
+        Assert.Equal(0, await CliRun.Quiet(["run", pipeline, "--work", Path.Combine(folder, "work")]));
+        var output = Path.GetDirectoryName(Directory.GetFiles(Path.Combine(folder, "work"), "summary.json", SearchOption.AllDirectories).Single())!;
+        var config = Config(output, "config");
+        Assert.Equal(("transformer", 0.3, "float64", "nanda", 42, 7), (config.GetProperty("architecture").GetString(), config.GetProperty("train_fraction").GetDouble(),
+            config.GetProperty("precision").GetString(), config.GetProperty("transformer_init").GetString(), config.GetProperty("seed").GetInt32(),
+            config.GetProperty("modulus").GetInt32()));
+    }
+
+    [Fact]
     public async Task Grok_light_preset_is_the_default()
     {
         var output = TestPaths.NewTempFolder();

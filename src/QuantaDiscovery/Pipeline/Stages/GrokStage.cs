@@ -10,25 +10,35 @@ public sealed class GrokStage : PipelineStage
 
     public override IReadOnlyList<StageSetting> Settings { get; } =
     [
-        new("task", SettingKind.Text, "binary operation, e.g. x+y, x/y, s5", Default: "x+y"),
-        new("p", SettingKind.Integer, "prime modulus", Default: "59"),
-        new("train-frac", SettingKind.Number, "fraction of the table used for training", Default: "0.5"),
-        new("steps", SettingKind.Integer, "full-batch optimiser steps", Default: "3000"),
-        new("weight-decay", SettingKind.Number, "AdamW weight decay γ", Default: "1"),
-        new("seed", SettingKind.Integer, "seed of the split and the initialisation", Default: "0"),
+        new("preset", SettingKind.Text, "light (the fast CPU setting: MLP, p 59, train-frac 0.5, 3000 steps, seed 0) or omnigrok (Omnigrok's transformer run: p 113, train-frac 0.3, float64, 15,000 steps, seed 42)", Default: "light"),
+        new("task", SettingKind.Text, "binary operation, e.g. x+y, x/y, s5 (unset: the preset's, x+y)"),
+        new("p", SettingKind.Integer, "prime modulus (unset: the preset's)"),
+        new("train-frac", SettingKind.Number, "fraction of the table used for training (unset: the preset's)"),
+        new("steps", SettingKind.Integer, "full-batch optimiser steps (unset: the preset's)"),
+        new("weight-decay", SettingKind.Number, "AdamW weight decay γ (unset: the preset's, 1)"),
+        new("seed", SettingKind.Integer, "seed of the split and the initialisation (unset: the preset's)"),
         new("threads", SettingKind.Integer, "libtorch CPU threads (default: libtorch's choice)"),
     ];
 
     public override Task RunAsync(StageContext context, CancellationToken cancellationToken)
     {
-        var options = new GrokkingOptions
+        GrokkingOptions preset;
+        try
         {
-            Operation = BinaryOperations.Parse(context.Text("task")),
-            Modulus = context.Integer("p"),
-            TrainFraction = context.Number("train-frac"),
-            Steps = context.Integer("steps"),
-            WeightDecay = context.Number("weight-decay"),
-            Seed = context.Integer("seed"),
+            preset = GrokkingOptions.Preset(context.Text("preset"));
+        }
+        catch (Common.InputException)
+        {
+            throw context.Error("preset", $"'{context.Text("preset")}' is not light or omnigrok");
+        }
+        var options = preset with
+        {
+            Operation = context.Has("task") ? BinaryOperations.Parse(context.Text("task")) : preset.Operation,
+            Modulus = context.Has("p") ? context.Integer("p") : preset.Modulus,
+            TrainFraction = context.Has("train-frac") ? context.Number("train-frac") : preset.TrainFraction,
+            Steps = context.Has("steps") ? context.Integer("steps") : preset.Steps,
+            WeightDecay = context.Has("weight-decay") ? context.Number("weight-decay") : preset.WeightDecay,
+            Seed = context.Has("seed") ? context.Integer("seed") : preset.Seed,
         };
         var run = GrokkingTrainer.Train(options, step =>
         {
