@@ -68,10 +68,10 @@ internal static class QdgCommand
             var reporter = ProgressReporter.For(parse, parse.Err(), parse.Out(), ReferenceEquals(parse.Err(), Console.Error) && !Console.IsErrorRedirected);
             var result = QdgRun.Run(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(losses)!, parse.GetValue(output)!, options,
                 reporter.For<string>(stage => new($"qdg: {stage}", null)), reporter.For<GradientProgress>(GradientsCommand.GradientUpdate));
-            reporter.Note($"qdg: {result.Selection.Chosen} tokens, gradient dimension {result.Gradients.Dimension:N0}, " +
+            reporter.Note($"qdg: {result.Samples} tokens, gradient dimension {result.GradientDimension:N0}, " +
                 $"K = {string.Join(", ", result.ClusterCounts)}, {result.Elapsed.TotalSeconds:N0} s");
-            reporter.Result(new { Command = "qdg", Tokens = result.Selection.Chosen, result.Gradients.Dimension, result.ClusterCounts,
-                Seconds = result.Elapsed.TotalSeconds, Report = result.Report.Html }, () => parse.Out().WriteLine(result.Report.Html));
+            reporter.Result(new { Command = "qdg", Tokens = result.Samples, Dimension = result.GradientDimension, result.ClusterCounts,
+                Seconds = result.Elapsed.TotalSeconds, Report = result.ReportPath }, () => parse.Out().WriteLine(result.ReportPath));
             return 0;
         });
         return command;

@@ -173,6 +173,15 @@ public static class GradientComputation
             engine.ForwardPasses, engine.BackwardPasses, seconds);
     }
 
+    /// <summary>d, the gradient's length before any projection, as gradients.json in <paramref name="folder"/> records it.</summary>
+    public static long ReadDimension(string folder)
+    {
+        var path = Path.Combine(folder, SettingsFileName);
+        using var json = JsonDocument.Parse(File.ReadAllText(path));
+        return json.RootElement.TryGetProperty("dimension", out var dimension) && dimension.TryGetInt64(out long d)
+            ? d : throw new InputException("no whole-number 'dimension': not a gradients.json of `quanta gradients`", path);
+    }
+
     /// <summary>What a resumed run must share with the one it continues: model, corpus, samples and every setting that changes a row.</summary>
     private static string Fingerprint(ModelFolder folder, string corpusPath, string samplesPath, ParameterFilter filter, GradientOptions options)
     {

@@ -128,7 +128,7 @@ public static class PipelineRunner
                 else if (shard is null && kind.Shardable && !forced.Contains(stage.Name) && CompleteShardSet(final + ".shards") is { } shardFolders)
                 {
                     progress?.Report(new StageProgress(stage.Name, $"merging {shardFolders.Count} shards"));
-                    await IntoPlaceAsync(output, partial => kind.MergeShardsAsync(shardFolders, partial, cancellationToken));
+                    await AtomicFolder.WriteAsync(output, partial => kind.MergeShardsAsync(shardFolders, partial, cancellationToken));
                     status = StageStatus.Merged;
                 }
                 else
@@ -136,8 +136,8 @@ public static class PipelineRunner
                     Log($"{stage.Name}: running {stage.Kind}{(shard is { } r ? $" shard {r}" : "")} → {output}");
                     progress?.Report(new StageProgress(stage.Name, "starting"));
                     options.SetTorchThreads?.Invoke(ThreadsSetting(settings));
-                    await IntoPlaceAsync(output, partial => kind.RunAsync(
-                        new StageContext(stage.Name, settings, partial, shard, progress, Log), cancellationToken), replace: forced.Contains(stage.Name));
+                    await AtomicFolder.WriteAsync(output, partial => kind.RunAsync(
+                        new StageContext(stage.Name, settings, partial, shard, progress, Log, work), cancellationToken), replace: forced.Contains(stage.Name));
                     status = StageStatus.Done;
                 }
                 fingerprints[stage.Name] = fingerprint;
@@ -175,57 +175,6 @@ public static class PipelineRunner
         }
         foreach (var stage in definition.Stages) Visit(stage);
         return order;
-    }
-
-    /// <summary>Runs <paramref name="write"/> into a private folder, then renames it to <paramref name="output"/>.</summary>
-    private static async Task IntoPlaceAsync(string output, Func<string, Task> write, bool replace = false)
-    {
-        var parent = Path.GetDirectoryName(output)!;
-        Directory.CreateDirectory(parent);
-        RemoveAbandonedPartials(output);
-        var partial = $"{output}.partial-{Environment.MachineName}-{Environment.ProcessId}";
-        if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
-        Directory.CreateDirectory(partial);
-        try
-        {
-            await write(partial);
-            if (Directory.Exists(output))
-            {
-                if (!replace)
-                {
-                    Directory.Delete(partial, recursive: true); // another process finished the same work first
-                    return;
-                }
-                Directory.Delete(output, recursive: true);
-            }
-            Directory.Move(partial, output);
-        }
-        catch
-        {
-            if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
-            throw;
-        }
-    }
-
-    /// <summary>Deletes partial folders left by killed processes of this host (their pid is gone).</summary>
-    private static void RemoveAbandonedPartials(string output)
-    {
-        var prefix = $"{Path.GetFileName(output)}.partial-{Environment.MachineName}-";
-        foreach (var folder in Directory.EnumerateDirectories(Path.GetDirectoryName(output)!, prefix + "*"))
-        {
-            if (!int.TryParse(Path.GetFileName(folder)[prefix.Length..], NumberStyles.None, CultureInfo.InvariantCulture, out int pid)) continue;
-            bool alive;
-            try
-            {
-                using var process = Process.GetProcessById(pid);
-                alive = !process.HasExited;
-            }
-            catch (ArgumentException)
-            {
-                alive = false;
-            }
-            if (!alive || pid == Environment.ProcessId) Directory.Delete(folder, recursive: true);
-        }
     }
 
     /// <summary>

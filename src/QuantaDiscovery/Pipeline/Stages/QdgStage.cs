@@ -6,7 +6,11 @@ using QuantaDiscovery.Select;
 
 namespace QuantaDiscovery.Pipeline.Stages;
 
-/// <summary><c>qdg</c>: <see cref="QdgRun.Run"/>, quanta discovery from gradients, into the stage's folder (report.html and every intermediate file).</summary>
+/// <summary>
+/// <c>qdg</c>: <see cref="QdgRun.Run"/>, quanta discovery from gradients, into the stage's folder (report.html and every
+/// intermediate file). Its steps (select, gradients, similarity, cluster, browse) are cached each on its own settings
+/// and inputs (<see cref="CachedSteps"/>), so a changed clustering setting reuses the gradients and the similarity.
+/// </summary>
 public sealed class QdgStage : PipelineStage
 {
     public override string Kind => "qdg";
@@ -48,13 +52,20 @@ public sealed class QdgStage : PipelineStage
             AlphaN = context.OptionalPath("alpha-n") is { } summary ? RankFrequency.ReadAlphaN(summary) : null,
             EnvelopeRanks = context.OptionalText("envelope-ranks") is { } ranks ? ParseRanks(context, ranks) : null,
         };
+        var steps = new CachedSteps(context.StepCacheFolder, context.OutputFolder, CodeVersion, new Dictionary<string, string>
+        {
+            [QdgRun.ModelInput] = context.InputIdentity("model"),
+            [QdgRun.CorpusInput] = context.InputIdentity("corpus"),
+            [QdgRun.LossesInput] = context.InputIdentity("losses"),
+        }, context.Log);
         var result = QdgRun.Run(context.Path("model"), context.Path("corpus"), context.Path("losses"), context.OutputFolder, options,
             new Progress<string>(stage => context.Report(stage)),
             new Progress<GradientProgress>(p => context.Report($"gradients {p.Tokens}/{p.TotalTokens}", (double)p.Tokens / p.TotalTokens)),
-            cancellationToken);
-        var fit = result.Report.RankFrequency;
+            steps, cancellationToken);
+        var fit = result.RankFrequency;
         context.Log($"rank-frequency envelope fitted over ranks {fit.FirstRank}–{fit.LastRank}: slope {fit.Slope?.ToString("G4", System.Globalization.CultureInfo.InvariantCulture) ?? "none"}");
-        context.Log($"{result.Selection.Chosen} tokens, gradient dimension {result.Gradients.Dimension}, K = {string.Join(", ", result.ClusterCounts)}");
+        context.Log($"{result.Samples} tokens, gradient dimension {result.GradientDimension}, K = {string.Join(", ", result.ClusterCounts)}; " +
+            $"steps computed: {string.Join(", ", steps.Computed)}; reused: {(steps.Reused.Count > 0 ? string.Join(", ", steps.Reused) : "none")}");
         return Task.CompletedTask;
     }
 
