@@ -44,7 +44,7 @@ public sealed record GradientOptions
             _ => (ProjectionMethod.Sparse, ""),
         };
         if (!int.TryParse(number, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int value) || value < 1)
-            throw new InputException($"--projection must be none, k, sparse:k or factored:B with a positive integer, not '{text}'");
+            throw new InputException($"projection must be none, k, sparse:k or factored:B with a positive integer, not '{text}'");
         return (value, method);
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using QuantaDiscovery.Common;
+using QuantaDiscovery.Plotting;
 using QuantaDiscovery.Fit;
 
 namespace QuantaDiscovery.Report;
