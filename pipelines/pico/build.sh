@@ -2,12 +2,12 @@
 # Builds the pico-Pythia v2 suite (pipelines/pico/suite-v2.json) on the mini-Pile v2 and installs it in models/pico/.
 # Resumable: every step skips what is done, and training resumes from each size's train-state/ (saved every 250
 # updates and at every checkpoint), so after an interruption simply run it again.
-#   pipelines/pico/build.sh train     # start or resume training (two background processes; returns at once)
+#   pipelines/pico/build.sh train     # start or resume training (background processes; returns at once)
 #   pipelines/pico/build.sh status    # steps done per size, tokens/s, and whether the trainers are running
 #   pipelines/pico/build.sh install   # once every size is done: score, report, copy the checkpoints into models/pico/
 # WORK=<dir> holds the runs (default ~/.cache/quanta/pico-v2); MINI_PILE=<dir> the built mini-Pile v2
 # (default $WORK/mini-pile, built by pipelines/mini-pile/build.sh when missing).
-# The sizes train in two processes of one thread each (sizes split to finish together), so that two cores are used
+# The sizes train in PROCESSES processes of one thread each (default: cores + 1; sizes split to finish together),
 # without contention inside libtorch; wall time and tokens/s of every session go to <size>/train_timing.csv.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -15,6 +15,8 @@ root=$(pwd)
 WORK=${WORK:-$HOME/.cache/quanta/pico-v2}
 MINI_PILE=${MINI_PILE:-$WORK/mini-pile}
 SUITE=$root/pipelines/pico/suite-v2.json
+# One process more than cores, so that the largest size does not set the wall time alone.
+PROCESSES=${PROCESSES:-$(( $(nproc) + 1 ))}
 mkdir -p "$WORK/logs" "$WORK/suite"
 quanta() { dotnet "$WORK/bin/quanta.dll" "$@"; }
 # The trainer runs from its own copy of the build, so rebuilding the repository does not disturb a running training.
@@ -22,7 +24,7 @@ if [ ! -f "$WORK/bin/quanta.dll" ]; then
   dotnet build src/QuantaDiscovery.Cli/QuantaDiscovery.Cli.csproj -c Release 2>&1 | grep -E " error |rror\(s\)" || true
   mkdir -p "$WORK/bin" && cp -r src/QuantaDiscovery.Cli/bin/Release/net10.0/. "$WORK/bin/"
 fi
-# names[i] and group[i]: each size goes to one of two training processes, balanced by estimated time per update
+# names[i] and group[i]: each size goes to one of $PROCESSES training processes, balanced by estimated time per update
 # (measured on this 2-core machine: ~60 ms of fixed cost + 0.37 µs per non-embedding and unembedding parameter)
 read -r -a names <<<"$(python3 -c "
 import json
@@ -34,9 +36,9 @@ import json
 s = json.load(open('$SUITE'))
 vocab = len(json.load(open('$WORK/tokenizer.json'))['model']['vocab']) if __import__('os').path.exists('$WORK/tokenizer.json') else 4268
 cost = [60 + 0.37e-3 * (z['layers'] * 12 * z['d_model'] ** 2 + vocab * z['d_model']) for z in s['sizes']]
-load, group = [0.0, 0.0], [0] * len(cost)
+load, group = [0.0] * $PROCESSES, [0] * len(cost)
 for i in sorted(range(len(cost)), key=lambda i: -cost[i]):
-    g = 0 if load[0] <= load[1] else 1
+    g = load.index(min(load))
     group[i] = g; load[g] += cost[i]
 print(' '.join(map(str, group)))")"
 members() { for i in "${!names[@]}"; do if [ "${group[$i]}" = "$1" ]; then echo -n "${names[$i]} "; fi; done; }
@@ -52,11 +54,14 @@ train)
   cp "$SUITE" "$WORK/suite.json"
   train() { setsid nohup dotnet "$WORK/bin/quanta.dll" train-lm --suite "$WORK/suite.json" --corpus "$MINI_PILE/train.jsonl" \
       --tokenizer "$WORK/tokenizer.json" --output "$WORK/suite" --threads 1 --only "$@" >> "$WORK/logs/$1.log" 2>&1 < /dev/null & }
-  first=($(members 0)); second=($(members 1))
+  first=($(members 0))
   pgrep -f "train-lm.*--only ${first[0]}" >/dev/null || train "${first[@]}"
-  # the second process starts once the first has built the shared token stream (tokens.npy)
+  # the other processes start once the first has built the shared token stream (tokens.npy)
   until [ -d "$WORK/suite/${first[0]}" ]; do sleep 5; done
-  pgrep -f "train-lm.*--only ${second[0]}" >/dev/null || train "${second[@]}"
+  for g in $(seq 1 $((PROCESSES - 1))); do
+    others=($(members "$g"))
+    [ ${#others[@]} -eq 0 ] || pgrep -f "train-lm.*--only ${others[0]}" >/dev/null || train "${others[@]}"
+  done
   echo "training in $WORK/suite (logs in $WORK/logs); run '$0 status' to follow it" ;;
 status)
   for name in "${names[@]}"; do
@@ -68,6 +73,60 @@ install)
   for name in "${names[@]}"; do
     [ -d "$WORK/suite/$name/step$steps" ] || { echo "error: $name has not reached step $steps yet; run '$0 train'" >&2; exit 2; }
   done
-  echo "install: not yet written; lands with the v2 suite" >&2; exit 2 ;;
+  # 1. every checkpoint as ONNX (a copy of the folder, exported; safetensors dropped from the copy)
+  models=(); finals=()
+  for name in "${names[@]}"; do
+    for folder in "$WORK/suite/$name"/step*/; do
+      step=$(basename "$folder"); onnx="$WORK/onnx/$name/$step"
+      if [ ! -f "$onnx/model.onnx" ]; then
+        mkdir -p "$onnx" && cp "$folder"/config.json "$folder"/tokenizer.json "$folder"/model.safetensors "$onnx/"
+        quanta export-onnx --model "$onnx" >/dev/null && rm "$onnx/model.safetensors" "$onnx/SHA256SUMS" 2>/dev/null || true
+      fi
+      models+=(--model "$onnx")
+    done
+    finals+=(--model "$WORK/onnx/$name/step$steps")
+  done
+  # 2. test loss of every checkpoint on the first $SCORED_DOCUMENTS test documents, and of the final ones on all of them
+  SCORED_DOCUMENTS=${SCORED_DOCUMENTS:-400}
+  [ -f "$WORK/scores/loss_matrix.npy" ] || quanta losses "${models[@]}" --input "$MINI_PILE/test.jsonl.zst" \
+      --output "$WORK/scores" --context 256 --max-docs "$SCORED_DOCUMENTS" --quiet
+  [ -f "$WORK/scores-final/loss_matrix.npy" ] || quanta losses "${finals[@]}" --input "$MINI_PILE/test.jsonl.zst" \
+      --output "$WORK/scores-final" --context 256 --quiet
+  quanta suite-report --suite "$WORK/suite.json" --losses "$WORK/scores" --output "$WORK/report"
+  # 3. into the repository: every checkpoint of the small sizes; for the three largest, steps 0, 64, 512 and the
+  #    evenly spaced ones (models/ stays near 110 MB); the rest is reproducible by this script
+  target=$root/models/pico
+  rm -rf "$target"/pico-* && mkdir -p "$target"
+  for i in "${!names[@]}"; do
+    name=${names[$i]}; mkdir -p "$target/$name"
+    for folder in "$WORK/suite/$name"/step*/; do
+      step=${folder%/}; step=${step##*/step}
+      if [ "$i" -lt $(( ${#names[@]} - 3 )) ] || [ "$step" -eq 0 ] || [ "$step" -eq 64 ] || [ "$step" -ge 512 ]; then
+        mkdir -p "$target/$name/step$step" && cp "$folder"/config.json "$folder"/model.safetensors "$folder"/tokenizer.json "$target/$name/step$step/"
+      fi
+    done
+    cp "$WORK/suite/$name/train_log.csv" "$WORK/suite/$name/train_timing.csv" "$target/$name/"
+  done
+  cp "$WORK/suite.json" "$WORK/tokenizer.json" "$target/"
+  cp "$WORK/report"/test_losses.csv "$WORK/report"/loss_vs_size.* "$WORK/report"/loss_vs_step.* "$target/"
+  python3 - "$WORK/scores-final" "$target/final_test_losses.csv" <<'PY'
+import csv, sys, numpy as np
+folder, out = sys.argv[1], sys.argv[2]
+names = [r["name"] for r in csv.DictReader(open(f"{folder}/models.csv"))]
+params = [r["params"] for r in csv.DictReader(open(f"{folder}/models.csv"))]
+matrix = np.load(f"{folder}/loss_matrix.npy")
+with open(out, "w") as f:
+    f.write("name,params,tokens,loss_nats,loss_bits,share_below_0.1_nats\n")
+    for k, (name, n) in enumerate(zip(names, params)):
+        column = matrix[:, k].astype(np.float64)
+        f.write(f"{name},{n},{len(column)},{column.mean():.4f},{column.mean() / np.log(2):.4f},{(column < 0.1).mean():.4f}\n")
+PY
+  # models.csv: the final checkpoints, as `quanta scaling` reads them
+  { echo "name,params"; for name in "${names[@]}"; do grep "^$name/step$steps," "$WORK/suite/models.csv" | cut -d, -f1,2; done; } > "$target/models.csv"
+  # 4. the mini-Pile v2 test split and manifest (the train split stays local: data/mini-pile/.gitignore)
+  cp "$MINI_PILE/test.jsonl.zst" "$MINI_PILE/manifest.json" "$MINI_PILE/SHA256SUMS" "$root/data/mini-pile/"
+  cp "$MINI_PILE/train.jsonl.zst" "$root/data/mini-pile/"
+  du -sh "$target"
+  echo "installed into $target and data/mini-pile; next: quanta run pipelines/demo.yaml" ;;
 *) echo "usage: $0 [train|status|install]" >&2; exit 2 ;;
 esac

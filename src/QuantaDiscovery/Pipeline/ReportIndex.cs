@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using QuantaDiscovery.Report;
@@ -15,7 +16,9 @@ public static class ReportIndex
     private static readonly string[] Listed = [".csv", ".json", ".html", ".svg"];
 
     /// <param name="sections">a heading and the folder whose files it lists</param>
-    public static string Write(string outputFolder, string title, IEnumerable<(string Heading, string Folder)> sections)
+    /// <param name="stages">the run's stages and what became of each (manifest.json), shown as a table of wall times</param>
+    public static string Write(string outputFolder, string title, IEnumerable<(string Heading, string Folder)> sections,
+        IReadOnlyDictionary<string, ManifestEntry>? stages = null)
     {
         Directory.CreateDirectory(outputFolder);
         var index = Path.Combine(outputFolder, FileName);
@@ -32,6 +35,7 @@ public static class ReportIndex
             """);
         var sectionList = sections.ToList();
         AppendComparison(html, sectionList.SelectMany(s => PaperComparison.Read(s.Folder)).ToList());
+        AppendStageTimes(html, stages);
         foreach (var (heading, folder) in sectionList)
         {
             html.Append($"<section>\n<h2>{Encode(heading)}</h2>\n<p><code>{Encode(Path.GetRelativePath(outputFolder, folder))}</code></p>\n");
@@ -63,6 +67,18 @@ public static class ReportIndex
     }
 
     /// <summary>The summary table at the top: every measured number beside the paper's, from the stages' comparison.json.</summary>
+    private static void AppendStageTimes(StringBuilder html, IReadOnlyDictionary<string, ManifestEntry>? stages)
+    {
+        if (stages is not { Count: > 0 }) return;
+        var ordered = stages.OrderBy(s => s.Value.FinishedUtc).ToList();
+        html.Append("<section>\n<h2>How long each stage took</h2>\n<table>\n<tr><th>stage</th><th>kind</th><th>status</th><th>wall time (s)</th></tr>\n");
+        foreach (var (name, entry) in ordered)
+            html.Append(CultureInfo.InvariantCulture,
+                $"<tr><td>{Encode(name)}</td><td>{Encode(entry.Kind)}</td><td>{Encode(entry.Status.ToString().ToLowerInvariant())}</td><td>{entry.Seconds:F1}</td></tr>\n");
+        html.Append(CultureInfo.InvariantCulture,
+            $"<tr><th>total</th><th></th><th></th><th>{ordered.Sum(s => s.Value.Seconds):F1}</th></tr>\n</table>\n<p>Cached stages took their time in an earlier run; the report stage itself is not counted.</p>\n</section>\n");
+    }
+
     private static void AppendComparison(StringBuilder html, IReadOnlyList<ComparisonRow> rows)
     {
         if (rows.Count == 0) return;

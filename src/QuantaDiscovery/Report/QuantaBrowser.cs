@@ -2,6 +2,8 @@ using System.Globalization;
 using QuantaDiscovery.Common;
 using QuantaDiscovery.Plotting;
 
+using QuantaDiscovery.Select;
+
 namespace QuantaDiscovery.Report;
 
 /// <param name="K">the clustering shown; default the largest K in clusters.parquet</param>
@@ -93,24 +95,29 @@ public static class QuantaBrowser
         SimilarityHeatmap.Save(heatmapPath, blocks, samples.Count, boundaries,
             $"{(affinity.Graph is null ? "Similarity" : "Nearest-neighbour graph")} of {samples.Count} samples, ordered by cluster (K = {k})");
 
+        var setShares = SetShare.Read(Path.GetDirectoryName(Path.GetFullPath(samplesParquet))!);
         var metadata = MetadataFiles
             .SelectMany(name => new[] { samplesParquet, similarityNpy, clustersParquet }
                 .Select(input => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(input))!, name)))
             .Distinct().Where(File.Exists).ToArray();
         var page = new QuantaBrowserPage(samples, k, clusters, rankFrequency, options.Examples,
             File.ReadAllBytes(plot.Png), File.ReadAllBytes(heatmapPath), metadata.Select(QuantaBrowserPage.ReadMetadata).ToArray(),
-            [.. new[] { samplesParquet, similarityNpy, clustersParquet }.Select(input => RecordedPath.Of(input, folder))], affinity.Graph is not null);
+            [.. new[] { samplesParquet, similarityNpy, clustersParquet }.Select(input => RecordedPath.Of(input, folder))], affinity.Graph is not null,
+            setShares);
         await File.WriteAllTextAsync(outputHtml, page.Render(), cancellation);
         WriteDescriptions(clusters, Path.Combine(folder, DescriptionsFile));
+        var comparison = new List<ComparisonRow>();
         if (rankFrequency.Fit is { } fit)
-            PaperComparison.Write(folder,
-            [
-                new ComparisonRow("rank-frequency slope of the QDG cluster-size envelope", -fit.Alpha,
-                    double.IsFinite(fit.AlphaStandardError) ? -fit.Alpha - 1.96 * fit.AlphaStandardError : null,
-                    double.IsFinite(fit.AlphaStandardError) ? -fit.Alpha + 1.96 * fit.AlphaStandardError : null,
-                    "±1.96 standard errors of the log-log fit", $"{PaperComparison.PaperRankFrequencySlope} (Pythia-70m, 10,000 tokens; §6)",
-                    $"ranks {rankFrequency.FirstRank}–{rankFrequency.LastRank} of the envelope over K = {string.Join(", ", rankFrequency.Sweep.Select(c => c.K))}; {samples.Count} samples"),
-            ]);
+            comparison.Add(new ComparisonRow("rank-frequency slope of the QDG cluster-size envelope", -fit.Alpha,
+                double.IsFinite(fit.AlphaStandardError) ? -fit.Alpha - 1.96 * fit.AlphaStandardError : null,
+                double.IsFinite(fit.AlphaStandardError) ? -fit.Alpha + 1.96 * fit.AlphaStandardError : null,
+                "±1.96 standard errors of the log-log fit", $"{PaperComparison.PaperRankFrequencySlope} (Pythia-70m, 10,000 tokens; §6)",
+                $"ranks {rankFrequency.FirstRank}–{rankFrequency.LastRank} of the envelope over K = {string.Join(", ", rankFrequency.Sweep.Select(c => c.K))}; {samples.Count} samples"));
+        if (setShares.Count > 0 && setShares.MaxBy(s => s.ChosenShare) is { } dominant)
+            comparison.Add(new ComparisonRow($"largest share of the QDG samples from one corpus set ({dominant.Set})", dominant.ChosenShare,
+                null, null, "none (a count)", "not given; the Pile is de-duplicated and mixes 22 sets",
+                FormattableString.Invariant($"{dominant.Set} holds {dominant.ScoredShare:P1} of the scored tokens; every set: set_shares.csv and the browser")));
+        if (comparison.Count > 0) PaperComparison.Write(folder, comparison);
         return new QuantaBrowserReport(samples.Count, k, clusters, rankFrequency, outputHtml, heatmapPath, plot);
     }
 

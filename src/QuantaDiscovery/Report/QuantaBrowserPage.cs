@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using QuantaDiscovery.Common;
+using QuantaDiscovery.Select;
 
 namespace QuantaDiscovery.Report;
 
@@ -11,7 +13,7 @@ namespace QuantaDiscovery.Report;
 /// </summary>
 internal sealed class QuantaBrowserPage(QuantaSamples samples, int k, IReadOnlyList<BrowsedCluster> clusters, RankFrequencyResult rankFrequency,
     int examples, byte[] rankFrequencyPng, byte[] heatmapPng, IReadOnlyList<(string Path, IReadOnlyList<(string Key, string Value)> Entries)> metadata,
-    IReadOnlyList<string> inputs, bool sparseSimilarity)
+    IReadOnlyList<string> inputs, bool sparseSimilarity, IReadOnlyList<SetShare> setShares)
 {
     /// <summary>Clusters shown expanded when the page opens.</summary>
     private const int OpenClusters = 3;
@@ -39,6 +41,7 @@ internal sealed class QuantaBrowserPage(QuantaSamples samples, int k, IReadOnlyL
         html.Append("<title>Quanta browser — K = ").Append(k).Append("</title>\n<style>").Append(Style).Append("</style>\n</head>\n<body>\n");
         Header(html);
         Figures(html);
+        SetShares(html);
         html.Append("<section id=\"clusters\">\n<h2>Clusters (K = ").Append(k).Append(", ").Append(clusters.Count)
             .Append(" non-empty), largest first</h2>\n");
         html.Append("""
@@ -170,6 +173,18 @@ internal sealed class QuantaBrowserPage(QuantaSamples samples, int k, IReadOnlyL
         token.Length == 0 ? "∅" : token.Replace(' ', '␣').Replace("\n", "⏎").Replace('\t', '⇥').Replace("\r", "↵");
 
     /// <summary>A JSON file's entries flattened to dotted keys; arrays and scalars shown as compact JSON.</summary>
+    /// <summary>Where the samples come from: each corpus set's share of the scored tokens beside its share of the samples.</summary>
+    private void SetShares(StringBuilder html)
+    {
+        if (setShares.Count == 0) return;
+        html.Append("<section id=\"sets\">\n<h2>Samples by corpus set</h2>\n<table>\n<tr><th>set</th><th>scored tokens</th><th>share of scored</th>")
+            .Append("<th>candidates</th><th>samples</th><th>share of samples</th></tr>\n");
+        foreach (var s in setShares.OrderByDescending(s => s.Chosen).ThenBy(s => s.Set, StringComparer.Ordinal))
+            html.Append(CultureInfo.InvariantCulture,
+                $"<tr><td>{Escape(s.Set)}</td><td>{s.Scored:N0}</td><td>{s.ScoredShare:P1}</td><td>{s.Candidates:N0}</td><td>{s.Chosen:N0}</td><td>{s.ChosenShare:P1}</td></tr>\n");
+        html.Append("</table>\n</section>\n");
+    }
+
     public static (string Path, IReadOnlyList<(string Key, string Value)> Entries) ReadMetadata(string path)
     {
         try

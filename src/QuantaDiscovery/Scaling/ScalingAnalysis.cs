@@ -12,10 +12,13 @@ namespace QuantaDiscovery.Scaling;
 /// <param name="FitTokens">the L(N) fit uses the mean over the first this many tokens (the paper: 10,000,000); null: all</param>
 /// <param name="ExcludeLargest">leave the largest size out of the L(N) fit, besides <paramref name="Exclude"/> (the paper does)</param>
 /// <param name="StepFitRange">L(S) is fitted over checkpoints with first ≤ step ≤ last (the paper: 11,000–100,000); null: every step &gt; 0</param>
+/// <param name="TrainingCurveRange">each token's loss over training is classified as a sharp drop or a gradual decline
+/// over the checkpoints with first ≤ step ≤ last; null: <paramref name="StepFitRange"/>, or else the checkpoints from a
+/// tenth of the last step on (past the first steps, where every token falls from the uniform loss at once)</param>
 public sealed record ScalingOptions(double ThresholdNats = 0.1, IReadOnlyCollection<string>? Exclude = null,
     int BootstrapReplicates = 0, int Seed = 0, double ConfidenceLevel = 0.95, HistogramBins? Bins = null,
     long? FitTokens = null, bool ExcludeLargest = false, (long First, long Last)? StepFitRange = null,
-    CurveClassifierOptions? Curves = null)
+    CurveClassifierOptions? Curves = null, (long First, long Last)? TrainingCurveRange = null)
 {
     public CurveClassifierOptions CurveClassifier => Curves ?? new CurveClassifierOptions();
     public HistogramBins HistogramBins => Bins ?? new HistogramBins(0, 18, 1000);
@@ -49,12 +52,16 @@ public static class ScalingAnalysis
         var models = Enumerable.Range(0, modelCount).Select(m => new ModelSummary(
             suite.Models[m].Name, suite.Models[m].Parameters, suite.Models[m].Step, meanNats[m], Bits(meanNats[m]),
             NearZeroFraction(matrix.Losses[m], options.ThresholdNats), fitted.Contains(m),
-            SetMeansBits(matrix, m))).ToArray();
+            SetMeansBits(matrix, m))
+        {
+            NearZeroInterval = NearZeroInterval(matrix.Losses[m], options, m),
+        }).ToArray();
 
         var fitMeans = fitTokens == matrix.Tokens ? meanNats : new double[modelCount];
         if (fitTokens != matrix.Tokens) Parallel.For(0, modelCount, m => fitMeans[m] = Mean(matrix.Losses[m].AsSpan(0, fitTokens)));
         var sizeFit = FitSize(matrix, fitted, fitMeans, fitTokens, exclude, options);
         var curveKinds = finals.Length >= 3 ? MonogenicPolygenic.Run(matrix, finals, options.CurveClassifier) : null;
+        var trainingCurves = TrainingCurves(matrix, options);
         return new ScalingSummary(matrix.Tokens, options.ThresholdNats, models,
             sizeFit,
             fitTokens == matrix.Tokens ? null : FitSize(matrix, fitted, meanNats, matrix.Tokens, exclude, options with { BootstrapReplicates = 0 }),
@@ -62,15 +69,62 @@ public static class ScalingAnalysis
             Histograms(matrix, options.HistogramBins), Emergence(matrix, finals, options.ThresholdNats))
         {
             CurveKinds = curveKinds,
-            Comparison = Compare(matrix, finals, sizeFit, curveKinds, options),
+            TrainingCurves = trainingCurves,
+            Comparison = Compare(matrix, finals, sizeFit, curveKinds, trainingCurves, options),
         };
+    }
+
+    /// <summary>
+    /// The share of tokens below the threshold with its percentile interval under the token bootstrap. A resample of n
+    /// tokens holds Binomial(n, share) tokens below the threshold, so each replicate draws that count directly (the
+    /// same distribution as resampling the tokens, at the cost of one draw).
+    /// </summary>
+    private static double[]? NearZeroInterval(float[] losses, ScalingOptions options, int model)
+    {
+        if (options.BootstrapReplicates < 1 || losses.Length == 0) return null;
+        int n = losses.Length;
+        double share = NearZeroFraction(losses, options.ThresholdNats);
+        var result = Bootstrap.Run(options.BootstrapReplicates, unchecked(options.Seed + 7919 * (model + 1)), options.ConfidenceLevel,
+            random => [MathNet.Numerics.Distributions.Binomial.Sample(random, share, n) / (double)n]);
+        return [result.Intervals[0].Lower, result.Intervals[0].Upper];
+    }
+
+    /// <summary>
+    /// Per size, each token's loss over the checkpoints in <see cref="ScalingOptions.TrainingCurveRange"/> classified by
+    /// the rule of <see cref="MonogenicPolygenic"/> with checkpoints in place of sizes: a sharp drop (one interval between
+    /// adjacent checkpoints carries most of the decrease: the token's skill emerges during training) or a gradual decline.
+    /// </summary>
+    private static IReadOnlyList<TrainingCurveKinds>? TrainingCurves(LossMatrix matrix, ScalingOptions options)
+    {
+        var suite = matrix.Suite;
+        if (!suite.HasSteps) return null;
+        var result = new List<TrainingCurveKinds>();
+        foreach (var size in suite.Sizes())
+        {
+            long last = size.Max(i => suite.Models[i].Step ?? 0);
+            var (first, end) = options.TrainingCurveRange ?? options.StepFitRange ?? (Math.Max(1, last / 10), last);
+            var inRange = size.Where(i => suite.Models[i].Step is { } step && step >= first && step <= end).ToArray();
+            if (inRange.Length < 3) continue;
+            var kinds = MonogenicPolygenic.Run(matrix, inRange, options.CurveClassifier);
+            double[]? interval = null;
+            if (options.BootstrapReplicates > 0)
+            {
+                var sharp = kinds.TokenKinds.Select(kind => kind == ScalingCurveKind.Monogenic).ToArray();
+                var changed = kinds.TokenKinds.Select(kind => kind is ScalingCurveKind.Monogenic or ScalingCurveKind.Polygenic).ToArray();
+                var (_, low, high) = PaperComparison.ShareWithInterval(sharp, changed, options.BootstrapReplicates, options.Seed + 2 + result.Count);
+                if (double.IsFinite(low)) interval = [low, high];
+            }
+            result.Add(new TrainingCurveKinds(suite.Models[size[0]].Parameters,
+                inRange.Select(i => suite.Models[i].Step!.Value).ToArray(), kinds, interval));
+        }
+        return result;
     }
 
     public static double Bits(double nats) => nats / Math.Log(2);
 
     /// <summary>The rows of the report's summary table that this analysis measures, each beside the paper's value.</summary>
     private static IReadOnlyList<ComparisonRow> Compare(LossMatrix matrix, int[] finals, SizeFit? fit, CurveKindSummary? curveKinds,
-        ScalingOptions options)
+        IReadOnlyList<TrainingCurveKinds>? trainingCurves, ScalingOptions options)
     {
         var rows = new List<ComparisonRow>();
         var suite = matrix.Suite;
@@ -100,6 +154,14 @@ public static class ScalingAnalysis
                 rows.Add(new ComparisonRow("monogenic share of tokens whose loss falls with size", mono, Finite(monoLow), Finite(monoHigh),
                 options.BootstrapReplicates > 0 ? interval : "none", "both kinds shown by example; no share given (§5.2)",
                 FormattableString.Invariant($"monogenic: one adjacent-size step carries ≥ {options.CurveClassifier.MonogenicShare:G3} of the decreases of a curve falling ≥ {options.CurveClassifier.MinimumDecreaseNats:G3} nats and rising ≤ {options.CurveClassifier.MaximumRise:G3} of that")));
+        }
+        if (trainingCurves is { Count: > 0 } && trainingCurves[^1] is { Kinds.MonogenicShare: { } sharpShare } largestCurves)
+        {
+            var steps = largestCurves.Steps;
+            rows.Add(new ComparisonRow(FormattableString.Invariant($"share of tokens whose loss drops sharply during training, {suite.Models[finals[^1]].Name}, steps {steps[0]:N0}–{steps[^1]:N0}"),
+                sharpShare, largestCurves.SharpShareInterval?[0], largestCurves.SharpShareInterval?[1],
+                options.BootstrapReplicates > 0 ? interval : "none", "sudden drops over training shown by example (§5); no share given",
+                FormattableString.Invariant($"sharp: one interval between adjacent checkpoints carries ≥ {options.CurveClassifier.MonogenicShare:G3} of the decreases (same rule as monogenic); every size: training_curve_kinds.csv")));
         }
         return rows;
     }
@@ -237,6 +299,9 @@ public sealed record ScalingSummary(int Tokens, double ThresholdNats, IReadOnlyL
     /// <summary>Monogenic versus polygenic loss-against-size curves over the final checkpoints (three sizes or more).</summary>
     public CurveKindSummary? CurveKinds { get; init; }
 
+    /// <summary>Per size (smallest first), sharp versus gradual loss-against-step curves (sizes with three checkpoints or more in range).</summary>
+    public IReadOnlyList<TrainingCurveKinds>? TrainingCurves { get; init; }
+
     /// <summary>The measured numbers beside the paper's, for the report's summary table.</summary>
     public IReadOnlyList<ComparisonRow> Comparison { get; init; } = [];
 }
@@ -245,7 +310,16 @@ public sealed record ScalingSummary(int Tokens, double ThresholdNats, IReadOnlyL
 /// <param name="InSizeFit">whether this model is a point of the L(N) fit</param>
 /// <param name="MeanLossBitsBySet">mean loss per value of the matrix's <c>set</c> column, when present</param>
 public sealed record ModelSummary(string Name, double Params, long? Step, double MeanLossNats, double MeanLossBits,
-    double NearZeroFraction, bool InSizeFit, IReadOnlyDictionary<string, double>? MeanLossBitsBySet);
+    double NearZeroFraction, bool InSizeFit, IReadOnlyDictionary<string, double>? MeanLossBitsBySet)
+{
+    /// <summary>95% (the analysis' level) bootstrap interval [lower, upper] of <see cref="NearZeroFraction"/>; null without bootstrap.</summary>
+    public double[]? NearZeroInterval { get; init; }
+}
+
+/// <summary>One size's loss-against-step curves classified over <see cref="Steps"/>: in <see cref="Kinds"/>, "monogenic"
+/// reads as a sharp drop between two adjacent checkpoints and "polygenic" as a gradual decline.</summary>
+/// <param name="SharpShareInterval">bootstrap interval of <c>Kinds.MonogenicShare</c>; null without bootstrap</param>
+public sealed record TrainingCurveKinds(double Params, long[] Steps, CurveKindSummary Kinds, double[]? SharpShareInterval);
 
 /// <summary>L(N) = a·N^(−α_N), mean loss in bits against non-embedding parameters, fitted in log-log space.</summary>
 /// <param name="Tokens">the means are over the first this many tokens of the matrix</param>

@@ -65,6 +65,7 @@ public static class ScalingReport
         else
             notes.Add(FormattableString.Invariant($"Emergence: no token is below {summary.ThresholdNats:G3} nats at the largest size, so no token becomes learned (and stays learned) at any size."));
         if (summary.CurveKinds is { } kinds) PlotCurveKinds(kinds, outputFolder, notes);
+        if (summary.TrainingCurves is { Count: > 0 } trainingCurves) WriteTrainingCurves(trainingCurves, outputFolder, notes);
         PaperComparison.Write(outputFolder, summary.Comparison);
         File.WriteAllLines(Path.Combine(outputFolder, Notes.FileName), notes);
     }
@@ -93,9 +94,10 @@ public static class ScalingReport
     /// over sizes otherwise; a sentence instead of a plot when no token of any model is below the threshold.</summary>
     private static void WriteNearZero(ScalingSummary summary, string outputFolder, List<string> notes)
     {
-        var text = new StringBuilder("name,params,step,near_zero_fraction\n");
+        var text = new StringBuilder("name,params,step,near_zero_fraction,lower,upper\n");
         foreach (var m in summary.Models)
-            text.Append(CultureInfo.InvariantCulture, $"{Quote(m.Name)},{m.Params:R},{m.Step},{m.NearZeroFraction:R}\n");
+            text.Append(CultureInfo.InvariantCulture,
+                $"{Quote(m.Name)},{m.Params:R},{m.Step},{m.NearZeroFraction:R},{m.NearZeroInterval?[0]:R},{m.NearZeroInterval?[1]:R}\n");
         File.WriteAllText(Path.Combine(outputFolder, "near_zero_fraction.csv"), text.ToString());
         string threshold = summary.ThresholdNats.ToString("G3", CultureInfo.InvariantCulture);
         if (summary.Models.All(m => m.NearZeroFraction == 0))
@@ -125,6 +127,28 @@ public static class ScalingReport
             Charts.Save(Path.Combine(outputFolder, $"{name}_examples"), $"Examples of {name} tokens: loss against size",
                 new AxisSpec("non-embedding parameters N", "count", Log: true), new AxisSpec("loss", "nats"),
                 examples.Select(e => new ChartSeries($"token {e.Token}", kinds.Params, e.LossNats, SeriesStyle.LineAndMarkers)));
+        }
+    }
+
+    /// <summary>training_curve_kinds.csv (every size), the largest size's shares in words, and its example curves.</summary>
+    private static void WriteTrainingCurves(IReadOnlyList<TrainingCurveKinds> curves, string outputFolder, List<string> notes)
+    {
+        var text = new StringBuilder("params,first_step,last_step,checkpoints,tokens,flat,irregular,sharp,gradual,sharp_share,lower,upper\n");
+        foreach (var c in curves)
+            text.Append(CultureInfo.InvariantCulture,
+                $"{c.Params:R},{c.Steps[0]},{c.Steps[^1]},{c.Steps.Length},{c.Kinds.Tokens},{c.Kinds.Flat},{c.Kinds.Irregular},{c.Kinds.Monogenic},{c.Kinds.Polygenic},{c.Kinds.MonogenicShare:R},{c.SharpShareInterval?[0]:R},{c.SharpShareInterval?[1]:R}\n");
+        File.WriteAllText(Path.Combine(outputFolder, "training_curve_kinds.csv"), text.ToString());
+        var largest = curves[^1];
+        var k = largest.Kinds;
+        notes.Add(FormattableString.Invariant(
+            $"Loss over training, N = {largest.Params:N0}, checkpoints {largest.Steps[0]:N0}–{largest.Steps[^1]:N0}: {k.Flat:N0} of {k.Tokens:N0} tokens fall by less than {k.Options.MinimumDecreaseNats:G3} nats and {k.Irregular:N0} rise on the way by more than {k.Options.MaximumRise:P0} of their decrease; of the {k.Monogenic + k.Polygenic:N0} others, {k.Monogenic:N0} ({k.MonogenicShare ?? 0:P1}) drop sharply (one interval between adjacent checkpoints carries ≥ {k.Options.MonogenicShare:P0} of the decreases) and {k.Polygenic:N0} decline gradually. Every size: training_curve_kinds.csv."));
+        var steps = largest.Steps.Select(s => (double)s).ToArray();
+        foreach (var (name, title, examples) in new[] { ("sharp_over_training_examples", "sharp drops", k.MonogenicExamples), ("gradual_over_training_examples", "gradual declines", k.PolygenicExamples) })
+        {
+            if (examples.Count == 0) continue;
+            Charts.Save(Path.Combine(outputFolder, name), FormattableString.Invariant($"Loss over training, N = {largest.Params:N0}: {title}"),
+                new AxisSpec("training step", "steps"), new AxisSpec("loss", "nats"),
+                examples.Select(e => new ChartSeries($"token {e.Token}", steps, e.LossNats, SeriesStyle.LineAndMarkers)));
         }
     }
 

@@ -52,7 +52,53 @@ public sealed record TokenSelectionOptions
 /// <param name="InductionRemoved">candidates dropped as induction tokens</param>
 /// <param name="Chosen">rows of samples.parquet</param>
 public sealed record TokenSelectionResult(string SamplesPath, string SettingsPath, long TableRows, long Candidates,
-    long InductionRemoved, int Chosen, IReadOnlyList<TokenSample> Samples);
+    long InductionRemoved, int Chosen, IReadOnlyList<TokenSample> Samples)
+{
+    /// <summary>Per corpus set, when the loss table names them: scored tokens, candidates and chosen tokens.</summary>
+    public IReadOnlyList<SetShare> SetShares { get; init; } = [];
+}
+
+/// <summary>
+/// One corpus set (pile_set_name) in a selection: how many of its tokens were scored, fell below the loss threshold
+/// outside induction patterns, and were chosen; with the shares of each total, so a reader sees whether one set
+/// dominates the selection more than it does the corpus.
+/// </summary>
+public sealed record SetShare(string Set, long Scored, long Candidates, int Chosen, double ScoredShare, double ChosenShare)
+{
+    public const string FileName = "set_shares.csv";
+
+    public static IReadOnlyList<SetShare> Count(string?[] setOfRow, IEnumerable<int> candidateRows, IEnumerable<int> chosenRows)
+    {
+        var scored = setOfRow.GroupBy(s => s ?? "").ToDictionary(g => g.Key, g => (long)g.Count());
+        var candidates = candidateRows.GroupBy(r => setOfRow[r] ?? "").ToDictionary(g => g.Key, g => (long)g.Count());
+        var chosen = chosenRows.GroupBy(r => setOfRow[r] ?? "").ToDictionary(g => g.Key, g => g.Count());
+        double scoredTotal = Math.Max(1, setOfRow.Length), chosenTotal = Math.Max(1, chosen.Values.Sum());
+        return [.. scored.Keys.Order(StringComparer.Ordinal).Select(set => new SetShare(set, scored[set], candidates.GetValueOrDefault(set),
+            chosen.GetValueOrDefault(set), scored[set] / scoredTotal, chosen.GetValueOrDefault(set) / chosenTotal))];
+    }
+
+    public static void Write(string path, IReadOnlyList<SetShare> shares) =>
+        File.WriteAllLines(path, ["set,scored_tokens,candidates,chosen,scored_share,chosen_share",
+            .. shares.Select(s => string.Create(CultureInfo.InvariantCulture,
+                $"\"{s.Set.Replace("\"", "\"\"")}\",{s.Scored},{s.Candidates},{s.Chosen},{s.ScoredShare:R},{s.ChosenShare:R}"))]);
+
+    /// <summary>Reads set_shares.csv from <paramref name="folder"/>; empty when there is none.</summary>
+    public static IReadOnlyList<SetShare> Read(string folder)
+    {
+        var path = Path.Combine(folder, FileName);
+        if (!File.Exists(path)) return [];
+        return [.. File.ReadLines(path).Skip(1).Where(l => l.Length > 0).Select((line, i) =>
+        {
+            int close = line.LastIndexOf('"');
+            var fields = line[(close + 2)..].Split(',');
+            if (!line.StartsWith('"') || close < 1 || fields.Length != 5)
+                throw new InputException("expected \"set\",scored_tokens,candidates,chosen,scored_share,chosen_share", path, line: i + 2);
+            return new SetShare(line[1..close].Replace("\"\"", "\""), long.Parse(fields[0], CultureInfo.InvariantCulture),
+                long.Parse(fields[1], CultureInfo.InvariantCulture), int.Parse(fields[2], CultureInfo.InvariantCulture),
+                double.Parse(fields[3], CultureInfo.InvariantCulture), double.Parse(fields[4], CultureInfo.InvariantCulture));
+        })];
+    }
+}
 
 /// <summary>
 /// Chooses the tokens whose gradients are clustered (Michaud et al. 2023, §5): low-loss tokens of a model, minus
@@ -92,6 +138,7 @@ public static class TokenSelection
         }
 
         var chosen = Choose(candidates, options);
+        var setShares = table.Set is { } setOfRow ? SetShare.Count(setOfRow, candidates, chosen) : [];
         var samples = chosen.Select((r, i) =>
         {
             var ids = documents[table.Doc[r]];
@@ -106,6 +153,7 @@ public static class TokenSelection
         Directory.CreateDirectory(outputDirectory);
         var samplesPath = Path.Combine(outputDirectory, SampleTable.FileName);
         SampleTable.Write(samplesPath, samples, table.Set is not null);
+        if (setShares.Count > 0) SetShare.Write(Path.Combine(outputDirectory, SetShare.FileName), setShares);
         var settingsPath = Path.Combine(outputDirectory, SettingsFileName);
         var settings = new SelectionSettings(RecordedPath.Of(lossesPath, outputDirectory), lossColumn, RecordedPath.Of(corpusPath, outputDirectory),
             RecordedPath.Of(folder.Directory, outputDirectory),
@@ -114,7 +162,7 @@ public static class TokenSelection
             inductionRemoved, samples.Count);
         File.WriteAllText(settingsPath, JsonSerializer.Serialize(settings, SelectionJson.Options));
         return new TokenSelectionResult(samplesPath, settingsPath, table.RowCount, candidates.Count + inductionRemoved,
-            inductionRemoved, samples.Count, samples);
+            inductionRemoved, samples.Count, samples) { SetShares = setShares };
     }
 
     /// <summary>

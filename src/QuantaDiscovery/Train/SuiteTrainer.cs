@@ -41,8 +41,18 @@ public static class SuiteTrainer
         return members;
     }
 
-    /// <summary>models.csv: one row per checkpoint folder present, named "&lt;size&gt;/step&lt;N&gt;".</summary>
-    public static void WriteModelTable(IEnumerable<SuiteMember> members, string path) =>
-        File.WriteAllLines(path, ["name,params,step", .. members.SelectMany(m => m.Result.Checkpoints.Keys.Order()
-            .Select(step => string.Create(CultureInfo.InvariantCulture, $"{m.Name}/step{step},{m.Config.NonEmbeddingParameters},{step}")))]);
+    /// <summary>
+    /// models.csv: one row per checkpoint folder present, named "&lt;size&gt;/step&lt;N&gt;". Rows of sizes trained by
+    /// other processes (<c>--only</c>) that the file already lists are kept, so the file covers the whole suite.
+    /// </summary>
+    public static void WriteModelTable(IReadOnlyCollection<SuiteMember> members, string path)
+    {
+        var trained = members.Select(m => m.Name + "/").ToArray();
+        var others = File.Exists(path)
+            ? File.ReadLines(path).Skip(1).Where(line => line.Length > 0 && !trained.Any(prefix => line.StartsWith(prefix, StringComparison.Ordinal)))
+            : [];
+        var rows = members.SelectMany(m => m.Result.Checkpoints.Keys.Order()
+            .Select(step => string.Create(CultureInfo.InvariantCulture, $"{m.Name}/step{step},{m.Config.NonEmbeddingParameters},{step}")));
+        File.WriteAllLines(path, ["name,params,step", .. others, .. rows]);
+    }
 }

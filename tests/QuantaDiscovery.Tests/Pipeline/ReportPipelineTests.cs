@@ -34,6 +34,17 @@ public class ReportPipelineTests(EveryAnalysisStudy study) : IClassFixture<Every
         AssertNoPartialPaths(study.Result);
     }
 
+    [Fact]
+    public void TheIndexSaysHowLongEachStageTook()
+    {
+        var html = File.ReadAllText(Path.Combine(study.Output("report"), ReportIndex.FileName));
+
+        Assert.Contains("<h2>How long each stage took</h2>", html);
+        foreach (var stage in new[] { "onnx", "losses", "scaling", "qdg", "grok", "parity" })
+            Assert.Matches($"<tr><td>{stage}</td><td>[a-z-]+</td><td>done</td><td>\\d+\\.\\d</td></tr>", html);
+        Assert.DoesNotContain("<tr><td>report</td>", html);
+    }
+
     /// <summary>No file of a finished stage mentions a <c>.partial-</c> folder, and none is left behind.</summary>
     internal static void AssertNoPartialPaths(PipelineRunResult result)
     {
