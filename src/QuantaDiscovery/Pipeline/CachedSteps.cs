@@ -15,8 +15,9 @@ namespace QuantaDiscovery.Pipeline;
 /// atomically without them (<see cref="AtomicFolder"/>); every step's files, computed or reused, are then linked into
 /// the stage's output folder, which so holds what an uncached run writes there.
 /// </summary>
+/// <param name="recompute">compute every step and replace its cached folder (a forced stage)</param>
 public sealed class CachedSteps(string cacheFolder, string outputFolder, string codeVersion,
-    IReadOnlyDictionary<string, string> inputs, Action<string>? log = null) : IStepRunner
+    IReadOnlyDictionary<string, string> inputs, Action<string>? log = null, bool recompute = false) : IStepRunner
 {
     private readonly Dictionary<string, string> _keys = new(StringComparer.Ordinal);
     private readonly List<string> _computed = [], _reused = [];
@@ -32,9 +33,9 @@ public sealed class CachedSteps(string cacheFolder, string outputFolder, string 
         if (_keys.ContainsKey(step)) throw new ArgumentException($"step '{step}' ran already", nameof(step));
         var key = Key(step, settings, dependsOn);
         var folder = Path.Combine(cacheFolder, step, key[..StageFingerprint.FolderLength]);
-        bool computed = !Directory.Exists(folder);
+        bool computed = recompute || !Directory.Exists(folder);
         if (computed)
-            AtomicFolder.Write(folder, partial => ComputeBesideEarlierFiles(step, partial, compute));
+            AtomicFolder.Write(folder, partial => ComputeBesideEarlierFiles(step, partial, compute), replace: recompute);
         foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
             FileLink.LinkOrCopy(file, Path.Combine(outputFolder, Path.GetRelativePath(folder, file)));
         _keys[step] = key;

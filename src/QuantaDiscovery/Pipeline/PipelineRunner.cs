@@ -190,7 +190,7 @@ public static class PipelineRunner
             _progress?.Report(new StageProgress(stage.Name, "starting"));
             _options.SetTorchThreads?.Invoke(ThreadsSetting(settings));
             await AtomicFolder.WriteAsync(output, partial => kind.RunAsync(
-                new StageContext(stage.Name, settings, partial, shard, _progress, Log, Work), _cancellationToken), replace: forced);
+                new StageContext(stage.Name, settings, partial, shard, _progress, Log, Work, forced), _cancellationToken), replace: forced);
             return StageStatus.Done;
         }
     }

@@ -14,7 +14,8 @@ public sealed class StageContext(
     Shard? shard,
     IProgress<StageProgress>? progress,
     Action<string> log,
-    string workFolder)
+    string workFolder,
+    bool forced = false)
 {
     public string StageName { get; } = stageName;
 
@@ -34,6 +35,9 @@ public sealed class StageContext(
     /// fingerprint folders, shared by every run of the stage.
     /// </summary>
     public string StepCacheFolder => System.IO.Path.Combine(workFolder, StageName, "steps");
+
+    /// <summary>The run redoes this stage (<c>--force</c>): cached steps are recomputed too.</summary>
+    public bool Forced { get; } = forced;
 
     /// <summary>What identifies an input setting's content wherever the study lies (<see cref="StageFingerprint.InputIdentity"/>).</summary>
     public string InputIdentity(string name) => StageFingerprint.InputIdentity(Get(name).Values, workFolder);

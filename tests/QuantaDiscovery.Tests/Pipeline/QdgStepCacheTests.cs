@@ -6,7 +6,7 @@ namespace QuantaDiscovery.Tests.Pipeline;
 /// <summary>
 /// The qdg stage's steps are cached each on its own settings and inputs: after the study moves, a new n-init reuses the
 /// selection, the gradients and the similarity (their cached files are not rewritten) and reclusters; a new stride
-/// recomputes the selection and the gradients.
+/// recomputes the selection and the gradients; --force recomputes every step.
 /// </summary>
 public class QdgStepCacheTests
 {
@@ -93,5 +93,12 @@ public class QdgStepCacheTests
             Assert.Equal(step == "browse" || step == "cluster" ? 3 : 2, StepFolders(moved, step).Length);
         Assert.Equal(written, File.GetLastWriteTimeUtc(movedGradients));
         Assert.NotEqual(bytes.Length, new FileInfo(Path.Combine(reselected.Output!, "gradients.npy")).Length);
+
+        // --force qdg recomputes its steps too, into the same step folders
+        var forced = await PipelineRunner.RunAsync(PipelineYaml.Load(Pipeline(moved, restarts: 4, stride: 2)), new PipelineRunOptions { Force = ["qdg"] });
+        Assert.Equal(StageStatus.Done, forced.Stages.Single(s => s.Name == "qdg").Status);
+        Assert.Equal(2, StepFolders(moved, "gradients").Length);
+        var lastSummary = File.ReadLines(Path.Combine(moved, "work", "qdg", PipelineRunner.LogFileName)).Last(l => l.Contains("steps computed", StringComparison.Ordinal));
+        Assert.EndsWith("steps computed: select, gradients, similarity, cluster, browse; reused: none", lastSummary);
     }
 }

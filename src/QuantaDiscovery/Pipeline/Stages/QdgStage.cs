@@ -43,7 +43,7 @@ public sealed class QdgStage : PipelineStage
             [QdgRun.ModelInput] = context.InputIdentity("model"),
             [QdgRun.CorpusInput] = context.InputIdentity("corpus"),
             [QdgRun.LossesInput] = context.InputIdentity("losses"),
-        }, context.Log);
+        }, context.Log, recompute: context.Forced);
         var result = QdgRun.Run(context.Path("model"), context.Path("corpus"), context.Path("losses"), context.OutputFolder, options,
             new Progress<string>(stage => context.Report(stage)),
             new Progress<GradientProgress>(p => context.Report($"gradients {p.Tokens}/{p.TotalTokens}", (double)p.Tokens / p.TotalTokens)),
