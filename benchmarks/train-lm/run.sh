@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-# Training throughput (tokens/s, 2 threads, float32, CPU): `quanta train-lm` (TorchSharp) vs the same GPT-NeoX step in
-# plain PyTorch (bench_torch.py), same shapes, batch, context and token stream (the mini-Pile test split tokenized
-# with models/pico/tokenizer.json; ours writes tokens.npy, PyTorch reads it). Each side: one run of STEPS updates,
-# timed over all of them. Re-run: benchmarks/train-lm/run.sh
+# Training throughput (tokens/s, float32, CPU): `quanta train-lm` (TorchSharp) vs the same GPT-NeoX step in plain
+# PyTorch (bench_torch.py), same shapes, batch, context and token stream (the mini-Pile test split tokenized with
+# models/pico/tokenizer.json; ours writes tokens.npy, PyTorch reads it). Each side: one run of STEPS updates, timed
+# over all of them. Defaults: the pico v2 suite's seven widths as it was trained (1 thread, batch 8 × 256).
+# Re-run: benchmarks/train-lm/run.sh     (THREADS=2 SHAPES="3:96:6 4:256:8" CONTEXT=128 … for other settings)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(cd ../.. && pwd)
 WORK=${WORK:-$PWD/work}
-THREADS=2; CONTEXT=128; BATCH=8; STEPS=${STEPS:-60}
+THREADS=${THREADS:-1}; CONTEXT=${CONTEXT:-256}; BATCH=${BATCH:-8}; STEPS=${STEPS:-60}
+SHAPES=${SHAPES:-"1:8:1 1:16:1 1:32:2 2:48:3 2:64:4 3:80:5 3:96:6"}
 dotnet build "$ROOT/src/QuantaDiscovery.Cli/QuantaDiscovery.Cli.csproj" -c Release 2>&1 | grep -E " error |rror\(s\)" || true
 QUANTA="dotnet $ROOT/src/QuantaDiscovery.Cli/bin/Release/net10.0/quanta.dll"
 printf "%-28s %12s %12s %8s\n" "shape (tokens/s)" quanta pytorch ratio
-for shape in 3:96:6 4:256:8; do
+for shape in $SHAPES; do
   IFS=: read -r L D H <<< "$shape"
   rm -rf "$WORK/run"; mkdir -p "$WORK"
   ours=$($QUANTA train-lm --corpus "$ROOT/data/mini-pile/test.jsonl.zst" --tokenizer "$ROOT/models/pico/tokenizer.json" \

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using QuantaDiscovery.Qdg;
 using QuantaDiscovery.Cluster;
 using QuantaDiscovery.Common;
 
@@ -15,8 +16,8 @@ internal static class ClusterCommand
         };
         var clusters = new Option<string>("--clusters") { Description = "k, a list 50,100,200 or a range start:stop:step (a sweep)", Required = true };
         var output = new Option<string>("--output") { Description = "labels .npy, int32 [n] (one k) or [len(ks), n] (sweep); a .json beside it lists the ks", Required = true };
-        var restarts = new Option<int>("--n-init") { Description = "k-means restarts", DefaultValueFactory = _ => 30 };
-        var seed = new Option<int>("--seed") { Description = "random seed", DefaultValueFactory = _ => 0 };
+        var restarts = SettingOptions.From<int>(QdgSettings.Restarts);
+        var seed = SettingOptions.From<int>(QdgSettings.Seed);
         var solver = new Option<EigenSolver>("--eigen-solver") { Description = "spectral embedding's eigensolver: auto, dense or subspace", DefaultValueFactory = _ => EigenSolver.Auto };
         var method = new Option<string>("--method")
         {

@@ -10,19 +10,14 @@ internal static class LossesCommand
         var models = new Option<string[]>("--model") { Description = "a model folder (config.json, model.onnx, tokenizer.json); repeat for a suite", Required = true, AllowMultipleArgumentsPerToken = false };
         var input = new Option<string>("--input") { Description = "Pile-format corpus: .jsonl, .jsonl.zst, .jsonl.gz or .parquet", Required = true };
         var output = new Option<string>("--output") { Description = "output folder: losses/<model>.parquet, loss_matrix.parquet/.npy, models.csv", Required = true };
-        var context = new Option<int?>("--context") { Description = "tokens kept from the start of each document (default: 1024, or the models' positions if fewer)" };
-        var maxDocs = new Option<long?>("--max-docs") { Description = "score only the first N documents" };
-        var batchSize = new Option<string>("--batch-size")
-        {
-            Description = "most documents per forward pass, or auto: as many as fit 80% of the device's free memory (an estimate from the " +
-                "model's dimensions, the padded length and the dtype; on cpu at most 32 documents and 1,024 positions)",
-            DefaultValueFactory = _ => "auto",
-        };
-        var device = new Option<string>("--device") { Description = "cpu, or cuda (needs the -p:QuantaGpu=true build)", DefaultValueFactory = _ => "cpu" };
+        var context = SettingOptions.From<int?>(ScoringSettings.Context);
+        var maxDocs = SettingOptions.From<long?>(ScoringSettings.MaxDocuments, "--max-docs");
+        var batchSize = SettingOptions.From<string>(ScoringSettings.BatchSize);
+        var device = SettingOptions.From<string>(ScoringSettings.Device);
         device.AcceptOnlyFromAmong("cpu", "cuda");
-        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0: one per core)", DefaultValueFactory = _ => 0 };
-        var tokenizer = new Option<string?>("--tokenizer") { Description = "tokenizer.json to use instead of the first model's" };
-        var skipBadLines = new Option<bool>("--skip-bad-lines") { Description = "count and report bad corpus lines instead of stopping" };
+        var threads = SettingOptions.From<int>(ScoringSettings.Threads);
+        var tokenizer = SettingOptions.From<string?>(ScoringSettings.Tokenizer);
+        var skipBadLines = SettingOptions.From<bool>(ScoringSettings.SkipBadLines);
         var command = new Command("losses", "Per-token losses −ln p(x_j | x_<j) of one or more models over a corpus (the paper's convention)")
         {
             models, input, output, context, maxDocs, batchSize, device, threads, tokenizer, skipBadLines,

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using QuantaDiscovery.Pipeline;
+using QuantaDiscovery.Score;
 
 namespace QuantaDiscovery.Cli.Commands;
 

@@ -15,27 +15,19 @@ internal static class QdgCommand
         var input = new Option<string>("--input") { Description = "the corpus the losses were computed on", Required = true };
         var losses = new Option<string>("--losses") { Description = "that model's loss table (quanta losses: losses/<model>.parquet)", Required = true };
         var output = new Option<string>("--output") { Description = "output folder", Required = true };
-        var maxLoss = new Option<float>("--max-loss") { Description = "candidates have loss below this (nats)", DefaultValueFactory = _ => 0.1f };
-        var samples = new Option<int>("--samples") { Description = "tokens chosen at most", DefaultValueFactory = _ => 10_000 };
-        var stride = new Option<int>("--stride") { Description = "every s-th candidate", DefaultValueFactory = _ => 50 };
+        var maxLoss = SettingOptions.From<float>(QdgSettings.MaxLoss);
+        var samples = SettingOptions.From<int>(QdgSettings.Samples);
+        var stride = SettingOptions.From<int>(QdgSettings.Stride);
         var noInduction = new Option<bool>("--no-induction-filter") { Description = "keep tokens whose trigram occurred earlier in the document" };
         var uniform = new Option<bool>("--uniform") { Description = "a seeded uniform sample instead of the stride" };
-        var clusters = new Option<string?>("--clusters") { Description = "K, a list or start:stop:step (default: samples/25, max 400, swept over K/4..K)" };
-        var knn = new Option<int?>("--knn")
-        {
-            Description = $"cluster the sparse m-nearest-neighbour similarity graph (similarity.npz) instead of the dense matrix " +
-                          $"(default: dense up to {QdgOptions.DenseSampleLimit:N0} tokens, m = {QdgOptions.DefaultNeighbours} beyond)",
-        };
-        var method = new Option<string>("--method") { Description = $"clustering method ({string.Join(", ", ClusteringMethods.Names)})", DefaultValueFactory = _ => ClusteringMethods.Default };
-        var nInit = new Option<int>("--n-init") { Description = "k-means restarts", DefaultValueFactory = _ => 30 };
+        var clusters = SettingOptions.From<string?>(QdgSettings.Clusters);
+        var knn = SettingOptions.From<int?>(QdgSettings.Neighbours);
+        var method = SettingOptions.From<string>(QdgSettings.Method);
+        var nInit = SettingOptions.From<int>(QdgSettings.Restarts);
         var parameters = new Option<string>("--params") { Description = "paper (no layernorm/embed parameters) or all", DefaultValueFactory = _ => "paper" };
-        var projection = new Option<string>("--projection")
-        {
-            Description = "none; k or sparse:k for a sparse random projection to k dimensions; factored:B for the factored (LoGra-style) projection with B columns",
-            DefaultValueFactory = _ => "none",
-        };
-        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
-        var context = new Option<int>("--context") { Description = "the context the losses were computed with", DefaultValueFactory = _ => 1024 };
+        var projection = SettingOptions.From<string>(QdgSettings.Projection);
+        var seed = SettingOptions.From<int>(QdgSettings.Seed);
+        var context = SettingOptions.From<int>(QdgSettings.Context);
         var alphaN = new Option<string?>("--alpha-n") { Description = "α_N (a number or quanta scaling's summary.json) for the predicted slope −(α_N + 1)" };
         var maxMemory = new Option<string?>("--max-memory") { Description = "memory the run may use (e.g. 20G); default: what the machine has available" };
         var command = new Command("qdg", "Quanta discovery from gradients: select → gradients → similarity → clusters → report.html")
@@ -68,10 +60,10 @@ internal static class QdgCommand
             var reporter = ProgressReporter.For(parse, parse.Err(), parse.Out(), ReferenceEquals(parse.Err(), Console.Error) && !Console.IsErrorRedirected);
             var result = QdgRun.Run(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(losses)!, parse.GetValue(output)!, options,
                 reporter.For<string>(stage => new($"qdg: {stage}", null)), reporter.For<GradientProgress>(GradientsCommand.GradientUpdate));
-            reporter.Note($"qdg: {result.Selection.Chosen} tokens, gradient dimension {result.Gradients.Dimension:N0}, " +
+            reporter.Note($"qdg: {result.Samples} tokens, gradient dimension {result.GradientDimension:N0}, " +
                 $"K = {string.Join(", ", result.ClusterCounts)}, {result.Elapsed.TotalSeconds:N0} s");
-            reporter.Result(new { Command = "qdg", Tokens = result.Selection.Chosen, result.Gradients.Dimension, result.ClusterCounts,
-                Seconds = result.Elapsed.TotalSeconds, Report = result.Report.Html }, () => parse.Out().WriteLine(result.Report.Html));
+            reporter.Result(new { Command = "qdg", Tokens = result.Samples, Dimension = result.GradientDimension, result.ClusterCounts,
+                Seconds = result.Elapsed.TotalSeconds, Report = result.ReportPath }, () => parse.Out().WriteLine(result.ReportPath));
             return 0;
         });
         return command;

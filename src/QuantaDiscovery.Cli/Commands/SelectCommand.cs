@@ -1,4 +1,5 @@
 using System.CommandLine;
+using QuantaDiscovery.Qdg;
 using QuantaDiscovery.Select;
 
 namespace QuantaDiscovery.Cli.Commands;
@@ -11,13 +12,13 @@ internal static class SelectCommand
         var input = new Option<string>("--input") { Description = "the corpus the table was made from", Required = true };
         var model = new Option<string>("--model") { Description = "model folder whose tokenizer.json made the table", Required = true };
         var output = new Option<string>("--output") { Description = "output folder: samples.parquet, selection.json", Required = true };
-        var maxLoss = new Option<float>("--max-loss") { Description = "candidates: loss below this many nats", DefaultValueFactory = _ => 0.1f };
-        var samples = new Option<int>("--samples") { Description = "tokens chosen at most", DefaultValueFactory = _ => 10_000 };
-        var stride = new Option<int>("--stride") { Description = "take every s-th candidate", DefaultValueFactory = _ => 50 };
+        var maxLoss = SettingOptions.From<float>(QdgSettings.MaxLoss);
+        var samples = SettingOptions.From<int>(QdgSettings.Samples);
+        var stride = SettingOptions.From<int>(QdgSettings.Stride);
         var noInduction = new Option<bool>("--no-induction-filter") { Description = "keep tokens whose trigram occurred earlier in the document" };
         var uniform = new Option<bool>("--uniform") { Description = "a seeded uniform sample instead of the stride" };
-        var seed = new Option<int>("--seed") { Description = "seed of --uniform", DefaultValueFactory = _ => 0 };
-        var context = new Option<int>("--context") { Description = "the context the table was made with", DefaultValueFactory = _ => 1024 };
+        var seed = SettingOptions.From<int>(QdgSettings.Seed);
+        var context = SettingOptions.From<int>(QdgSettings.Context);
         var lossColumn = new Option<string?>("--loss-column") { Description = "loss column of a loss matrix (default: the only one)" };
         var command = new Command("select", "Choose low-loss, non-induction tokens for gradient clustering (Michaud et al. 2023, §5)")
         {

@@ -56,8 +56,6 @@ public sealed class SparseAffinity
             throw new InputException($"indices has {columns.Length} entries but data has {values.Length}", source);
         if (rowStarts[0] != 0 || rowStarts[size] != values.Length)
             throw new InputException($"indptr must run from 0 to nnz = {values.Length}, got {rowStarts[0]} .. {rowStarts[size]}", source);
-        var keep = new int[size + 1];
-        int written = 0;
         for (int i = 0; i < size; i++)
         {
             int start = rowStarts[i], end = rowStarts[i + 1];
@@ -72,23 +70,39 @@ public sealed class SparseAffinity
                 if (values[p] < 0)
                     throw new InputException($"entry (row {i}, column {columns[p]}) is {values[p]}: affinities must be non-negative", source);
             }
+        }
+        var merged = SortAndMergeRows(size, rowStarts, columns, values, static (a, b) => a + b);
+        int written = merged[size];
+        var affinity = new SparseAffinity(size, merged, columns[..written], values[..written], source);
+        affinity.CheckSymmetric(symmetryTolerance);
+        return affinity;
+    }
+
+    /// <summary>
+    /// Sorts each CSR row by column and merges the entries of a repeated column into one with <paramref name="combine"/>
+    /// (a sum, as scipy's <c>sum_duplicates</c>; or the larger, for a symmetric union), in place. Returns the new row
+    /// starts: the first <c>result[size]</c> entries of the arrays hold the merged rows.
+    /// </summary>
+    public static int[] SortAndMergeRows(int size, int[] rowStarts, int[] columns, float[] values, Func<float, float, float> combine)
+    {
+        var merged = new int[size + 1];
+        int written = 0;
+        for (int i = 0; i < size; i++)
+        {
+            int start = rowStarts[i], end = rowStarts[i + 1];
             Array.Sort(columns, values, start, end - start);
-            keep[i] = written;
+            merged[i] = written;
             for (int p = start; p < end; p++)
-            {
-                if (written > keep[i] && columns[written - 1] == columns[p])
-                    values[written - 1] += values[p];
+                if (written > merged[i] && columns[written - 1] == columns[p])
+                    values[written - 1] = combine(values[written - 1], values[p]);
                 else
                 {
                     columns[written] = columns[p];
                     values[written++] = values[p];
                 }
-            }
         }
-        keep[size] = written;
-        var affinity = new SparseAffinity(size, keep, columns[..written], values[..written], source);
-        affinity.CheckSymmetric(symmetryTolerance);
-        return affinity;
+        merged[size] = written;
+        return merged;
     }
 
     private void CheckSymmetric(double tolerance)

@@ -56,7 +56,7 @@ public static class MemoryBudget
         var unit = trimmed[split..].Trim().ToUpperInvariant().Replace("IB", "").Replace("B", "");
         long scale = unit switch { "" => 1, "K" => 1L << 10, "M" => 1L << 20, "G" => 1L << 30, "T" => 1L << 40, _ => 0 };
         if (scale == 0 || !double.TryParse(trimmed[..split], NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || value <= 0)
-            throw new InputException($"--max-memory: cannot read '{text}' as a size (e.g. 20G, 512M, 1073741824)");
+            throw new InputException($"max-memory: cannot read '{text}' as a size (e.g. 20G, 512M, 1073741824)");
         return (long)(value * scale);
     }
 
@@ -68,7 +68,7 @@ public static class MemoryBudget
     {
         if (estimate.PeakBytes <= budget) return;
         throw new InputException($"{estimate.Step} needs about {Format(estimate.PeakBytes)} but {Format(budget)} is available; " +
-            $"{largestFitting} (or pass --max-memory to override)", path);
+            $"{largestFitting} (or raise the max-memory limit to override)", path);
     }
 
     /// <summary>The largest x in [lowest, highest] whose estimate fits the budget (estimates grow with x), or null.</summary>

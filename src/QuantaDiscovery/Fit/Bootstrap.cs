@@ -15,8 +15,8 @@ public static class Bootstrap
 {
     /// <summary>
     /// Runs <paramref name="replicates"/> resamples in parallel. <paramref name="statistic"/> gets a fresh generator and
-    /// returns the parameters of one refit, or null when that resample cannot be fitted (e.g. all x equal); such
-    /// replicates are left out and counted in <see cref="BootstrapResult.Failed"/>.
+    /// returns the parameters of one refit, or null when that resample cannot be fitted (e.g. all x equal: the fits'
+    /// <c>Try…</c> forms); such replicates are left out and counted in <see cref="BootstrapResult.Failed"/>.
     /// </summary>
     public static BootstrapResult Run(int replicates, int seed, double level, Func<Random, double[]?> statistic)
     {
@@ -26,8 +26,7 @@ public static class Bootstrap
         Parallel.For(0, replicates, r =>
         {
             var random = new Random(unchecked(seed * 1_000_003 + r));
-            try { samples[r] = statistic(random); }
-            catch (ArgumentException) { samples[r] = null; }
+            samples[r] = statistic(random);
         });
         var succeeded = samples.Where(s => s is not null).Select(s => s!).ToArray();
         int parameters = succeeded.Length == 0 ? 0 : succeeded[0].Length;

@@ -34,16 +34,33 @@ public static class PowerLawFit
     /// (equivalent to <c>numpy.polyfit(np.log(x), np.log(y), 1)</c>; standard errors as
     /// <c>scipy.stats.linregress</c>, i.e. residual variance over n − 2).
     /// </summary>
+    /// <exception cref="ArgumentException">the points cannot be fitted (see <see cref="TryLogLog"/>)</exception>
     public static PowerLawFitResult LogLog(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
         CheckLengths(x, y, parameters: 2);
+        return SolveLogLog(x, y, out var problem) ?? throw new ArgumentException(problem);
+    }
+
+    /// <summary>
+    /// <see cref="LogLog"/>, or null where it would refuse the points (a non-positive or non-finite value, all x equal):
+    /// for refits on resamples, some of which cannot be fitted.
+    /// </summary>
+    public static PowerLawFitResult? TryLogLog(ReadOnlySpan<double> x, ReadOnlySpan<double> y) =>
+        x.Length == y.Length && x.Length >= 2 ? SolveLogLog(x, y, out _) : null;
+
+    private static PowerLawFitResult? SolveLogLog(ReadOnlySpan<double> x, ReadOnlySpan<double> y, out string? problem)
+    {
+        problem = null;
         int n = x.Length;
         var lx = new double[n];
         var ly = new double[n];
         for (int i = 0; i < n; i++)
         {
             if (!(x[i] > 0) || !(y[i] > 0) || !double.IsFinite(x[i]) || !double.IsFinite(y[i]))
-                throw new ArgumentException($"point {i} is ({x[i]}, {y[i]}): a log-log fit needs finite positive x and y");
+            {
+                problem = $"point {i} is ({x[i]}, {y[i]}): a log-log fit needs finite positive x and y";
+                return null;
+            }
             lx[i] = Math.Log(x[i]);
             ly[i] = Math.Log(y[i]);
         }
@@ -57,7 +74,10 @@ public static class PowerLawFit
             syy += dy * dy;
         }
         if (sxx == 0)
-            throw new ArgumentException("all x values are equal: the exponent is undetermined");
+        {
+            problem = "all x values are equal: the exponent is undetermined";
+            return null;
+        }
         double slope = sxy / sxx;
         double intercept = meanY - slope * meanX;
         double residual = Math.Max(0, syy - slope * sxy);
@@ -75,16 +95,37 @@ public static class PowerLawFit
     /// (JᵀJ)⁻¹ at the optimum, scaled by the residual variance RSS / (n − 3).
     /// </summary>
     /// <param name="initial">starting (a, α, c); by default the best log-log fit of y − c over a grid of c below min y</param>
+    /// <exception cref="ArgumentException">the points cannot be fitted (see <see cref="TryWithOffset"/>)</exception>
     public static PowerLawOffsetFitResult WithOffset(ReadOnlySpan<double> x, ReadOnlySpan<double> y,
         (double Amplitude, double Alpha, double Offset)? initial = null)
     {
         CheckLengths(x, y, parameters: 3);
+        return SolveWithOffset(x, y, initial, out var problem) ?? throw new ArgumentException(problem);
+    }
+
+    /// <summary>
+    /// <see cref="WithOffset"/>, or null where it would refuse the points (a non-positive x or non-finite value, fewer
+    /// than 3 distinct x) or the fit diverges: for refits on resamples, some of which cannot be fitted.
+    /// </summary>
+    public static PowerLawOffsetFitResult? TryWithOffset(ReadOnlySpan<double> x, ReadOnlySpan<double> y) =>
+        x.Length == y.Length && x.Length >= 3 ? SolveWithOffset(x, y, null, out _) : null;
+
+    private static PowerLawOffsetFitResult? SolveWithOffset(ReadOnlySpan<double> x, ReadOnlySpan<double> y,
+        (double Amplitude, double Alpha, double Offset)? initial, out string? problem)
+    {
+        problem = null;
         int n = x.Length;
         for (int i = 0; i < n; i++)
             if (!(x[i] > 0) || !double.IsFinite(x[i]) || !double.IsFinite(y[i]))
-                throw new ArgumentException($"point {i} is ({x[i]}, {y[i]}): a power law needs finite positive x and finite y");
+            {
+                problem = $"point {i} is ({x[i]}, {y[i]}): a power law needs finite positive x and finite y";
+                return null;
+            }
         if (x.ToArray().Distinct().Count() < 3)
-            throw new ArgumentException("a power law with offset needs at least 3 distinct x values");
+        {
+            problem = "a power law with offset needs at least 3 distinct x values";
+            return null;
+        }
 
         var xs = Vector<double>.Build.DenseOfArray(x.ToArray());
         var ys = Vector<double>.Build.DenseOfArray(y.ToArray());
@@ -111,7 +152,10 @@ public static class PowerLawFit
             Vector<double>.Build.DenseOfArray([start.Amplitude, start.Alpha, start.Offset]));
         var p = result.MinimizingPoint;
         if (!p.All(double.IsFinite))
-            throw new ArgumentException($"the power-law-with-offset fit diverged ({result.ReasonForExit})");
+        {
+            problem = $"the power-law-with-offset fit diverged ({result.ReasonForExit})";
+            return null;
+        }
 
         var residuals = ys - Model(p, xs);
         double rss = residuals.DotProduct(residuals);
@@ -142,9 +186,7 @@ public static class PowerLawFit
         {
             double offset = minY - spread * Math.Pow(2, 6 - k * 0.3);
             for (int i = 0; i < y.Length; i++) shifted[i] = y[i] - offset;
-            PowerLawFitResult fit;
-            try { fit = LogLog(x, shifted); }
-            catch (ArgumentException) { continue; }
+            if (TryLogLog(x, shifted) is not { } fit) continue;
             double rss = 0;
             for (int i = 0; i < y.Length; i++)
             {

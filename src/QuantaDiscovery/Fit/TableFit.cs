@@ -74,7 +74,7 @@ public static class TableFit
     private static FitReport RunPower(ColumnTable table, FitOptions options)
     {
         if (options.XColumn is null)
-            throw new InputException($"the {FormName(options.Form)} form needs an x column (--x)", table.Path);
+            throw new InputException($"the {FormName(options.Form)} form needs an x column (the x setting)", table.Path);
         var allX = table.Numbers(options.XColumn);
         var allY = table.Numbers(options.YColumn);
         var rows = Enumerable.Range(0, table.RowCount).Where(r => options.Range?.Contains(allX[r]) ?? true).ToArray();
@@ -93,9 +93,9 @@ public static class TableFit
         if (x.Distinct().Count() < parameters)
             throw new InputException($"only {x.Distinct().Count()} distinct x values; the {FormName(options.Form)} form needs {parameters}", table.Path);
 
-        Func<double[], double[], double[]> fitParameters = logY
-            ? (xs, ys) => { var f = PowerLawFit.LogLog(xs, ys); return [f.Alpha, f.Amplitude]; }
-            : (xs, ys) => { var f = PowerLawFit.WithOffset(xs, ys); return [f.Alpha, f.Amplitude, f.Offset]; };
+        Func<double[], double[], double[]?> fitParameters = logY
+            ? (xs, ys) => PowerLawFit.TryLogLog(xs, ys) is { } f ? [f.Alpha, f.Amplitude] : null
+            : (xs, ys) => PowerLawFit.TryWithOffset(xs, ys) is { } f ? [f.Alpha, f.Amplitude, f.Offset] : null;
         var bootstrap = RunBootstrap(options, x.Length, (random, n) =>
         {
             var pick = Bootstrap.ResampleIndices(random, n);
@@ -148,8 +148,7 @@ public static class TableFit
         var bootstrap = RunBootstrap(options, counts.Length, (random, n) =>
         {
             var pick = Bootstrap.ResampleIndices(random, n);
-            var fit = ZipfFit.RankFrequency(pick.Select(i => counts[i]).ToArray(), firstRank, lastRank);
-            return [fit.Alpha, fit.Amplitude];
+            return ZipfFit.TryRankFrequency(pick.Select(i => counts[i]).ToArray(), firstRank, lastRank) is { } fit ? [fit.Alpha, fit.Amplitude] : null;
         });
 
         DiscreteMle? mle = null;
@@ -183,7 +182,7 @@ public static class TableFit
     /// <summary>The requested range, or else the span of the x values fitted.</summary>
     private static string SpanOf(FitRange? requested, double[] x) => (requested ?? new FitRange(x.Min(), x.Max())).ToString();
 
-    private static BootstrapSummary? RunBootstrap(FitOptions options, int n, Func<Random, int, double[]> refit)
+    private static BootstrapSummary? RunBootstrap(FitOptions options, int n, Func<Random, int, double[]?> refit)
     {
         if (options.BootstrapReplicates <= 0) return null;
         var result = Bootstrap.Run(options.BootstrapReplicates, options.Seed, options.ConfidenceLevel, random => refit(random, n));

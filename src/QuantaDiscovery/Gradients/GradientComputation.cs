@@ -44,7 +44,7 @@ public sealed record GradientOptions
             _ => (ProjectionMethod.Sparse, ""),
         };
         if (!int.TryParse(number, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int value) || value < 1)
-            throw new InputException($"--projection must be none, k, sparse:k or factored:B with a positive integer, not '{text}'");
+            throw new InputException($"projection must be none, k, sparse:k or factored:B with a positive integer, not '{text}'");
         return (value, method);
     }
 }
@@ -171,6 +171,15 @@ public static class GradientComputation
         File.WriteAllText(settingsPath, JsonSerializer.Serialize(settings, new JsonSerializerOptions { WriteIndented = true }));
         return new GradientResult(gradientsPath, settingsPath, samples.Count, gradients.Dimension, columns,
             engine.ForwardPasses, engine.BackwardPasses, seconds);
+    }
+
+    /// <summary>d, the gradient's length before any projection, as gradients.json in <paramref name="folder"/> records it.</summary>
+    public static long ReadDimension(string folder)
+    {
+        var path = Path.Combine(folder, SettingsFileName);
+        using var json = JsonDocument.Parse(File.ReadAllText(path));
+        return json.RootElement.TryGetProperty("dimension", out var dimension) && dimension.TryGetInt64(out long d)
+            ? d : throw new InputException("no whole-number 'dimension': not a gradients.json of `quanta gradients`", path);
     }
 
     /// <summary>What a resumed run must share with the one it continues: model, corpus, samples and every setting that changes a row.</summary>

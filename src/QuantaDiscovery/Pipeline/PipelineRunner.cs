@@ -76,90 +76,123 @@ public static class PipelineRunner
         IProgress<StageProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         options ??= new PipelineRunOptions();
-        var work = Path.GetFullPath(options.WorkFolder ?? definition.Work);
-        Directory.CreateDirectory(work);
-        var manifest = new RunManifest(work);
-        var logPath = Path.Combine(work, LogFileName);
-        var logLock = new Lock();
-        void Log(string message)
-        {
-            var line = string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} [{Environment.ProcessId}] {message}{Environment.NewLine}");
-            lock (logLock) File.AppendAllText(logPath, line);
-        }
-
         foreach (var name in options.Force.Where(n => definition.Stages.All(s => s.Name != n)))
             throw new InputException($"--force {name}: the pipeline has no such stage (stages: {string.Join(", ", definition.Stages.Select(s => s.Name))})", definition.Path);
-        var order = TopologicalOrder(definition);
-        var dependencies = definition.Stages.ToDictionary(s => s.Name, PipelineYaml.Dependencies);
-        var forced = Downstream(order, dependencies, options.Force.Contains, includeRoots: true);
-        var downstreamOfShardable = Downstream(order, dependencies, n => options.Catalog.Get(definition.Stage(n).Kind).Shardable, includeRoots: false);
-
-        Log($"run {definition.Path} (work {work}{(options.Shard is { } s ? $", shard {s}" : "")}{(forced.Count > 0 ? $", forcing {string.Join(", ", forced)}" : "")})");
-        var fingerprints = new Dictionary<string, string>(StringComparer.Ordinal);
-        var outputs = new Dictionary<string, string>(StringComparer.Ordinal);
+        var run = new PipelineRun(definition, options, progress, cancellationToken);
+        run.Log($"run {definition.Path} (work {run.Work}{(options.Shard is { } s ? $", shard {s}" : "")}{(run.Forced.Count > 0 ? $", forcing {string.Join(", ", run.Forced)}" : "")})");
         var outcomes = new List<StageOutcome>();
-        foreach (var stage in order)
-        {
-            var kind = options.Catalog.Get(stage.Kind);
-            var blocked = dependencies[stage.Name].FirstOrDefault(d => !outputs.ContainsKey(d));
-            if (blocked is not null)
-            {
-                bool waiting = options.Shard is not null && downstreamOfShardable.Contains(stage.Name);
-                var status = waiting ? StageStatus.WaitingForMerge : StageStatus.NotRun;
-                outcomes.Add(new StageOutcome(stage.Name, stage.Kind, status, TimeSpan.Zero, null, waiting ? null : $"stage '{blocked}' did not finish"));
-                Log($"{stage.Name}: {status} (needs {blocked})");
-                progress?.Report(new StageProgress(stage.Name, waiting ? "waits for the merge" : $"not run: {blocked} did not finish", null, status));
-                continue;
-            }
+        foreach (var stage in run.Order)
+            outcomes.Add(run.Dependencies[stage.Name].FirstOrDefault(d => !run.Outputs.ContainsKey(d)) is { } blocked
+                ? run.Skip(stage, blocked)
+                : await run.RunStageAsync(stage));
+        run.Log($"finished: {string.Join(", ", outcomes.Select(o => $"{o.Name} {o.Status}"))}");
+        return new PipelineRunResult(run.Work, run.LogPath, run.Manifest.Path, outcomes);
+    }
 
+    /// <summary>The state of one <see cref="RunAsync"/>: what it runs, and the fingerprints and outputs of the stages done so far.</summary>
+    private sealed class PipelineRun
+    {
+        private readonly PipelineDefinition _definition;
+        private readonly PipelineRunOptions _options;
+        private readonly IProgress<StageProgress>? _progress;
+        private readonly CancellationToken _cancellationToken;
+        private readonly HashSet<string> _downstreamOfShardable;
+        private readonly Dictionary<string, string> _fingerprints = new(StringComparer.Ordinal);
+        private readonly Lock _logLock = new();
+
+        public PipelineRun(PipelineDefinition definition, PipelineRunOptions options, IProgress<StageProgress>? progress, CancellationToken cancellationToken)
+        {
+            (_definition, _options, _progress, _cancellationToken) = (definition, options, progress, cancellationToken);
+            Work = Path.GetFullPath(options.WorkFolder ?? definition.Work);
+            Directory.CreateDirectory(Work);
+            Manifest = new RunManifest(Work);
+            LogPath = Path.Combine(Work, LogFileName);
+            Order = TopologicalOrder(definition);
+            Dependencies = definition.Stages.ToDictionary(s => s.Name, PipelineYaml.Dependencies);
+            Forced = Downstream(Order, Dependencies, options.Force.Contains, includeRoots: true);
+            _downstreamOfShardable = Downstream(Order, Dependencies, n => options.Catalog.Get(definition.Stage(n).Kind).Shardable, includeRoots: false);
+        }
+
+        public string Work { get; }
+        public string LogPath { get; }
+        public RunManifest Manifest { get; }
+        public IReadOnlyList<StageDefinition> Order { get; }
+        public Dictionary<string, IReadOnlyList<string>> Dependencies { get; }
+        public HashSet<string> Forced { get; }
+
+        /// <summary>The output folders of the stages finished so far (unsharded: a shard's output is no stage's output).</summary>
+        public Dictionary<string, string> Outputs { get; } = new(StringComparer.Ordinal);
+
+        public void Log(string message)
+        {
+            var line = string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} [{Environment.ProcessId}] {message}{Environment.NewLine}");
+            lock (_logLock) File.AppendAllText(LogPath, line);
+        }
+
+        /// <summary>A stage whose dependency <paramref name="blocked"/> did not finish: it waits for the merge run (with --shard) or is not run.</summary>
+        public StageOutcome Skip(StageDefinition stage, string blocked)
+        {
+            bool waiting = _options.Shard is not null && _downstreamOfShardable.Contains(stage.Name);
+            var status = waiting ? StageStatus.WaitingForMerge : StageStatus.NotRun;
+            Log($"{stage.Name}: {status} (needs {blocked})");
+            _progress?.Report(new StageProgress(stage.Name, waiting ? "waits for the merge" : $"not run: {blocked} did not finish", null, status));
+            return new StageOutcome(stage.Name, stage.Kind, status, TimeSpan.Zero, null, waiting ? null : $"stage '{blocked}' did not finish");
+        }
+
+        /// <summary>Runs, merges or reuses one stage; records it in the manifest under the same key whether it succeeds or fails.</summary>
+        public async Task<StageOutcome> RunStageAsync(StageDefinition stage)
+        {
+            var kind = _options.Catalog.Get(stage.Kind);
             var stopwatch = Stopwatch.StartNew();
-            string? output = null;
-            Shard? shard = options.Shard is not null && kind.Shardable ? options.Shard : null;
+            Shard? shard = _options.Shard is not null && kind.Shardable ? _options.Shard : null;
+            var key = shard is { } k ? $"{stage.Name}[{k}]" : stage.Name;
+            string? fingerprint = null, output = null;
             try
             {
-                var settings = Resolve(definition, stage, kind, outputs);
+                var settings = Resolve(_definition, stage, kind, Outputs);
                 var inputPaths = settings.Values.Where(v => v.Setting.Kind is SettingKind.InputPath or SettingKind.InputPaths).SelectMany(v => v.Values);
-                var fingerprint = StageFingerprint.Compute(stage, kind, dependencies[stage.Name].ToDictionary(d => d, d => fingerprints[d]), inputPaths, work);
-                var final = Path.Combine(work, stage.Name, fingerprint[..StageFingerprint.FolderLength]);
+                fingerprint = StageFingerprint.Compute(stage, kind, Dependencies[stage.Name].ToDictionary(d => d, d => _fingerprints[d]), inputPaths, Work);
+                var final = Path.Combine(Work, stage.Name, fingerprint[..StageFingerprint.FolderLength]);
                 output = shard is { } sh ? Path.Combine(final + ".shards", sh.FolderName) : final;
-                StageStatus status;
-                if (Directory.Exists(output) && !forced.Contains(stage.Name))
-                    status = StageStatus.Cached;
-                else if (shard is null && kind.Shardable && !forced.Contains(stage.Name) && CompleteShardSet(final + ".shards") is { } shardFolders)
-                {
-                    progress?.Report(new StageProgress(stage.Name, $"merging {shardFolders.Count} shards"));
-                    await IntoPlaceAsync(output, partial => kind.MergeShardsAsync(shardFolders, partial, cancellationToken));
-                    status = StageStatus.Merged;
-                }
-                else
-                {
-                    Log($"{stage.Name}: running {stage.Kind}{(shard is { } r ? $" shard {r}" : "")} → {output}");
-                    progress?.Report(new StageProgress(stage.Name, "starting"));
-                    options.SetTorchThreads?.Invoke(ThreadsSetting(settings));
-                    await IntoPlaceAsync(output, partial => kind.RunAsync(
-                        new StageContext(stage.Name, settings, partial, shard, progress, Log), cancellationToken), replace: forced.Contains(stage.Name));
-                    status = StageStatus.Done;
-                }
-                fingerprints[stage.Name] = fingerprint;
-                if (shard is null) outputs[stage.Name] = output;
-                var key = shard is { } k ? $"{stage.Name}[{k}]" : stage.Name;
-                manifest.Record(key, new ManifestEntry(stage.Kind, fingerprint, status, output, stopwatch.Elapsed.TotalSeconds, DateTime.UtcNow));
-                outcomes.Add(new StageOutcome(stage.Name, stage.Kind, status, stopwatch.Elapsed, output));
+                var status = await ProduceAsync(stage, kind, settings, shard, final, output);
+                _fingerprints[stage.Name] = fingerprint;
+                if (shard is null) Outputs[stage.Name] = output;
+                Manifest.Record(key, new ManifestEntry(stage.Kind, fingerprint, status, output, stopwatch.Elapsed.TotalSeconds, DateTime.UtcNow));
                 Log($"{stage.Name}: {status} in {stopwatch.Elapsed.TotalSeconds:F1} s → {output}");
-                progress?.Report(new StageProgress(stage.Name, status.ToString(), 1, status));
+                _progress?.Report(new StageProgress(stage.Name, status.ToString(), 1, status));
+                return new StageOutcome(stage.Name, stage.Kind, status, stopwatch.Elapsed, output);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 bool badInput = e is InputException;
-                outcomes.Add(new StageOutcome(stage.Name, stage.Kind, StageStatus.Failed, stopwatch.Elapsed, output, e.Message, badInput));
-                manifest.Record(stage.Name, new ManifestEntry(stage.Kind, "", StageStatus.Failed, output, stopwatch.Elapsed.TotalSeconds, DateTime.UtcNow, e.Message));
+                Manifest.Record(key, new ManifestEntry(stage.Kind, fingerprint ?? "", StageStatus.Failed, output, stopwatch.Elapsed.TotalSeconds, DateTime.UtcNow, e.Message));
                 // bad input is the user's to fix: its message names the fault; anything else is a bug, logged with its trace
                 Log(badInput ? $"{stage.Name}: failed on bad input: {e.Message}" : $"{stage.Name}: failed: {e}");
-                progress?.Report(new StageProgress(stage.Name, e.Message, null, StageStatus.Failed));
+                _progress?.Report(new StageProgress(stage.Name, e.Message, null, StageStatus.Failed));
+                return new StageOutcome(stage.Name, stage.Kind, StageStatus.Failed, stopwatch.Elapsed, output, e.Message, badInput);
             }
         }
-        Log($"finished: {string.Join(", ", outcomes.Select(o => $"{o.Name} {o.Status}"))}");
-        return new PipelineRunResult(work, logPath, manifest.Path, outcomes);
+
+        /// <summary>Makes the stage's output folder: cached already, merged from a complete set of shards, or computed.</summary>
+        private async Task<StageStatus> ProduceAsync(StageDefinition stage, PipelineStage kind, Dictionary<string, ResolvedSetting> settings,
+            Shard? shard, string final, string output)
+        {
+            bool forced = Forced.Contains(stage.Name);
+            if (Directory.Exists(output) && !forced)
+                return StageStatus.Cached;
+            if (shard is null && kind.Shardable && !forced && CompleteShardSet(final + ".shards") is { } shardFolders)
+            {
+                _progress?.Report(new StageProgress(stage.Name, $"merging {shardFolders.Count} shards"));
+                await AtomicFolder.WriteAsync(output, partial => kind.MergeShardsAsync(shardFolders, partial, _cancellationToken));
+                return StageStatus.Merged;
+            }
+            Log($"{stage.Name}: running {stage.Kind}{(shard is { } r ? $" shard {r}" : "")} → {output}");
+            _progress?.Report(new StageProgress(stage.Name, "starting"));
+            _options.SetTorchThreads?.Invoke(ThreadsSetting(settings));
+            await AtomicFolder.WriteAsync(output, partial => kind.RunAsync(
+                new StageContext(stage.Name, settings, partial, shard, _progress, Log, Work, forced), _cancellationToken), replace: forced);
+            return StageStatus.Done;
+        }
     }
 
     /// <summary>The stages with each after everything it depends on, otherwise in the order written.</summary>
@@ -175,57 +208,6 @@ public static class PipelineRunner
         }
         foreach (var stage in definition.Stages) Visit(stage);
         return order;
-    }
-
-    /// <summary>Runs <paramref name="write"/> into a private folder, then renames it to <paramref name="output"/>.</summary>
-    private static async Task IntoPlaceAsync(string output, Func<string, Task> write, bool replace = false)
-    {
-        var parent = Path.GetDirectoryName(output)!;
-        Directory.CreateDirectory(parent);
-        RemoveAbandonedPartials(output);
-        var partial = $"{output}.partial-{Environment.MachineName}-{Environment.ProcessId}";
-        if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
-        Directory.CreateDirectory(partial);
-        try
-        {
-            await write(partial);
-            if (Directory.Exists(output))
-            {
-                if (!replace)
-                {
-                    Directory.Delete(partial, recursive: true); // another process finished the same work first
-                    return;
-                }
-                Directory.Delete(output, recursive: true);
-            }
-            Directory.Move(partial, output);
-        }
-        catch
-        {
-            if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
-            throw;
-        }
-    }
-
-    /// <summary>Deletes partial folders left by killed processes of this host (their pid is gone).</summary>
-    private static void RemoveAbandonedPartials(string output)
-    {
-        var prefix = $"{Path.GetFileName(output)}.partial-{Environment.MachineName}-";
-        foreach (var folder in Directory.EnumerateDirectories(Path.GetDirectoryName(output)!, prefix + "*"))
-        {
-            if (!int.TryParse(Path.GetFileName(folder)[prefix.Length..], NumberStyles.None, CultureInfo.InvariantCulture, out int pid)) continue;
-            bool alive;
-            try
-            {
-                using var process = Process.GetProcessById(pid);
-                alive = !process.HasExited;
-            }
-            catch (ArgumentException)
-            {
-                alive = false;
-            }
-            if (!alive || pid == Environment.ProcessId) Directory.Delete(folder, recursive: true);
-        }
     }
 
     /// <summary>

@@ -15,8 +15,15 @@ public enum SettingKind
     InputPaths,
 }
 
-/// <param name="Default">the value used when the YAML leaves it out (as text); null: no value</param>
-public sealed record StageSetting(string Name, SettingKind Kind, string Description, bool Required = false, string? Default = null);
+/// <summary>
+/// One option of a command, the one source of its name, kind, help and default: a pipeline stage declares its YAML
+/// settings with these records, and the CLI command of the same step builds its flags (<c>--name</c>) from the same
+/// records (tests/…/OptionTablesTests.cs checks the CLI defaults and the table in pipelines/README.md against them).
+/// </summary>
+/// <param name="Default">the value used when the YAML or the command line leaves it out (as text); null: no value</param>
+/// <param name="Paper">the value of Michaud et al. (2023), where the paper has one</param>
+public sealed record StageSetting(string Name, SettingKind Kind, string Description, bool Required = false, string? Default = null,
+    string? Paper = null);
 
 /// <summary>
 /// A kind of pipeline stage. Adding one is a small class: name its settings, read them from the

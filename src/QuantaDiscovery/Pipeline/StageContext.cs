@@ -13,7 +13,9 @@ public sealed class StageContext(
     string outputFolder,
     Shard? shard,
     IProgress<StageProgress>? progress,
-    Action<string> log)
+    Action<string> log,
+    string workFolder,
+    bool forced = false)
 {
     public string StageName { get; } = stageName;
 
@@ -27,6 +29,18 @@ public sealed class StageContext(
 
     /// <summary>A line for run.log.</summary>
     public void Log(string message) => log($"{StageName}: {message}");
+
+    /// <summary>
+    /// Where the stage's steps are cached (<see cref="CachedSteps"/>): <c>&lt;work&gt;/&lt;stage&gt;/steps/</c>, beside its
+    /// fingerprint folders, shared by every run of the stage.
+    /// </summary>
+    public string StepCacheFolder => System.IO.Path.Combine(workFolder, StageName, "steps");
+
+    /// <summary>The run redoes this stage (<c>--force</c>): cached steps are recomputed too.</summary>
+    public bool Forced { get; } = forced;
+
+    /// <summary>What identifies an input setting's content wherever the study lies (<see cref="StageFingerprint.InputIdentity"/>).</summary>
+    public string InputIdentity(string name) => StageFingerprint.InputIdentity(Get(name).Values, workFolder);
 
     public bool Has(string name) => Get(name).Values.Count > 0;
 

@@ -36,11 +36,8 @@ public static class StageFingerprint
         foreach (var path in inputFiles)
         {
             if (!RecordedPath.IsInside(path, workFolder))
-                foreach (var file in FilesOf(path))
-                {
-                    var name = Directory.Exists(path) ? Path.GetRelativePath(path, file).Replace('\\', '/') : Path.GetFileName(file);
-                    inputs[string.Create(CultureInfo.InvariantCulture, $"{index}:{name}")] = FileState(file);
-                }
+                foreach (var (name, state) in FileStates(path))
+                    inputs[string.Create(CultureInfo.InvariantCulture, $"{index}:{name}")] = state;
             index++;
         }
         var canonical = JsonSerializer.Serialize(new
@@ -55,6 +52,23 @@ public static class StageFingerprint
     }
 
     public const int FolderLength = 16;
+
+    /// <summary>
+    /// What identifies the content of these input paths without naming where they lie: for a path inside the work
+    /// folder, its place there (which begins with the writing stage's name and fingerprint); for one outside, the state
+    /// of each of its files as the fingerprint takes it (content hash, or size and time for large files).
+    /// </summary>
+    public static string InputIdentity(IEnumerable<string> paths, string workFolder)
+    {
+        var parts = paths.Select(path => RecordedPath.IsInside(path, workFolder)
+            ? (object)new { work = RecordedPath.Of(path, workFolder) }
+            : new { files = new SortedDictionary<string, string>(FileStates(path).ToDictionary(), StringComparer.Ordinal) }).ToArray();
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(parts))));
+    }
+
+    /// <summary>The files of an input path by their name inside it (a file's own name), each with its state.</summary>
+    private static IEnumerable<(string Name, string State)> FileStates(string path) =>
+        FilesOf(path).Select(file => (Directory.Exists(path) ? Path.GetRelativePath(path, file).Replace('\\', '/') : Path.GetFileName(file), FileState(file)));
 
     /// <summary>The files of an input; a model folder's SHA256SUMS is left out: its first use writes it, and it only
     /// records the weight files, which are fingerprinted themselves.</summary>

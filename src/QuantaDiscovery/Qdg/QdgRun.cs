@@ -54,82 +54,102 @@ public sealed record QdgOptions
     public (int First, int Last)? EnvelopeRanks { get; init; }
 }
 
-/// <summary>What <see cref="QdgRun.Run"/> wrote, stage by stage, into one folder.</summary>
+/// <summary>What <see cref="QdgRun.Run"/> wrote, step by step, into one folder (read back from the files, so the same whether a step was computed or reused).</summary>
+/// <param name="Samples">the tokens selected (rows of samples.parquet)</param>
+/// <param name="GradientDimension">d, the gradient's length before any projection</param>
+/// <param name="RankFrequency">the rank-frequency envelope's fit, as written to rank_frequency.json</param>
 public sealed record QdgResult(
-    TokenSelectionResult Selection,
-    GradientResult Gradients,
-    string SimilarityPath,
+    int Samples,
+    long GradientDimension,
     IReadOnlyList<int> ClusterCounts,
+    string SimilarityPath,
     string ClustersPath,
-    QuantaBrowserReport Report,
+    string ReportPath,
+    RankFrequency.FitSummary RankFrequency,
     TimeSpan Elapsed);
 
 /// <summary>
 /// Quanta discovery from gradients (Michaud et al. 2023, §5), end to end: choose low-loss non-induction tokens,
 /// take each one's loss gradient, compare them by angle (A = 1 − arccos(C)/π), cluster A spectrally over a sweep of
-/// K, and write the browser page with the rank-frequency envelope. Every stage writes the file the next reads
-/// (samples.parquet, gradients.npy, similarity.npy or the sparse similarity.npz, clusters.parquet/.npy, report.html), so any stage can be redone
-/// alone with its own command.
+/// K, and write the browser page with the rank-frequency envelope. Every step writes the files the next reads
+/// (samples.parquet, gradients.npy, similarity.npy or the sparse similarity.npz, clusters.parquet/.npy, report.html), so any
+/// step can be redone alone with its own command, and an <see cref="IStepRunner"/> may reuse a step whose settings and
+/// inputs are unchanged (the pipeline's qdg stage does: a new n-init reclusters the cached gradients).
 /// </summary>
 public static class QdgRun
 {
+    /// <summary>The names by which steps depend on the run's three inputs (<see cref="IStepRunner.Run"/>).</summary>
+    public const string ModelInput = "model", CorpusInput = "corpus", LossesInput = "losses";
+
+    /// <param name="steps">runs (or reuses) each step; null: every step computed into <paramref name="outputDirectory"/></param>
     public static QdgResult Run(string modelDirectory, string corpusPath, string lossesPath, string outputDirectory,
         QdgOptions? options = null, IProgress<string>? stages = null, IProgress<GradientProgress>? gradientProgress = null,
-        CancellationToken cancellationToken = default)
+        IStepRunner? steps = null, CancellationToken cancellationToken = default)
     {
         options ??= new QdgOptions();
         options.Selection.Validate();
         options.Clustering.Validate();
         var stopwatch = Stopwatch.StartNew();
         Directory.CreateDirectory(outputDirectory);
+        steps ??= new InPlaceSteps(outputDirectory);
 
         stages?.Report("selecting tokens");
-        var selection = TokenSelection.Run(lossesPath, corpusPath, modelDirectory, outputDirectory, options.Selection, cancellationToken);
-        if (selection.Chosen < 4)
-            throw new Common.InputException(
-                $"only {selection.Chosen} tokens were selected (loss below {options.Selection.MaxLoss} nats, stride {options.Selection.Stride}); " +
-                "raise --max-loss, lower --stride or score more documents", lossesPath);
+        steps.Run("select", options.Selection, [LossesInput, CorpusInput, ModelInput],
+            folder => TokenSelection.Run(lossesPath, corpusPath, modelDirectory, folder, options.Selection, cancellationToken));
+        var samplesPath = Path.Combine(outputDirectory, SampleTable.FileName);
+        int chosen = SampleTable.Read(samplesPath).Count;
+        if (chosen < 4)
+            throw new InputException(
+                $"only {chosen} tokens were selected (loss below {options.Selection.MaxLoss} nats, stride {options.Selection.Stride}); " +
+                "raise the loss threshold, lower the stride or score more documents", lossesPath);
 
-        int? neighbours = options.Neighbours ?? (selection.Chosen > QdgOptions.DenseSampleLimit ? QdgOptions.DefaultNeighbours : null);
-        var counts = ClusterCounts(options.Clusters, selection.Chosen);
-        var estimate = Estimate(modelDirectory, selection.Chosen, neighbours, counts.Max(), options);
+        int? neighbours = options.Neighbours ?? (chosen > QdgOptions.DenseSampleLimit ? QdgOptions.DefaultNeighbours : null);
+        var counts = ClusterCounts(options.Clusters, chosen);
+        var estimate = Estimate(modelDirectory, chosen, neighbours, counts.Max(), options);
         stages?.Report($"estimate: {estimate}");
         long budget = options.MaxMemory ?? MemoryBudget.Available();
         if (estimate.PeakBytes > budget)
         {
-            long entries = neighbours is { } mm ? 2L * selection.Chosen * mm : (long)selection.Chosen * selection.Chosen;
-            MemoryBudget.Check(estimate, budget, ClusterEstimate.LargestFitting(selection.Chosen, entries, neighbours is not null, budget) +
-                (neighbours is null ? $"; a sparse graph (--knn {QdgOptions.DefaultNeighbours}) needs far less than the dense affinity" : ""));
+            long entries = neighbours is { } mm ? 2L * chosen * mm : (long)chosen * chosen;
+            MemoryBudget.Check(estimate, budget, ClusterEstimate.LargestFitting(chosen, entries, neighbours is not null, budget) +
+                (neighbours is null ? $"; a sparse graph of {QdgOptions.DefaultNeighbours} nearest neighbours needs far less than the dense affinity" : ""));
         }
 
-        stages?.Report($"gradients of {selection.Chosen} tokens");
-        var gradients = GradientComputation.Run(modelDirectory, corpusPath, selection.SamplesPath, outputDirectory,
-            options.Gradients with { Context = options.Selection.Context }, gradientProgress, cancellationToken);
+        stages?.Report($"gradients of {chosen} tokens");
+        var gradientOptions = options.Gradients with { Context = options.Selection.Context };
+        steps.Run("gradients", gradientOptions, ["select", CorpusInput, ModelInput], folder => GradientComputation.Run(modelDirectory, corpusPath,
+            Path.Combine(folder, SampleTable.FileName), folder, gradientOptions, gradientProgress, cancellationToken));
+        var gradientsPath = Path.Combine(outputDirectory, GradientComputation.GradientsFileName);
 
-        string similarityPath;
-        if (neighbours is { } m)
+        var similarityFile = neighbours is null ? "similarity.npy" : "similarity.npz";
+        stages?.Report(neighbours is { } m ? $"similarity graph, {m} nearest neighbours" : "similarity");
+        steps.Run("similarity", new { neighbours, search = neighbours is null ? null : options.NeighbourSearch }, ["gradients"], folder =>
         {
-            stages?.Report($"similarity graph, {m} nearest neighbours");
-            similarityPath = Path.Combine(outputDirectory, "similarity.npz");
-            GradientSimilarity.WriteNearestNeighbourAffinity(gradients.GradientsPath, similarityPath, m, options.NeighbourSearch);
-        }
-        else
-        {
-            stages?.Report("similarity");
-            similarityPath = Path.Combine(outputDirectory, "similarity.npy");
-            GradientSimilarity.WriteAffinity(gradients.GradientsPath, similarityPath);
-        }
+            var gradients = Path.Combine(folder, GradientComputation.GradientsFileName);
+            if (neighbours is { } m)
+                GradientSimilarity.WriteNearestNeighbourAffinity(gradients, Path.Combine(folder, similarityFile), m, options.NeighbourSearch);
+            else
+                GradientSimilarity.WriteAffinity(gradients, Path.Combine(folder, similarityFile));
+        });
+        var similarityPath = Path.Combine(outputDirectory, similarityFile);
 
         stages?.Report($"clustering ({options.Clustering.Method}), K = {string.Join(", ", counts)}");
-        var clustering = AffinityClustering.Run(similarityPath, counts, sweep: true, Path.Combine(outputDirectory, "clusters.npy"), options.Clustering);
-        var clustersPath = clustering.TablePath;
+        steps.Run("cluster", new { counts, options.Clustering }, ["similarity"], folder =>
+            AffinityClustering.Run(Path.Combine(folder, similarityFile), counts, sweep: true, Path.Combine(folder, ClustersFile), options.Clustering));
+        var clustersPath = Path.ChangeExtension(Path.Combine(outputDirectory, ClustersFile), ".parquet");
 
         stages?.Report("report");
-        var report = QuantaBrowser.Write(selection.SamplesPath, similarityPath, clustersPath, Path.Combine(outputDirectory, "report.html"),
-            new QuantaBrowserOptions(Examples: options.Examples, AlphaN: options.AlphaN?.AlphaN, AlphaNSource: options.AlphaN?.Source,
-                FirstRank: options.EnvelopeRanks?.First, LastRank: options.EnvelopeRanks?.Last));
-        return new QdgResult(selection, gradients, similarityPath, counts, clustersPath, report, stopwatch.Elapsed);
+        var browser = new QuantaBrowserOptions(Examples: options.Examples, AlphaN: options.AlphaN?.AlphaN, AlphaNSource: options.AlphaN?.Source,
+            FirstRank: options.EnvelopeRanks?.First, LastRank: options.EnvelopeRanks?.Last);
+        // α_N's source names a file by its absolute path: shown on the page, but not part of what the page is computed from
+        steps.Run("browse", browser with { AlphaNSource = null }, ["select", "gradients", "similarity", "cluster"], folder =>
+            QuantaBrowser.Write(Path.Combine(folder, SampleTable.FileName), Path.Combine(folder, similarityFile),
+                Path.ChangeExtension(Path.Combine(folder, ClustersFile), ".parquet"), Path.Combine(folder, ReportFile), browser));
+        return new QdgResult(chosen, GradientComputation.ReadDimension(outputDirectory), counts, similarityPath, clustersPath,
+            Path.Combine(outputDirectory, ReportFile), RankFrequency.ReadSummary(outputDirectory), stopwatch.Elapsed);
     }
+
+    public const string ClustersFile = "clusters.npy", ReportFile = "report.html";
 
     /// <summary>
     /// Peak memory and time of the run's steps for n tokens: the gradients (the model and a few rows), the similarity

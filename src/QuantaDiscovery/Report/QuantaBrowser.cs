@@ -1,5 +1,6 @@
 using System.Globalization;
 using QuantaDiscovery.Common;
+using QuantaDiscovery.Plotting;
 
 using QuantaDiscovery.Select;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using QuantaDiscovery.Common;
+using QuantaDiscovery.Plotting;
 using QuantaDiscovery.Fit;
 
 namespace QuantaDiscovery.Report;
@@ -140,6 +141,21 @@ public static class RankFrequency
     /// <summary>What rank_frequency.json holds.</summary>
     public sealed record FitSummary(int FirstRank, int LastRank, int Points, double? Slope, double? SlopeSe, double? Amplitude,
         double? RSquared, double? AlphaN, string? AlphaNSource, double? PredictedSlope, int[] KValues, int Samples, string? Note);
+
+    /// <summary>The summary <see cref="WriteFiles"/> wrote into <paramref name="folder"/>.</summary>
+    public static FitSummary ReadSummary(string folder)
+    {
+        var path = Path.Combine(folder, JsonFile);
+        try
+        {
+            return JsonSerializer.Deserialize<FitSummary>(File.ReadAllText(path), TableFit.JsonOptions)
+                ?? throw new InputException("empty rank-frequency summary", path);
+        }
+        catch (JsonException e)
+        {
+            throw new InputException($"not a rank-frequency summary: {e.Message}", path);
+        }
+    }
 
     public static FitSummary Summary(RankFrequencyResult result)
     {

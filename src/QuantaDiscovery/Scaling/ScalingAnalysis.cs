@@ -1,5 +1,6 @@
 using QuantaDiscovery.Common;
 using QuantaDiscovery.Fit;
+using QuantaDiscovery.Plotting;
 using QuantaDiscovery.Report;
 
 namespace QuantaDiscovery.Scaling;
@@ -214,7 +215,7 @@ public static class ScalingAnalysis
                     for (int t = 0; t < tokens; t++) sum += multiplicity[t] * (double)column[t];
                     return Bits(sum / tokens);
                 }).ToArray();
-                return [PowerLawFit.LogLog(parameters, resampledBits).Alpha];
+                return PowerLawFit.TryLogLog(parameters, resampledBits) is { } refit ? [refit.Alpha] : null;
             });
             var interval = result.Intervals.Count > 0 ? new[] { result.Intervals[0].Lower, result.Intervals[0].Upper } : null;
             bootstrap = new BootstrapSummary(result.Replicates, result.Failed, result.Seed, options.ConfidenceLevel,

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using QuantaDiscovery.Common;
 using QuantaDiscovery.Fit;
+using QuantaDiscovery.Plotting;
 using QuantaDiscovery.Report;
 
 namespace QuantaDiscovery.Scaling;

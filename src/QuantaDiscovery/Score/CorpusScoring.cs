@@ -82,84 +82,32 @@ public static class CorpusScoring
         CorpusScoringOptions? options = null, IProgress<ScoringProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         options ??= new CorpusScoringOptions();
-        if (modelDirectories.Count == 0) throw new InputException("at least one model folder is needed");
-        CorpusReader.FormatOf(corpusPath);
-
-        var folders = modelDirectories.Select(ModelFolder.Open).ToList();
-        var names = options.ModelNames ?? ModelNames(modelDirectories);
-        if (names.Count != modelDirectories.Count)
-            throw new InputException($"{names.Count} model names given for {modelDirectories.Count} model folders");
-        var tokenizer = ByteLevelBpeTokenizer.Load(options.TokenizerPath ?? folders[0].TokenizerPath);
-        foreach (var folder in folders) folder.ValidateVocabulary(tokenizer.VocabularySize);
-        int context = TokenContext.Resolve(options.Context, [.. folders.Select(f => (f.Config.MaxPositionEmbeddings, f.ConfigPath))]);
+        var suite = OpenSuite(modelDirectories, corpusPath, options);
         Directory.CreateDirectory(outputDirectory);
-
-        var scorers = new List<OnnxLossScorer>();
-        var writers = new List<TokenTableWriter>();
-        var stopwatch = Stopwatch.StartNew();
+        var tables = new LossTables(outputDirectory, suite.Names);
         var report = new CorpusReadReport();
-        long documents = 0, withoutPredictions = 0, predicted = 0;
+        var scorers = new List<OnnxLossScorer>();
         IReadOnlyList<string> batchSizes = [];
         try
         {
-            var scorerOptions = options.Scorer with { MemoryShare = options.Scorer.MemoryShare / folders.Count };
-            scorers.AddRange(folders.Select(f => new OnnxLossScorer(f, scorerOptions)));
-            TokenTableWriter? matrix = null;
-            var chunk = new List<CorpusDocument>(options.DocumentsPerChunk);
-
-            void ScoreChunk()
+            var scorerOptions = options.Scorer with { MemoryShare = options.Scorer.MemoryShare / suite.Folders.Count };
+            scorers.AddRange(suite.Folders.Select(f => new OnnxLossScorer(f, scorerOptions)));
+            var stopwatch = Stopwatch.StartNew();
+            foreach (var chunk in Chunks(corpusPath, options, report, cancellationToken))
             {
-                var ids = tokenizer.EncodeBatch(chunk.Select(d => d.Text).ToList(), 1)
-                    .Select(t => t.Length > context ? t[..context] : t).ToList();
-                if (writers.Count == 0)
-                {
-                    bool hasSet = chunk[0].SetName is not null;
-                    Directory.CreateDirectory(Path.Combine(outputDirectory, "losses"));
-                    writers.AddRange(names.Select(n => TokenTableWriter.Create(
-                        Path.Combine(outputDirectory, "losses", SafeFileName(n) + ".parquet"), TokenTableSchema.SingleModel(hasSet))));
-                    if (names.Count > 1)
-                        writers.Add(matrix = TokenTableWriter.Create(Path.Combine(outputDirectory, MatrixFileStem + ".parquet"),
-                            TokenTableSchema.LossMatrix(names, hasSet)));
-                }
-                var losses = scorers.Select(s => s.ScoreBatch(ids)).ToList();
-                var rowBuffer = new float[names.Count];
-                for (int d = 0; d < chunk.Count; d++)
-                {
-                    var (doc, tokens, set) = (chunk[d].Index, ids[d], chunk[d].SetName);
-                    if (tokens.Length < 2) withoutPredictions++;
-                    for (int j = 1; j < tokens.Length; j++)
-                    {
-                        for (int m = 0; m < names.Count; m++)
-                        {
-                            rowBuffer[m] = losses[m][d][j - 1];
-                            writers[m].Append(doc, j, tokens[j], rowBuffer[m], set);
-                        }
-                        matrix?.Append(doc, j, tokens[j], rowBuffer, set);
-                    }
-                    predicted += Math.Max(0, tokens.Length - 1);
-                }
-                documents += chunk.Count;
-                chunk.Clear();
-                progress?.Report(new ScoringProgress(documents, predicted, stopwatch.Elapsed, options.MaxDocuments));
+                var ids = suite.Tokenizer.EncodeBatch(chunk.Select(d => d.Text).ToList(), 1)
+                    .Select(t => t.Length > suite.Context ? t[..suite.Context] : t).ToList();
+                tables.Append(chunk, ids, scorers.Select(s => s.ScoreBatch(ids)).ToList());
+                progress?.Report(new ScoringProgress(tables.Documents, tables.PredictedTokens, stopwatch.Elapsed, options.MaxDocuments));
             }
-
-            var readOptions = new CorpusReadOptions { SkipBadLines = options.SkipBadLines, MaxDocuments = options.MaxDocuments };
-            long ordinal = 0;
-            foreach (var document in CorpusReader.Read(corpusPath, readOptions, report, cancellationToken))
-            {
-                if (ordinal++ < options.SkipDocuments) continue;
-                chunk.Add(document);
-                if (chunk.Count == options.DocumentsPerChunk) ScoreChunk();
-            }
-            if (chunk.Count > 0) ScoreChunk();
-            if (writers.Count == 0)
-                throw new Common.InputException("the corpus holds no documents", corpusPath);
-            foreach (var writer in writers) writer.Complete();
+            if (tables.Documents == 0)
+                throw new InputException("the corpus holds no documents", corpusPath);
+            tables.Complete();
             batchSizes = [.. scorers.Select(s => s.BatchSizeDescription)];
         }
         catch
         {
-            foreach (var writer in writers) writer.Abort();
+            tables.Abort();
             throw;
         }
         finally
@@ -167,37 +115,156 @@ public static class CorpusScoring
             foreach (var scorer in scorers) scorer.Dispose();
         }
 
-        string? matrixTable = null, matrixNpy = null;
-        if (names.Count > 1)
-        {
-            matrixTable = Path.Combine(outputDirectory, MatrixFileStem + ".parquet");
-            matrixNpy = Path.Combine(outputDirectory, MatrixFileStem + ".npy");
-            LossMatrix.ExportNpy(matrixTable, matrixNpy, names);
-        }
+        string? matrixNpy = null;
+        if (tables.MatrixPath is { } matrixTable)
+            RowMajorLossMatrix.ExportNpy(matrixTable, matrixNpy = Path.Combine(outputDirectory, MatrixFileStem + ".npy"), suite.Names);
         // models.csv last: it marks a finished scoring run (quanta scaling reads it beside the tables)
-        var modelsCsv = Path.Combine(outputDirectory, "models.csv");
+        var modelsCsv = WriteModelsCsv(outputDirectory, modelDirectories, suite);
+        return new CorpusScoringResult(suite.Context, suite.Names, tables.ModelTablePaths, tables.MatrixPath, matrixNpy, modelsCsv,
+            tables.Documents, tables.DocumentsWithoutPredictions, tables.PredictedTokens, report) { BatchSizes = batchSizes };
+    }
+
+    /// <summary>The models to score, their names, the tokenizer and the context, each checked against the others.</summary>
+    private sealed record Suite(IReadOnlyList<ModelFolder> Folders, IReadOnlyList<string> Names, ByteLevelBpeTokenizer Tokenizer, int Context);
+
+    private static Suite OpenSuite(IReadOnlyList<string> modelDirectories, string corpusPath, CorpusScoringOptions options)
+    {
+        if (modelDirectories.Count == 0) throw new InputException("at least one model folder is needed");
+        CorpusReader.FormatOf(corpusPath);
+        var folders = modelDirectories.Select(ModelFolder.Open).ToList();
+        var names = options.ModelNames ?? ModelNames(modelDirectories);
+        if (names.Count != modelDirectories.Count)
+            throw new InputException($"{names.Count} model names given for {modelDirectories.Count} model folders");
+        var tokenizer = ByteLevelBpeTokenizer.Load(options.TokenizerPath ?? folders[0].TokenizerPath);
+        foreach (var folder in folders) folder.ValidateVocabulary(tokenizer.VocabularySize);
+        int context = TokenContext.Resolve(options.Context, [.. folders.Select(f => (f.Config.MaxPositionEmbeddings, f.ConfigPath))]);
+        return new Suite(folders, names, tokenizer, context);
+    }
+
+    /// <summary>The documents to score (after <see cref="CorpusScoringOptions.SkipDocuments"/>), <see cref="CorpusScoringOptions.DocumentsPerChunk"/> at a time.</summary>
+    private static IEnumerable<IReadOnlyList<CorpusDocument>> Chunks(string corpusPath, CorpusScoringOptions options, CorpusReadReport report,
+        CancellationToken cancellationToken)
+    {
+        var readOptions = new CorpusReadOptions { SkipBadLines = options.SkipBadLines, MaxDocuments = options.MaxDocuments };
+        var chunk = new List<CorpusDocument>(options.DocumentsPerChunk);
+        long ordinal = 0;
+        foreach (var document in CorpusReader.Read(corpusPath, readOptions, report, cancellationToken))
+        {
+            if (ordinal++ < options.SkipDocuments) continue;
+            chunk.Add(document);
+            if (chunk.Count == options.DocumentsPerChunk)
+            {
+                yield return chunk;
+                chunk = new List<CorpusDocument>(options.DocumentsPerChunk);
+            }
+        }
+        if (chunk.Count > 0) yield return chunk;
+    }
+
+    /// <summary>models.csv: name, params (non-embedding) and, when every folder is a step&lt;N&gt; checkpoint, step.</summary>
+    private static string WriteModelsCsv(string outputDirectory, IReadOnlyList<string> modelDirectories, Suite suite)
+    {
+        var path = Path.Combine(outputDirectory, "models.csv");
         var steps = modelDirectories.Select(CheckpointStep).ToList();
         bool withSteps = steps.All(s => s is not null);
-        PublishedFile.Write(modelsCsv, temporary => File.WriteAllLines(temporary, [withSteps ? "name,params,step" : "name,params", .. folders.Select((f, m) =>
-            string.Create(CultureInfo.InvariantCulture, $"{CsvField(names[m])},{f.Config.NonEmbeddingParameters}{(withSteps ? $",{steps[m]}" : "")}"))]));
-        return new CorpusScoringResult(context, names, [.. writers.Take(names.Count).Select(w => w.Path)], matrixTable, matrixNpy, modelsCsv,
-            documents, withoutPredictions, predicted, report) { BatchSizes = batchSizes };
+        PublishedFile.Write(path, temporary => File.WriteAllLines(temporary, [withSteps ? "name,params,step" : "name,params", .. suite.Folders.Select((f, m) =>
+            string.Create(CultureInfo.InvariantCulture, $"{CsvField(suite.Names[m])},{f.Config.NonEmbeddingParameters}{(withSteps ? $",{steps[m]}" : "")}"))]));
+        return path;
     }
 
     /// <summary>
-    /// Column names for the models: the folder's name, or its last two path parts where names would repeat
-    /// (checkpoints of one size, e.g. "pythia-70m/step1000").
+    /// The tables a scoring run writes as it goes: losses/&lt;model&gt;.parquet per model and, with several models,
+    /// loss_matrix.parquet; created on the first chunk (whose documents say whether there is a set column), published
+    /// by <see cref="Complete"/>, deleted by <see cref="Abort"/>.
+    /// </summary>
+    private sealed class LossTables(string outputDirectory, IReadOnlyList<string> names)
+    {
+        private readonly List<TokenTableWriter> _models = [];
+        private TokenTableWriter? _matrix;
+        private readonly float[] _row = new float[names.Count];
+
+        public long Documents { get; private set; }
+        public long DocumentsWithoutPredictions { get; private set; }
+        public long PredictedTokens { get; private set; }
+        public IReadOnlyList<string> ModelTablePaths => [.. _models.Select(w => w.Path)];
+        public string? MatrixPath => _matrix?.Path;
+
+        /// <param name="losses">per model, per document, the losses of positions 1 … len−1</param>
+        public void Append(IReadOnlyList<CorpusDocument> chunk, IReadOnlyList<int[]> ids, IReadOnlyList<IReadOnlyList<float[]>> losses)
+        {
+            if (_models.Count == 0) Create(hasSet: chunk[0].SetName is not null);
+            for (int d = 0; d < chunk.Count; d++)
+            {
+                var (doc, tokens, set) = (chunk[d].Index, ids[d], chunk[d].SetName);
+                if (tokens.Length < 2) DocumentsWithoutPredictions++;
+                for (int j = 1; j < tokens.Length; j++)
+                {
+                    for (int m = 0; m < names.Count; m++)
+                    {
+                        _row[m] = losses[m][d][j - 1];
+                        _models[m].Append(doc, j, tokens[j], _row[m], set);
+                    }
+                    _matrix?.Append(doc, j, tokens[j], _row, set);
+                }
+                PredictedTokens += Math.Max(0, tokens.Length - 1);
+            }
+            Documents += chunk.Count;
+        }
+
+        private void Create(bool hasSet)
+        {
+            Directory.CreateDirectory(Path.Combine(outputDirectory, "losses"));
+            _models.AddRange(names.Select(n => TokenTableWriter.Create(
+                Path.Combine(outputDirectory, "losses", FileStem(n) + ".parquet"), TokenTableSchema.SingleModel(hasSet))));
+            if (names.Count > 1)
+                _matrix = TokenTableWriter.Create(Path.Combine(outputDirectory, MatrixFileStem + ".parquet"), TokenTableSchema.LossMatrix(names, hasSet));
+        }
+
+        public void Complete()
+        {
+            foreach (var writer in _models) writer.Complete();
+            _matrix?.Complete();
+        }
+
+        public void Abort()
+        {
+            foreach (var writer in _models) writer.Abort();
+            _matrix?.Abort();
+        }
+    }
+
+    /// <summary>
+    /// The models' names (loss-matrix columns, models.csv rows), one rule whatever else is scored with them: the folder's
+    /// name, prefixed by its parent's when the folder is a training checkpoint <c>step&lt;N&gt;</c>
+    /// (models/pico/pico-3k/step240 → "pico-3k/step240"; models/pico/pico-3k → "pico-3k"). A hub cache snapshot is named
+    /// by its logical path (pythia-70m-v0/step143000). Each model's own table is losses/&lt;<see cref="FileStem"/>&gt;.parquet.
     /// </summary>
     public static IReadOnlyList<string> ModelNames(IReadOnlyList<string> modelDirectories)
     {
-        static string[] Parts(string dir) =>
-            Path.GetFullPath(HubCache.LogicalPath(dir)).TrimEnd(Path.DirectorySeparatorChar).Split(Path.DirectorySeparatorChar);
-        var last = modelDirectories.Select(d => Parts(d)[^1]).ToList();
-        var names = modelDirectories.Select((d, i) => last.Count(n => n == last[i]) > 1 ? string.Join('/', Parts(d)[^2..]) : last[i]).ToList();
-        var repeated = names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1);
-        if (repeated is not null) throw new InputException($"model folder '{repeated.Key}' is given more than once");
+        var names = modelDirectories.Select(ModelName).ToList();
+        for (int i = 0; i < names.Count; i++)
+        {
+            int other = names.IndexOf(names[i]);
+            if (other != i)
+                throw new InputException(SameFolder(modelDirectories[other], modelDirectories[i])
+                    ? $"model folder '{names[i]}' is given more than once"
+                    : $"two model folders would both be named '{names[i]}' ({modelDirectories[other]} and {modelDirectories[i]}): rename one", modelDirectories[i]);
+        }
         return names;
     }
+
+    private static bool SameFolder(string a, string b) =>
+        Path.GetFullPath(a).TrimEnd(Path.DirectorySeparatorChar) == Path.GetFullPath(b).TrimEnd(Path.DirectorySeparatorChar);
+
+    /// <inheritdoc cref="ModelNames"/>
+    public static string ModelName(string modelDirectory)
+    {
+        var parts = Path.GetFullPath(HubCache.LogicalPath(modelDirectory)).TrimEnd(Path.DirectorySeparatorChar).Split(Path.DirectorySeparatorChar);
+        return CheckpointStep(modelDirectory) is not null && parts.Length >= 2 ? $"{parts[^2]}/{parts[^1]}" : parts[^1];
+    }
+
+    /// <summary>A model name as a file name: "/" becomes "_" (pico-3k/step240 → pico-3k_step240).</summary>
+    public static string FileStem(string modelName) => modelName.Replace('/', '_');
 
     /// <summary>
     /// The training step of a checkpoint folder named like Pythia's revisions, <c>step&lt;N&gt;</c> (e.g.
@@ -209,8 +276,6 @@ public static class CorpusScoring
         return name.StartsWith("step", StringComparison.Ordinal) && name.Length > 4 && name[4..].All(char.IsAsciiDigit)
             && long.TryParse(name[4..], NumberStyles.None, CultureInfo.InvariantCulture, out var step) ? step : null;
     }
-
-    private static string SafeFileName(string modelName) => modelName.Replace('/', '_');
 
     private static string CsvField(string value) => value.Contains(',') || value.Contains('"') ? $"\"{value.Replace("\"", "\"\"")}\"" : value;
 }

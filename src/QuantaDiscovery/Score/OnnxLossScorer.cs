@@ -66,11 +66,11 @@ public sealed class OnnxLossScorer : IDisposable
     /// <summary>What <c>--device cuda</c> says when the CUDA provider cannot start (never run on a GPU: none was available).</summary>
     public const string CudaUnavailableMessage =
 #if QUANTA_GPU
-        "--device cuda: this is the GPU build (Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0), but its CUDA execution provider " +
+        "device cuda: this is the GPU build (Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0), but its CUDA execution provider " +
         "could not start: it needs an NVIDIA GPU, CUDA 13 (libcudart.so.13, libcublas.so.13, libcublasLt.so.13) and cuDNN 9 " +
         "on the library path.";
 #else
-        "--device cuda: this build is CPU-only. Build with `dotnet build -p:QuantaGpu=true` (Microsoft.ML.OnnxRuntime.Gpu.Linux " +
+        "device cuda: this build is CPU-only. Build with `dotnet build -p:QuantaGpu=true` (Microsoft.ML.OnnxRuntime.Gpu.Linux " +
         "1.31.0) on a Linux machine with an NVIDIA GPU, CUDA 13 (libcudart.so.13, libcublasLt.so.13) and cuDNN 9.";
 #endif
 

@@ -42,9 +42,9 @@ public static class DocumentPrefixes
         var ids = documents[doc];
         if (pos < 1 || pos >= ids.Length)
             throw new InputException($"row (doc {doc}, pos {pos}) is past the document's {ids.Length} tokens in {corpusPath} " +
-                "(another corpus, tokenizer or --context?)", tablePath, documentIndex: doc);
+                "(another corpus, tokenizer or context?)", tablePath, documentIndex: doc);
         if (ids[pos] != token)
             throw new InputException($"row (doc {doc}, pos {pos}) has token {token} but re-tokenizing {corpusPath} gives {ids[pos]} " +
-                "(another corpus, tokenizer or --context?)", tablePath, documentIndex: doc);
+                "(another corpus, tokenizer or context?)", tablePath, documentIndex: doc);
     }
 }

@@ -242,24 +242,8 @@ public static class GradientSimilarity
                 columns[fill[j]] = i;
                 values[fill[j]++] = a;
             }
-        var rowStarts = new int[n + 1];
-        int written = 0;
-        for (int i = 0; i < n; i++)
-        {
-            int start = counts[i], end = counts[i + 1];
-            Array.Sort(columns, values, start, end - start);
-            rowStarts[i] = written;
-            for (int p = start; p < end; p++)
-                if (written > rowStarts[i] && columns[written - 1] == columns[p])
-                    values[written - 1] = Math.Max(values[written - 1], values[p]);
-                else
-                {
-                    columns[written] = columns[p];
-                    values[written++] = values[p];
-                }
-        }
-        rowStarts[n] = written;
-        return SparseAffinity.Create(n, rowStarts, columns[..written], values[..written], path);
+        var rowStarts = SparseAffinity.SortAndMergeRows(n, counts, columns, values, Math.Max);
+        return SparseAffinity.Create(n, rowStarts, columns[..rowStarts[n]], values[..rowStarts[n]], path);
     }
 
     private static float[] Affinity(IGradientSource source, string? path, int slabColumns = DefaultSlabColumns)

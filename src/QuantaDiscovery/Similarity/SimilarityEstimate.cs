@@ -44,7 +44,7 @@ public static class SimilarityEstimate
     public static string LargestFitting(long n, long d, long budget, NeighbourSearchOptions? search = null)
     {
         var m = MemoryBudget.LargestFitting(1, (int)Math.Min(n - 1, 1000), budget, k => Graph(n, d, k, search).PeakBytes);
-        return m is { } fits ? $"an m-nearest-neighbour graph fits up to m = {fits} (--knn {Math.Min(fits, 30)})"
+        return m is { } fits ? $"an m-nearest-neighbour graph fits up to m = {fits} (knn = {Math.Min(fits, 30)})"
             : $"not even a 1-nearest-neighbour graph of {n:N0} × {d:N0} fits: project the gradients to fewer columns";
     }
 }

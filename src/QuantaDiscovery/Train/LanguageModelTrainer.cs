@@ -246,7 +246,7 @@ public static class LanguageModelTrainer
             ?? throw new InputException("empty training state", file);
         if (state.Fingerprint != fingerprint)
             throw new InputException(
-                "this run folder holds a run with other settings; use another --output or delete it to start over", file);
+                "this run folder holds a run with other settings; use another output folder or delete it to start over", file);
         return state.Step;
     }
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using QuantaDiscovery.Common;
-using QuantaDiscovery.Report;
+using QuantaDiscovery.Plotting;
 
 namespace QuantaDiscovery.Train;
 

@@ -47,7 +47,7 @@ public class MemoryRefusalTests
         (code, error) = await Run("cluster", "--affinity", graph, "--clusters", "150", "--output", Path.Combine(folder, "labels.npy"), "--max-memory", "262M");
         Assert.Equal(2, code);
         Assert.Contains("the largest K that fits is ", error);
-        Assert.Contains("--max-memory", error);
+        Assert.Contains("max-memory", error);
         int largest = int.Parse(error[(error.IndexOf("the largest K that fits is ", StringComparison.Ordinal) + 27)..].Split(' ', ',')[0].Replace(",", ""));
         Assert.InRange(largest, 2, 149);
         Assert.True(ClusterEstimate.Estimate(n, SparseEntries(graph), sparse: true, largest).PeakBytes <= MemoryBudget.Parse("262M"));

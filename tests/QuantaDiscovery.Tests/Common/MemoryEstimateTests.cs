@@ -98,6 +98,6 @@ public class MemoryEstimateTests(ITestOutputHelper output)
         var refusal = Assert.Throws<InputException>(() =>
             MemoryBudget.Check(new ResourceEstimate("step", 2L << 30, 1), 1L << 30, "the largest K that fits is 7"));
         Assert.Contains("the largest K that fits is 7", refusal.Message);
-        Assert.Contains("--max-memory", refusal.Message);
+        Assert.Contains("max-memory", refusal.Message);
     }
 }

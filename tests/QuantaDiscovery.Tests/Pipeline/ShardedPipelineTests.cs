@@ -144,6 +144,10 @@ public partial class ShardedPipelineTests
             Assert.Equal(0, await CliRun.Quiet(["run", pipeline, "--work", sharded, "--shard", shard, "--model", model]));
         var wrongSplit = await PipelineRunner.RunAsync(PipelineYaml.Load(pipeline), new PipelineRunOptions { WorkFolder = sharded, Shard = new Shard(0, 1, 0, 3) });
         Assert.Contains("--model 0/3: the stage lists 2 model folders, not 3", wrongSplit.Stages.Single(s => s.Name == "losses").Error);
+        // a failed shard is recorded under the key its success would have had, not over the whole stage's entry
+        var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(sharded, "manifest.json"))).RootElement;
+        Assert.Equal("failed", manifest.GetProperty($"losses[{new Shard(0, 1, 0, 3)}]").GetProperty("status").GetString());
+        Assert.False(manifest.TryGetProperty("losses", out _));
 
         var merged = await PipelineRunner.RunAsync(PipelineYaml.Load(pipeline), new PipelineRunOptions { WorkFolder = sharded });
         var losses = merged.Stages.Single(s => s.Name == "losses");

@@ -46,7 +46,7 @@ public class CudaDeviceTests
         Assert.Equal(2, code);
         var lines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Single(lines);
-        Assert.Contains("--device cuda", lines[0]);
+        Assert.Contains("device cuda", lines[0]);
         Assert.Contains("CUDA 13", lines[0]);
         Assert.Contains("cuDNN 9", lines[0]);
         Assert.DoesNotContain("CUDA 12", lines[0]);

@@ -80,7 +80,7 @@ public class TokenTableTests
         Assert.Equal(rows.Set, reader.ReadColumn<string?>("set"));
         Assert.Throws<ArgumentException>(() => reader.ReadColumn<int>("doc"));
 
-        var matrix = LossMatrix.Read(path);
+        var matrix = RowMajorLossMatrix.Read(path);
         Assert.Equal(lossesRowMajor, matrix.Values);
         Assert.Equal(rows.LossB[7], matrix[7, 1]);
     }
@@ -201,13 +201,13 @@ public class TokenTableTests
         }
 
         var npyPath = Path.Combine(folder, "m.npy");
-        Assert.Equal(["m2", "m1"], LossMatrix.ExportNpy(path, npyPath, ["m2", "m1"]));
+        Assert.Equal(["m2", "m1"], RowMajorLossMatrix.ExportNpy(path, npyPath, ["m2", "m1"]));
 
         var npy = Npy.Read<float>(npyPath);
         Assert.Equal([rows.Doc.Length, 2], npy.Shape);
         Assert.Equal(rows.LossB.Zip(rows.LossA, (b, a) => new[] { b, a }).SelectMany(x => x), npy.Data);
         var inMemory = Path.Combine(folder, "m2.npy");
-        LossMatrix.Read(path, ["m2", "m1"]).WriteNpy(inMemory);
+        RowMajorLossMatrix.Read(path, ["m2", "m1"]).WriteNpy(inMemory);
         Assert.Equal(File.ReadAllBytes(npyPath), File.ReadAllBytes(inMemory));
     }
 }

@@ -14,7 +14,7 @@ public class ModelSuiteDefinitionTests
         var path = TestPaths.InRepo("models/pico/suite.json");
         var suite = ModelSuiteDefinition.Load(path);
         Assert.All(suite.Sizes, size => Assert.IsType<GptNeoXConfig>(suite.Config(size, 1000)));
-        Assert.Equal(["pico-3k", "pico-13k", "pico-57k", "pico-150k", "pico-336k"], suite.Sizes.Select(suite.Name));
+        Assert.Equal(["pico-888", "pico-3k", "pico-13k", "pico-57k", "pico-100k", "pico-234k", "pico-336k"], suite.Sizes.Select(suite.Name));
         var saved = Path.Combine(TestPaths.NewTempFolder(), "suite.json");
         suite.Save(saved);
         Assert.DoesNotContain("family", File.ReadAllText(saved));

@@ -16,18 +16,7 @@ public sealed class LossesStage : PipelineStage
     public override string Description => "per-token losses of every model over a corpus, and the loss matrix";
     public override bool Shardable => true;
 
-    public override IReadOnlyList<StageSetting> Settings { get; } =
-    [
-        new("models", SettingKind.InputPaths, "model folders with model.onnx (e.g. ${onnx.output}/*)", Required: true),
-        new("corpus", SettingKind.InputPath, "Pile-format corpus: .jsonl, .jsonl.zst, .jsonl.gz or .parquet", Required: true),
-        new("context", SettingKind.Integer, "tokens kept from the start of each document", Default: "1024"),
-        new("max-documents", SettingKind.Integer, "score only the corpus's first N documents"),
-        new("batch-size", SettingKind.Text, "most documents per forward pass, or auto (from the device's free memory; on cpu at most 32)", Default: "auto"),
-        new("threads", SettingKind.Integer, "ONNX Runtime intra-op threads (0: one per core)", Default: "0"),
-        new("device", SettingKind.Text, "cpu or cuda", Default: "cpu"),
-        new("tokenizer", SettingKind.InputPath, "tokenizer.json to use instead of the first model's"),
-        new("skip-bad-lines", SettingKind.Flag, "count bad corpus lines instead of stopping", Default: "false"),
-    ];
+    public override IReadOnlyList<StageSetting> Settings => ScoringSettings.All;
 
     public override Task RunAsync(StageContext context, CancellationToken cancellationToken)
     {
@@ -56,7 +45,7 @@ public sealed class LossesStage : PipelineStage
         }
         var options = new CorpusScoringOptions
         {
-            Context = context.Integer("context"),
+            Context = context.OptionalLong("context") is { } tokens ? checked((int)tokens) : null,
             MaxDocuments = maxDocuments,
             SkipDocuments = skip,
             SkipBadLines = context.Flag("skip-bad-lines"),

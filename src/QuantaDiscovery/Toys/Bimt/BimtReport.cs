@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using QuantaDiscovery.Common;
-using QuantaDiscovery.Report;
+using QuantaDiscovery.Plotting;
 using QuantaDiscovery.Toys.Grokking;
 
 namespace QuantaDiscovery.Toys.Bimt;

@@ -1,4 +1,4 @@
-using QuantaDiscovery.Report;
+using QuantaDiscovery.Plotting;
 using ScottPlot;
 
 namespace QuantaDiscovery.Toys.Bimt;

@@ -4,14 +4,15 @@ namespace QuantaDiscovery.Tables;
 
 /// <summary>
 /// Per-token losses of several models as one float32 matrix [rows, models] in row-major order: row i is
-/// token row i of the table, column j is model <c>Models[j]</c>.
+/// token row i of the table, column j is model <c>Models[j]</c>: the layout of loss_matrix.npy. (The scaling analysis
+/// reads the same losses per model, with the suite's sizes: <see cref="Scaling.LossMatrix"/>.)
 /// </summary>
-public sealed record LossMatrix(float[] Values, int Rows, IReadOnlyList<string> Models)
+public sealed record RowMajorLossMatrix(float[] Values, int Rows, IReadOnlyList<string> Models)
 {
     public float this[int row, int model] => Values[(long)row * Models.Count + model];
 
     /// <summary>Reads the loss columns of a token table (all of them, or those named in <paramref name="models"/>).</summary>
-    public static LossMatrix Read(string tablePath, IReadOnlyList<string>? models = null)
+    public static RowMajorLossMatrix Read(string tablePath, IReadOnlyList<string>? models = null)
     {
         using var reader = TokenTableReader.Open(tablePath);
         models ??= reader.LossColumns;
@@ -23,7 +24,7 @@ public sealed record LossMatrix(float[] Values, int Rows, IReadOnlyList<string> 
             Interleave(columns, groupRows, values.AsSpan(row * models.Count, groupRows * models.Count));
             row += groupRows;
         }
-        return new LossMatrix(values, rows, [.. models]);
+        return new RowMajorLossMatrix(values, rows, [.. models]);
     }
 
     /// <summary>Writes the matrix as .npy, float32 with shape (rows, models): <c>numpy.load</c> opens it.</summary>

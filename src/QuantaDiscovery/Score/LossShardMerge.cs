@@ -1,9 +1,9 @@
 using QuantaDiscovery.Common;
 using QuantaDiscovery.Fit;
-using QuantaDiscovery.Score;
+using QuantaDiscovery.Pipeline;
 using QuantaDiscovery.Tables;
 
-namespace QuantaDiscovery.Pipeline;
+namespace QuantaDiscovery.Score;
 
 /// <summary>
 /// Combines the outputs of <c>losses</c> shards (contiguous document blocks, and with models split one model folder
@@ -76,7 +76,7 @@ public static class LossShardMerge
         {
             var modelTables = Enumerable.Range(0, models).Select(m => filesOfPart[m].Single(IsTable)).ToList();
             await ZipAsync(modelTables.Select(t => Path.Combine(outputFolder, t)).ToList(), names, Path.Combine(outputFolder, matrix), cancellationToken);
-            LossMatrix.ExportNpy(Path.Combine(outputFolder, matrix), Path.Combine(outputFolder, CorpusScoring.MatrixFileStem + ".npy"), names);
+            RowMajorLossMatrix.ExportNpy(Path.Combine(outputFolder, matrix), Path.Combine(outputFolder, CorpusScoring.MatrixFileStem + ".npy"), names);
         }
 
         foreach (var file in filesOfPart[0].Where(f => !IsTable(f) && f != ModelsCsv).Order(StringComparer.Ordinal))
@@ -84,7 +84,7 @@ public static class LossShardMerge
             cancellationToken.ThrowIfCancellationRequested();
             var besideTable = Path.ChangeExtension(file, ".parquet");
             if (file.EndsWith(".npy", StringComparison.Ordinal) && tables.Contains(besideTable))
-                LossMatrix.ExportNpy(Path.Combine(outputFolder, besideTable), Path.Combine(outputFolder, file));
+                RowMajorLossMatrix.ExportNpy(Path.Combine(outputFolder, besideTable), Path.Combine(outputFolder, file));
             else
                 CopyIdentical(grid.SelectMany(parts => parts).Select(s => Path.Combine(s, file)).ToList(), Path.Combine(outputFolder, file));
         }

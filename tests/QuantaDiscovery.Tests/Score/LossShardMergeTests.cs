@@ -1,9 +1,9 @@
 using QuantaDiscovery.Common;
-using QuantaDiscovery.Pipeline;
+using QuantaDiscovery.Score;
 using QuantaDiscovery.Tables;
 using QuantaDiscovery.Tests.Common;
 
-namespace QuantaDiscovery.Tests.Pipeline;
+namespace QuantaDiscovery.Tests.Score;
 
 /// <summary>
 /// The merge streams tables whose row groups do not line up (sizes 3 and 5 here, against blocks of 8 and 5 rows) and

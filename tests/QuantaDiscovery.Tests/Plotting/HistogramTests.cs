@@ -1,6 +1,6 @@
-using QuantaDiscovery.Report;
+using QuantaDiscovery.Plotting;
 
-namespace QuantaDiscovery.Tests.Report;
+namespace QuantaDiscovery.Tests.Plotting;
 
 public class HistogramTests
 {

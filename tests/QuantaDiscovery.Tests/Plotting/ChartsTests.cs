@@ -1,7 +1,7 @@
-using QuantaDiscovery.Report;
+using QuantaDiscovery.Plotting;
 using QuantaDiscovery.Tests.Common;
 
-namespace QuantaDiscovery.Tests.Report;
+namespace QuantaDiscovery.Tests.Plotting;
 
 public class ChartsTests
 {

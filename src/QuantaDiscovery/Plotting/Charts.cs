@@ -2,7 +2,7 @@ using System.Globalization;
 using ScottPlot;
 using ScottPlot.TickGenerators;
 
-namespace QuantaDiscovery.Report;
+namespace QuantaDiscovery.Plotting;
 
 /// <summary>An axis: its quantity, its unit (shown in parentheses), and whether it is logarithmic (base 10).</summary>
 public sealed record AxisSpec(string Label, string? Unit = null, bool Log = false)
@@ -90,7 +90,7 @@ public static class Charts
     {
         var series = samples.Select(s =>
         {
-            var histogram = Report.Histogram.Compute(s.Values, bins);
+            var histogram = Plotting.Histogram.Compute(s.Values, bins);
             return StepSeries(s.Label, bins, density ? histogram.Density : histogram.Counts.Select(c => (double)c).ToArray());
         });
         return Save(pathWithoutExtension, title, x, y, series);

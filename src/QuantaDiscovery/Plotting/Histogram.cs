@@ -1,4 +1,4 @@
-namespace QuantaDiscovery.Report;
+namespace QuantaDiscovery.Plotting;
 
 /// <summary><see cref="Count"/> equal-width bins over [<see cref="Low"/>, <see cref="High"/>); the last bin includes High.</summary>
 public sealed record HistogramBins(double Low, double High, int Count)
