@@ -93,15 +93,16 @@ install)
   [ -f "$WORK/scores-final/loss_matrix.npy" ] || quanta losses "${finals[@]}" --input "$MINI_PILE/test.jsonl.zst" \
       --output "$WORK/scores-final" --context 256 --quiet
   quanta suite-report --suite "$WORK/suite.json" --losses "$WORK/scores" --output "$WORK/report"
-  # 3. into the repository: every checkpoint of the small sizes; for the three largest, steps 0, 64, 512 and the
-  #    evenly spaced ones (models/ stays near 110 MB); the rest is reproducible by this script
+  # 3. into the repository: every checkpoint of the four smaller sizes; for the three largest, steps 0, 512 and every
+  #    second evenly spaced one (1,200, 2,400, …: the demo's steps), so models/ stays near 100 MB; the rest is
+  #    reproducible by this script (and all 147 checkpoints' test losses are in test_losses.csv)
   target=$root/models/pico
   rm -rf "$target"/pico-* && mkdir -p "$target"
   for i in "${!names[@]}"; do
     name=${names[$i]}; mkdir -p "$target/$name"
     for folder in "$WORK/suite/$name"/step*/; do
       step=${folder%/}; step=${step##*/step}
-      if [ "$i" -lt $(( ${#names[@]} - 3 )) ] || [ "$step" -eq 0 ] || [ "$step" -eq 64 ] || [ "$step" -ge 512 ]; then
+      if [ "$i" -lt $(( ${#names[@]} - 3 )) ] || [ "$step" -eq 0 ] || [ "$step" -eq 512 ] || { [ "$step" -gt 512 ] && [ $(( step % (steps / 5) )) -eq 0 ]; }; then
         mkdir -p "$target/$name/step$step" && cp "$folder"/config.json "$folder"/model.safetensors "$folder"/tokenizer.json "$target/$name/step$step/"
       fi
     done
@@ -109,20 +110,13 @@ install)
   done
   cp "$WORK/suite.json" "$WORK/tokenizer.json" "$target/"
   cp "$WORK/report"/test_losses.csv "$WORK/report"/loss_vs_size.* "$WORK/report"/loss_vs_step.* "$target/"
-  python3 - "$WORK/scores-final" "$target/final_test_losses.csv" <<'PY'
-import csv, sys, numpy as np
-folder, out = sys.argv[1], sys.argv[2]
-names = [r["name"] for r in csv.DictReader(open(f"{folder}/models.csv"))]
-params = [r["params"] for r in csv.DictReader(open(f"{folder}/models.csv"))]
-matrix = np.load(f"{folder}/loss_matrix.npy")
-with open(out, "w") as f:
-    f.write("name,params,tokens,loss_nats,loss_bits,share_below_0.1_nats\n")
-    for k, (name, n) in enumerate(zip(names, params)):
-        column = matrix[:, k].astype(np.float64)
-        f.write(f"{name},{n},{len(column)},{column.mean():.4f},{column.mean() / np.log(2):.4f},{(column < 0.1).mean():.4f}\n")
-PY
+  # the final checkpoints on the whole test split: mean loss, share below 0.1 nats and α_N, with 95% bootstrap intervals
+  quanta scaling --losses "$WORK/scores-final/loss_matrix.parquet" --params "$WORK/scores-final/models.csv" \
+      --output "$WORK/scaling-final" --bootstrap 200 >/dev/null
+  cp "$WORK/scaling-final/models.csv" "$target/final_test_losses.csv"
+  cp "$WORK/scaling-final/summary.json" "$target/final_scaling_summary.json"
   # models.csv: the final checkpoints, as `quanta scaling` reads them
-  { echo "name,params"; for name in "${names[@]}"; do grep "^$name/step$steps," "$WORK/suite/models.csv" | cut -d, -f1,2; done; } > "$target/models.csv"
+  cut -d, -f1,2 "$WORK/scores-final/models.csv" > "$target/models.csv"
   # 4. the mini-Pile v2 test split and manifest (the train split stays local: data/mini-pile/.gitignore)
   cp "$MINI_PILE/test.jsonl.zst" "$MINI_PILE/manifest.json" "$MINI_PILE/SHA256SUMS" "$root/data/mini-pile/"
   cp "$MINI_PILE/train.jsonl.zst" "$root/data/mini-pile/"

@@ -18,6 +18,7 @@ internal static class QdgCommand
         var maxLoss = SettingOptions.From<float>(QdgSettings.MaxLoss);
         var samples = SettingOptions.From<int>(QdgSettings.Samples);
         var stride = SettingOptions.From<int>(QdgSettings.Stride);
+        var maxSetShare = SettingOptions.From<double?>(QdgSettings.MaxSetShare);
         var noInduction = new Option<bool>("--no-induction-filter") { Description = "keep tokens whose trigram occurred earlier in the document" };
         var uniform = new Option<bool>("--uniform") { Description = "a seeded uniform sample instead of the stride" };
         var clusters = SettingOptions.From<string?>(QdgSettings.Clusters);
@@ -32,7 +33,7 @@ internal static class QdgCommand
         var maxMemory = new Option<string?>("--max-memory") { Description = "memory the run may use (e.g. 20G); default: what the machine has available" };
         var command = new Command("qdg", "Quanta discovery from gradients: select → gradients → similarity → clusters → report.html")
         {
-            model, input, losses, output, maxLoss, samples, stride, noInduction, uniform, clusters, knn, method, nInit, parameters, projection, seed, context, alphaN, maxMemory,
+            model, input, losses, output, maxLoss, samples, stride, maxSetShare, noInduction, uniform, clusters, knn, method, nInit, parameters, projection, seed, context, alphaN, maxMemory,
         };
         ProgressReporter.AddOptions(command);
         command.SetAction(parse =>
@@ -43,6 +44,7 @@ internal static class QdgCommand
                 Selection = new TokenSelectionOptions
                 {
                     MaxLoss = parse.GetValue(maxLoss), Samples = parse.GetValue(samples), Stride = parse.GetValue(stride),
+                MaxSetShare = parse.GetValue(maxSetShare),
                     InductionFilter = !parse.GetValue(noInduction), Uniform = parse.GetValue(uniform), Seed = parse.GetValue(seed),
                     Context = parse.GetValue(context),
                 },

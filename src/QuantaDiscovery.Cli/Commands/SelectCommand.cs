@@ -15,6 +15,7 @@ internal static class SelectCommand
         var maxLoss = SettingOptions.From<float>(QdgSettings.MaxLoss);
         var samples = SettingOptions.From<int>(QdgSettings.Samples);
         var stride = SettingOptions.From<int>(QdgSettings.Stride);
+        var maxSetShare = SettingOptions.From<double?>(QdgSettings.MaxSetShare);
         var noInduction = new Option<bool>("--no-induction-filter") { Description = "keep tokens whose trigram occurred earlier in the document" };
         var uniform = new Option<bool>("--uniform") { Description = "a seeded uniform sample instead of the stride" };
         var seed = SettingOptions.From<int>(QdgSettings.Seed);
@@ -22,7 +23,7 @@ internal static class SelectCommand
         var lossColumn = new Option<string?>("--loss-column") { Description = "loss column of a loss matrix (default: the only one)" };
         var command = new Command("select", "Choose low-loss, non-induction tokens for gradient clustering (Michaud et al. 2023, §5)")
         {
-            losses, input, model, output, maxLoss, samples, stride, noInduction, uniform, seed, context, lossColumn,
+            losses, input, model, output, maxLoss, samples, stride, maxSetShare, noInduction, uniform, seed, context, lossColumn,
         };
         command.SetAction(parse =>
         {
@@ -31,6 +32,7 @@ internal static class SelectCommand
                 MaxLoss = parse.GetValue(maxLoss),
                 Samples = parse.GetValue(samples),
                 Stride = parse.GetValue(stride),
+                MaxSetShare = parse.GetValue(maxSetShare),
                 InductionFilter = !parse.GetValue(noInduction),
                 Uniform = parse.GetValue(uniform),
                 Seed = parse.GetValue(seed),

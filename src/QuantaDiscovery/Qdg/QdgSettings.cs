@@ -16,6 +16,8 @@ public static class QdgSettings
     public static readonly StageSetting MaxLoss = new("max-loss", SettingKind.Number, "candidates have loss below this many nats", Default: "0.1", Paper: "0.1");
     public static readonly StageSetting Samples = new("samples", SettingKind.Integer, "tokens chosen at most", Default: "10000", Paper: "10000");
     public static readonly StageSetting Stride = new("stride", SettingKind.Integer, "every s-th candidate", Default: "50", Paper: "50");
+    public static readonly StageSetting MaxSetShare = new("max-set-share", SettingKind.Number,
+        "at most this share of the samples from one corpus set (pile_set_name), by thinning that set evenly (default: no cap, as the paper)");
     public static readonly StageSetting Clusters = new("clusters", SettingKind.Text, "K, a list or start:stop:step (default: samples/25, at most 400, swept over K/4..K)");
     public static readonly StageSetting Neighbours = new("knn", SettingKind.Integer,
         $"m of the sparse m-nearest-neighbour similarity graph (similarity.npz) instead of the dense matrix (default: dense up to {QdgOptions.DenseSampleLimit:N0} tokens, m = {QdgOptions.DefaultNeighbours} beyond)");
@@ -32,5 +34,5 @@ public static class QdgSettings
 
     /// <summary>The <c>qdg</c> stage's settings, in the order pipelines/README.md lists them.</summary>
     public static IReadOnlyList<StageSetting> All { get; } =
-        [Model, Corpus, Losses, Context, MaxLoss, Samples, Stride, Clusters, Neighbours, Method, Restarts, Projection, AlphaN, Seed, EnvelopeRanks];
+        [Model, Corpus, Losses, Context, MaxLoss, Samples, Stride, MaxSetShare, Clusters, Neighbours, Method, Restarts, Projection, AlphaN, Seed, EnvelopeRanks];
 }

@@ -34,6 +34,12 @@ public sealed record TokenSelectionOptions
     /// <summary>The loss column to threshold; null: the table's only loss column.</summary>
     public string? LossColumn { get; init; }
 
+    /// <summary>
+    /// At most this share of the chosen tokens from one corpus set (the table's set column): a set above it keeps an
+    /// evenly spaced subset of its chosen tokens. Null: no cap (the paper's rule, on the Pile, where no set dominates).
+    /// </summary>
+    public double? MaxSetShare { get; init; }
+
     /// <summary>Tokens before the target shown in the context column.</summary>
     public int ContextTokensShown { get; init; } = 100;
 
@@ -42,6 +48,7 @@ public sealed record TokenSelectionOptions
         if (!(MaxLoss > 0) || float.IsNaN(MaxLoss)) throw InputException.Invalid(nameof(MaxLoss), MaxLoss, "must be positive");
         if (Samples < 1) throw InputException.Invalid(nameof(Samples), Samples, "must be at least 1");
         if (Stride < 1) throw InputException.Invalid(nameof(Stride), Stride, "must be at least 1");
+        if (MaxSetShare is { } cap && !(cap > 0 && cap <= 1)) throw InputException.Invalid(nameof(MaxSetShare), cap, "must lie in (0, 1]");
         if (Context < 2) throw InputException.Invalid(nameof(Context), Context, "must be at least 2");
         if (ContextTokensShown < 0) throw InputException.Invalid(nameof(ContextTokensShown), ContextTokensShown, "must not be negative");
     }
@@ -138,6 +145,9 @@ public static class TokenSelection
         }
 
         var chosen = Choose(candidates, options);
+        if (options.MaxSetShare is { } maxSetShare)
+            chosen = CapSetShare(chosen, table.Set ?? throw new InputException(
+                "a cap on one set's share needs the loss table's set column (score a corpus with pile_set_name)", lossesPath), maxSetShare);
         var setShares = table.Set is { } setOfRow ? SetShare.Count(setOfRow, candidates, chosen) : [];
         var samples = chosen.Select((r, i) =>
         {
@@ -159,7 +169,7 @@ public static class TokenSelection
             RecordedPath.Of(folder.Directory, outputDirectory),
             options.MaxLoss, options.InductionFilter, options.Uniform ? "uniform" : "stride", options.Uniform ? null : options.Stride,
             options.Uniform ? options.Seed : null, options.Samples, options.Context, table.RowCount, candidates.Count + inductionRemoved,
-            inductionRemoved, samples.Count);
+            inductionRemoved, samples.Count, options.MaxSetShare);
         File.WriteAllText(settingsPath, JsonSerializer.Serialize(settings, SelectionJson.Options));
         return new TokenSelectionResult(samplesPath, settingsPath, table.RowCount, candidates.Count + inductionRemoved,
             inductionRemoved, samples.Count, samples) { SetShares = setShares };
@@ -187,9 +197,28 @@ public static class TokenSelection
         return [.. order.Take(take).Order().Select(i => candidates[i])];
     }
 
+    /// <summary>
+    /// Thins the set with the most chosen rows to an evenly spaced subset until no set holds more than
+    /// <paramref name="maxShare"/> of the rows (or only one set is left); order is kept.
+    /// </summary>
+    public static IReadOnlyList<int> CapSetShare(IReadOnlyList<int> chosen, string?[] setOfRow, double maxShare)
+    {
+        var kept = chosen.ToList();
+        while (true)
+        {
+            var bySet = kept.GroupBy(r => setOfRow[r] ?? "").OrderByDescending(g => g.Count()).ToList();
+            if (bySet.Count < 2 || bySet[0].Count() <= maxShare * kept.Count) return kept;
+            int others = kept.Count - bySet[0].Count();
+            int allowed = Math.Max(1, (int)Math.Floor(maxShare * others / (1 - maxShare)));
+            var members = bySet[0].ToList();
+            var keep = Enumerable.Range(0, allowed).Select(i => members[(int)((long)i * members.Count / allowed)]).ToHashSet();
+            kept = kept.Where(r => (setOfRow[r] ?? "") != bySet[0].Key || keep.Contains(r)).ToList();
+        }
+    }
+
     private sealed record SelectionSettings(string Losses, string LossColumn, string Corpus, string Model, float MaxLoss,
         bool InductionFilter, string Method, int? Stride, int? Seed, int MaxSamples, int Context, long TableRows,
-        long Candidates, long InductionRemoved, int Chosen);
+        long Candidates, long InductionRemoved, int Chosen, double? MaxSetShare);
 
     private static class SelectionJson
     {

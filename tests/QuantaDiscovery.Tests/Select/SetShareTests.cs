@@ -21,6 +21,22 @@ public class SetShareTests
     }
 
     [Fact]
+    public void ACapThinsTheDominantSetEvenlyUntilNoSetExceedsIt()
+    {
+        // rows 0-79 "math", 80-99 "code": 80% math
+        var setOfRow = Enumerable.Range(0, 100).Select(r => r < 80 ? "math" : "code").ToArray<string?>();
+
+        var kept = TokenSelection.CapSetShare(Enumerable.Range(0, 100).ToList(), setOfRow, 0.6);
+
+        Assert.Equal(30, kept.Count(r => r < 80)); // 0.6 × 20 / 0.4
+        Assert.Equal(20, kept.Count(r => r >= 80));
+        Assert.Equal(kept.Order(), kept);
+        Assert.Equal([0, 2, 5], kept.Take(3)); // every 80/30-th math row
+        Assert.Equal(Enumerable.Range(0, 100), TokenSelection.CapSetShare(Enumerable.Range(0, 100).ToList(), setOfRow, 0.8));
+        Assert.Throws<QuantaDiscovery.Common.InputException>(() => new TokenSelectionOptions { MaxSetShare = 0 }.Validate());
+    }
+
+    [Fact]
     public void TheTableRoundTripsWithQuotesAndCommasInSetNames()
     {
         var folder = TestPaths.NewTempFolder();

@@ -27,6 +27,7 @@ public sealed class QdgStage : PipelineStage
             Selection = new TokenSelectionOptions
             {
                 MaxLoss = (float)context.Number("max-loss"), Samples = context.Integer("samples"), Stride = context.Integer("stride"),
+                MaxSetShare = context.Has("max-set-share") ? context.Number("max-set-share") : null,
                 Context = context.Integer("context"), Seed = seed,
             },
             Gradients = new GradientOptions { Projection = projection, Method = projectionMethod, Seed = seed },
