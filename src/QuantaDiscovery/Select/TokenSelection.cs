@@ -146,8 +146,12 @@ public static class TokenSelection
 
         var chosen = Choose(candidates, options);
         if (options.MaxSetShare is { } maxSetShare)
-            chosen = CapSetShare(chosen, table.Set ?? throw new InputException(
+        {
+            // stride (or every candidate, for a uniform sample), then the cap, then at most Samples
+            var capped = CapSetShare(Choose(candidates, options with { Samples = int.MaxValue }), table.Set ?? throw new InputException(
                 "a cap on one set's share needs the loss table's set column (score a corpus with pile_set_name)", lossesPath), maxSetShare);
+            chosen = options.Uniform ? Choose(capped, options) : [.. capped.Take(options.Samples)];
+        }
         var setShares = table.Set is { } setOfRow ? SetShare.Count(setOfRow, candidates, chosen) : [];
         var samples = chosen.Select((r, i) =>
         {
