@@ -34,13 +34,16 @@ public sealed class StageContext(
     /// Where the stage's steps are cached (<see cref="CachedSteps"/>): <c>&lt;work&gt;/&lt;stage&gt;/steps/</c>, beside its
     /// fingerprint folders, shared by every run of the stage.
     /// </summary>
-    public string StepCacheFolder => System.IO.Path.Combine(workFolder, StageName, "steps");
+    /// <summary>The run's work folder (holding manifest.json and every stage's outputs).</summary>
+    public string WorkFolder { get; } = workFolder;
+
+    public string StepCacheFolder => System.IO.Path.Combine(WorkFolder, StageName, "steps");
 
     /// <summary>The run redoes this stage (<c>--force</c>): cached steps are recomputed too.</summary>
     public bool Forced { get; } = forced;
 
     /// <summary>What identifies an input setting's content wherever the study lies (<see cref="StageFingerprint.InputIdentity"/>).</summary>
-    public string InputIdentity(string name) => StageFingerprint.InputIdentity(Get(name).Values, workFolder);
+    public string InputIdentity(string name) => StageFingerprint.InputIdentity(Get(name).Values, WorkFolder);
 
     public bool Has(string name) => Get(name).Values.Count > 0;
 

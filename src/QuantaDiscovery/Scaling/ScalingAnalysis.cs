@@ -70,7 +70,7 @@ public static class ScalingAnalysis
         {
             CurveKinds = curveKinds,
             TrainingCurves = trainingCurves,
-            Comparison = Compare(matrix, finals, sizeFit, curveKinds, trainingCurves, options),
+            Comparison = Compare(matrix, models, finals, sizeFit, curveKinds, trainingCurves, options),
         };
     }
 
@@ -106,14 +106,8 @@ public static class ScalingAnalysis
             var inRange = size.Where(i => suite.Models[i].Step is { } step && step >= first && step <= end).ToArray();
             if (inRange.Length < 3) continue;
             var kinds = MonogenicPolygenic.Run(matrix, inRange, options.CurveClassifier);
-            double[]? interval = null;
-            if (options.BootstrapReplicates > 0)
-            {
-                var sharp = kinds.TokenKinds.Select(kind => kind == ScalingCurveKind.Monogenic).ToArray();
-                var changed = kinds.TokenKinds.Select(kind => kind is ScalingCurveKind.Monogenic or ScalingCurveKind.Polygenic).ToArray();
-                var (_, low, high) = PaperComparison.ShareWithInterval(sharp, changed, options.BootstrapReplicates, options.Seed + 2 + result.Count);
-                if (double.IsFinite(low)) interval = [low, high];
-            }
+            var (_, low, high) = MonogenicShareWithInterval(kinds, options.BootstrapReplicates, options.Seed + 2 + result.Count);
+            double[]? interval = double.IsFinite(low) ? [low, high] : null;
             result.Add(new TrainingCurveKinds(suite.Models[size[0]].Parameters,
                 inRange.Select(i => suite.Models[i].Step!.Value).ToArray(), kinds, interval));
         }
@@ -123,7 +117,7 @@ public static class ScalingAnalysis
     public static double Bits(double nats) => nats / Math.Log(2);
 
     /// <summary>The rows of the report's summary table that this analysis measures, each beside the paper's value.</summary>
-    private static IReadOnlyList<ComparisonRow> Compare(LossMatrix matrix, int[] finals, SizeFit? fit, CurveKindSummary? curveKinds,
+    private static IReadOnlyList<ComparisonRow> Compare(LossMatrix matrix, ModelSummary[] models, int[] finals, SizeFit? fit, CurveKindSummary? curveKinds,
         IReadOnlyList<TrainingCurveKinds>? trainingCurves, ScalingOptions options)
     {
         var rows = new List<ComparisonRow>();
@@ -139,17 +133,13 @@ public static class ScalingAnalysis
                 fit.Excluded.Length > 0 ? $"{fit.Models.Length} sizes fitted; left out: {string.Join(", ", fit.Excluded)}" : $"{fit.Models.Length} sizes fitted"));
         }
         string interval = $"bootstrap over tokens, {options.BootstrapReplicates} replicates";
-        var largest = finals[^1];
-        var below = matrix.Losses[largest].Select(v => v < options.ThresholdNats).ToArray();
-        var (share, low, high) = PaperComparison.ShareWithInterval(below, null, options.BootstrapReplicates, options.Seed);
-        rows.Add(new ComparisonRow($"share of tokens below {options.ThresholdNats:G3} nats, {suite.Models[largest].Name}", share,
-            Finite(low), Finite(high), options.BootstrapReplicates > 0 ? interval : "none",
+        var largest = models[finals[^1]];
+        rows.Add(new ComparisonRow($"share of tokens below {options.ThresholdNats:G3} nats, {largest.Name}", largest.NearZeroFraction,
+            largest.NearZeroInterval?[0], largest.NearZeroInterval?[1], options.BootstrapReplicates > 0 ? interval : "none",
             "grows with size and with training step (§5)", "every size and step: near_zero_fraction.csv"));
         if (curveKinds is not null)
         {
-            var monogenic = curveKinds.TokenKinds.Select(kind => kind == ScalingCurveKind.Monogenic).ToArray();
-            var changed = curveKinds.TokenKinds.Select(kind => kind is ScalingCurveKind.Monogenic or ScalingCurveKind.Polygenic).ToArray();
-            var (mono, monoLow, monoHigh) = PaperComparison.ShareWithInterval(monogenic, changed, options.BootstrapReplicates, options.Seed + 1);
+            var (mono, monoLow, monoHigh) = MonogenicShareWithInterval(curveKinds, options.BootstrapReplicates, options.Seed + 1);
             if (double.IsFinite(mono))
                 rows.Add(new ComparisonRow("monogenic share of tokens whose loss falls with size", mono, Finite(monoLow), Finite(monoHigh),
                 options.BootstrapReplicates > 0 ? interval : "none", "both kinds shown by example; no share given (§5.2)",
@@ -158,13 +148,19 @@ public static class ScalingAnalysis
         if (trainingCurves is { Count: > 0 } && trainingCurves[^1] is { Kinds.MonogenicShare: { } sharpShare } largestCurves)
         {
             var steps = largestCurves.Steps;
-            rows.Add(new ComparisonRow(FormattableString.Invariant($"share of tokens whose loss drops sharply during training, {suite.Models[finals[^1]].Name}, steps {steps[0]:N0}–{steps[^1]:N0}"),
+            rows.Add(new ComparisonRow(FormattableString.Invariant($"share of tokens whose loss drops sharply during training, {largest.Name}, steps {steps[0]:N0}–{steps[^1]:N0}"),
                 sharpShare, largestCurves.SharpShareInterval?[0], largestCurves.SharpShareInterval?[1],
                 options.BootstrapReplicates > 0 ? interval : "none", "sudden drops over training shown by example (§5); no share given",
                 FormattableString.Invariant($"sharp: one interval between adjacent checkpoints carries ≥ {options.CurveClassifier.MonogenicShare:G3} of the decreases (same rule as monogenic); every size: training_curve_kinds.csv")));
         }
         return rows;
     }
+
+    /// <summary>Monogenic tokens over monogenic + polygenic ones, with its token-bootstrap interval (NaN bounds without replicates).</summary>
+    private static (double Share, double Lower, double Upper) MonogenicShareWithInterval(CurveKindSummary kinds, int replicates, int seed) =>
+        PaperComparison.ShareWithInterval(
+            kinds.TokenKinds.Select(kind => kind == ScalingCurveKind.Monogenic).ToArray(),
+            kinds.TokenKinds.Select(kind => kind is ScalingCurveKind.Monogenic or ScalingCurveKind.Polygenic).ToArray(), replicates, seed);
 
     private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 

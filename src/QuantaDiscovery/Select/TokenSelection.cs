@@ -144,7 +144,7 @@ public static class TokenSelection
             inductionRemoved = before - candidates.Count;
         }
 
-        var chosen = Choose(candidates, options);
+        IReadOnlyList<int> chosen;
         if (options.MaxSetShare is { } maxSetShare)
         {
             // stride (or every candidate, for a uniform sample), then the cap, then at most Samples
@@ -152,6 +152,7 @@ public static class TokenSelection
                 "a cap on one set's share needs the loss table's set column (score a corpus with pile_set_name)", lossesPath), maxSetShare);
             chosen = options.Uniform ? Choose(capped, options) : [.. capped.Take(options.Samples)];
         }
+        else chosen = Choose(candidates, options);
         var setShares = table.Set is { } setOfRow ? SetShare.Count(setOfRow, candidates, chosen) : [];
         var samples = chosen.Select((r, i) =>
         {

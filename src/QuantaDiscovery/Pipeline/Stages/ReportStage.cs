@@ -16,9 +16,7 @@ public sealed class ReportStage : PipelineStage
     {
         // Stage outputs live at <work>/<stage>/<fingerprint>: head each section with the stage's name.
         var sections = context.Paths("include").Select(folder => (Heading: Path.GetFileName(Path.GetDirectoryName(folder)!) ?? folder, Folder: folder));
-        // <work>/<stage>/<fingerprint>: the run's manifest.json lies two levels up
-        var work = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(context.OutputFolder)));
-        var stages = work is null ? null : new RunManifest(work).Read().Where(s => s.Key != context.StageName).ToDictionary();
+        var stages = new RunManifest(context.WorkFolder).Read().Where(s => s.Key != context.StageName).ToDictionary();
         var index = ReportIndex.Write(context.OutputFolder, context.Text("title"), sections, stages);
         context.Log($"wrote {Path.GetFileName(index)}");
         return Task.CompletedTask;
