@@ -31,7 +31,9 @@ internal static class BrowseCommand
             var fit = report.RankFrequency;
             parse.Out().WriteLine($"{report.Samples} samples, K = {report.K}: {report.Clusters.Count} clusters → {report.Html}");
             if (fit.Slope is { } slope)
-                parse.Out().WriteLine($"rank-frequency slope {slope:F3} ± {fit.Fit!.AlphaStandardError:F3} over ranks {fit.FirstRank}–{fit.LastRank}" +
+                parse.Out().WriteLine($"rank-frequency slope {slope:F3} " +
+                                  (fit.SlopeInterval is { } b ? $"({b.Level:P0} bootstrap {b.Lower:F3} to {b.Upper:F3})" : $"± {fit.Fit!.AlphaStandardError:F3}") +
+                                  $" over ranks {fit.FirstRank}–{fit.LastRank}" +
                                   (fit.PredictedSlope is { } predicted ? $"; predicted −(α_N + 1) = {predicted:F3}" : ""));
             return 0;
         });

@@ -66,7 +66,7 @@ public static class ReportIndex
         return index;
     }
 
-    /// <summary>The summary table at the top: every measured number beside the paper's, from the stages' comparison.json.</summary>
+    /// <summary>The wall time of every stage of the run, from its manifest.</summary>
     private static void AppendStageTimes(StringBuilder html, IReadOnlyDictionary<string, ManifestEntry>? stages)
     {
         if (stages is not { Count: > 0 }) return;
@@ -79,16 +79,17 @@ public static class ReportIndex
             $"<tr><th>total</th><th></th><th></th><th>{ordered.Sum(s => s.Value.Seconds):F1}</th></tr>\n</table>\n<p>Cached stages took their time in an earlier run; the report stage itself is not counted.</p>\n</section>\n");
     }
 
+    /// <summary>The summary table at the top: every measured number beside the paper's, from the stages' comparison.json.</summary>
     private static void AppendComparison(StringBuilder html, IReadOnlyList<ComparisonRow> rows)
     {
         if (rows.Count == 0) return;
         html.Append("<section>\n<h2>Measured here and in the paper</h2>\n<table>\n" +
-                    "<tr><th>quantity</th><th>measured</th><th>95% interval</th><th>paper (Michaud et al. 2023)</th><th>notes</th></tr>\n");
+                    "<tr><th>quantity</th><th>measured</th><th>95% interval</th><th>paper (Michaud et al. 2023)</th><th>against the paper</th><th>notes</th></tr>\n");
         foreach (var row in rows)
         {
             var interval = row.Lower is { } low && row.Upper is { } high ? $"[{Format(low)}, {Format(high)}] ({row.Interval})" : row.Interval;
             html.Append($"<tr><td>{Encode(row.Quantity)}</td><td>{Format(row.Measured)}</td><td>{Encode(interval)}</td>" +
-                        $"<td>{Encode(row.Paper)}</td><td>{Encode(row.Note)}</td></tr>\n");
+                        $"<td>{Encode(row.Paper)}</td><td>{Encode(row.Verdict)}</td><td>{Encode(row.Note)}</td></tr>\n");
         }
         html.Append("</table>\n</section>\n");
     }

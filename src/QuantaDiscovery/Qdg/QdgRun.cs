@@ -140,7 +140,7 @@ public static class QdgRun
 
         stages?.Report("report");
         var browser = new QuantaBrowserOptions(Examples: options.Examples, AlphaN: options.AlphaN?.AlphaN, AlphaNSource: options.AlphaN?.Source,
-            FirstRank: options.EnvelopeRanks?.First, LastRank: options.EnvelopeRanks?.Last);
+            FirstRank: options.EnvelopeRanks?.First, LastRank: options.EnvelopeRanks?.Last, Seed: options.Clustering.Seed);
         // α_N's source names a file by its absolute path: shown on the page, but not part of what the page is computed from
         steps.Run("browse", browser with { AlphaNSource = null }, ["select", "gradients", "similarity", "cluster"], folder =>
             QuantaBrowser.Write(Path.Combine(folder, SampleTable.FileName), Path.Combine(folder, similarityFile),

@@ -7,8 +7,10 @@ namespace QuantaDiscovery.Report;
 /// One measured quantity set beside the published one: the value, its 95% interval (how it was obtained is said in
 /// <see cref="Interval"/>), and the paper's value or statement with where it comes from.
 /// </summary>
+/// <param name="Verdict">one plain sentence: whether the measurement agrees with the paper, differs from it (and how), or
+/// cannot be set against it</param>
 public sealed record ComparisonRow(string Quantity, double Measured, double? Lower, double? Upper, string Interval,
-    string Paper, string Note = "");
+    string Paper, string Note = "", string Verdict = "");
 
 /// <summary>
 /// The rows a stage contributes to the report's summary table, written as <c>comparison.json</c> in the stage's
@@ -37,6 +39,27 @@ public static class PaperComparison
     {
         var path = Path.Combine(folder, FileName);
         return File.Exists(path) ? JsonSerializer.Deserialize<ComparisonRow[]>(File.ReadAllText(path), Json) ?? [] : [];
+    }
+
+    /// <summary>Whether the paper's number lies within the measured interval, and if not on which side.</summary>
+    public static string AgainstPaperValue(double measured, double? lower, double? upper, double paper)
+    {
+        string Number(double v) => v.ToString("G3", System.Globalization.CultureInfo.InvariantCulture);
+        if (lower is not { } low || upper is not { } high)
+            return $"no interval: measured {Number(measured)} against the paper's {Number(paper)}";
+        if (paper >= low && paper <= high) return $"agrees: the paper's {Number(paper)} lies within the interval";
+        return $"differs: the paper's {Number(paper)} lies {(paper > high ? "above" : "below")} the interval " +
+               $"[{Number(low)}, {Number(high)}] (by {Number(Math.Abs(paper - measured))})";
+    }
+
+    /// <summary>A measured share against the share noise alone produces (the paper gives no share to compare).</summary>
+    public static string AgainstBaseline(double? lower, double? upper, double? baseline, string kind)
+    {
+        string Percent(double v) => v.ToString("P1", System.Globalization.CultureInfo.InvariantCulture);
+        if (baseline is not { } b) return "the paper gives no share; no noise baseline could be measured";
+        if (lower is { } low && low > b) return $"the paper gives no share; above what noise alone gives ({Percent(b)}), so some {kind} are real";
+        if (upper is { } high && high < b) return $"the paper gives no share; below what noise alone gives ({Percent(b)}): no evidence of {kind}";
+        return $"the paper gives no share; not distinguishable from what noise alone gives ({Percent(b)})";
     }
 
     /// <summary>

@@ -14,8 +14,11 @@ namespace QuantaDiscovery.Report;
 /// <param name="FirstRank">first rank of the rank-frequency fit; default ⌈K_max / 4⌉</param>
 /// <param name="LastRank">last rank of the rank-frequency fit; default K_max</param>
 /// <param name="HeatmapCells">the heatmap shows at most this many rows and columns (block averages of the ordered matrix)</param>
+/// <param name="BootstrapReplicates">replicates of the rank-frequency slope's bootstrap interval (0: none)</param>
+/// <param name="Seed">seed of that bootstrap</param>
 public sealed record QuantaBrowserOptions(int? K = null, int Examples = 10, int TopTokens = 10, double? AlphaN = null,
-    string? AlphaNSource = null, int? FirstRank = null, int? LastRank = null, int HeatmapCells = 800)
+    string? AlphaNSource = null, int? FirstRank = null, int? LastRank = null, int HeatmapCells = 800, int BootstrapReplicates = 200,
+    int Seed = 0)
 {
     public static QuantaBrowserOptions Default { get; } = new();
 }
@@ -73,6 +76,8 @@ public static class QuantaBrowser
         if (options.Examples < 1) throw InputException.Invalid(nameof(options.Examples), options.Examples, "must be at least 1");
         if (options.TopTokens < 1) throw InputException.Invalid(nameof(options.TopTokens), options.TopTokens, "must be at least 1");
         if (options.HeatmapCells < 1) throw InputException.Invalid(nameof(options.HeatmapCells), options.HeatmapCells, "must be at least 1");
+        if (options.BootstrapReplicates < 0)
+            throw InputException.Invalid(nameof(options.BootstrapReplicates), options.BootstrapReplicates, "must be 0 (no interval) or more");
         var samples = await QuantaSamples.ReadAsync(samplesParquet, cancellation);
         var affinity = BrowsedSimilarity.Read(similarityNpy, samples.Count, samplesParquet);
         var sweep = await ClusterSweep.ReadAsync(clustersParquet, samples.Count, cancellation);
@@ -83,7 +88,8 @@ public static class QuantaBrowser
 
         var folder = Path.GetDirectoryName(Path.GetFullPath(outputHtml))!;
         Directory.CreateDirectory(folder);
-        var rankFrequency = RankFrequency.Compute(sweep.Sizes(), options.FirstRank, options.LastRank, options.AlphaN, options.AlphaNSource);
+        var rankFrequency = RankFrequency.Compute(sweep.Clusterings, options.BootstrapReplicates, options.Seed, options.FirstRank,
+            options.LastRank, options.AlphaN, options.AlphaNSource);
         var plot = RankFrequency.WriteFiles(rankFrequency, folder);
 
         var clusters = Browse(sweep.For(k), samples, affinity, options.TopTokens);
@@ -108,15 +114,24 @@ public static class QuantaBrowser
         WriteDescriptions(clusters, Path.Combine(folder, DescriptionsFile));
         var comparison = new List<ComparisonRow>();
         if (rankFrequency.Fit is { } fit)
-            comparison.Add(new ComparisonRow("rank-frequency slope of the QDG cluster-size envelope", -fit.Alpha,
-                double.IsFinite(fit.AlphaStandardError) ? -fit.Alpha - 1.96 * fit.AlphaStandardError : null,
-                double.IsFinite(fit.AlphaStandardError) ? -fit.Alpha + 1.96 * fit.AlphaStandardError : null,
-                "±1.96 standard errors of the log-log fit", $"{PaperComparison.PaperRankFrequencySlope} (Pythia-70m, 10,000 tokens; §6)",
-                $"ranks {rankFrequency.FirstRank}–{rankFrequency.LastRank} of the envelope over K = {string.Join(", ", rankFrequency.Sweep.Select(c => c.K))}; {samples.Count} samples"));
+        {
+            double? slopeLower = rankFrequency.SlopeInterval?.Lower
+                ?? (double.IsFinite(fit.AlphaStandardError) ? -fit.Alpha - 1.96 * fit.AlphaStandardError : null);
+            double? slopeUpper = rankFrequency.SlopeInterval?.Upper
+                ?? (double.IsFinite(fit.AlphaStandardError) ? -fit.Alpha + 1.96 * fit.AlphaStandardError : null);
+            comparison.Add(new ComparisonRow("rank-frequency slope of the QDG cluster-size envelope", -fit.Alpha, slopeLower, slopeUpper,
+                rankFrequency.SlopeInterval is { } b
+                    ? $"{b.Level:P0} {SlopeBootstrap.Method}, {b.Replicates} replicates"
+                    : "±1.96 standard errors of the log-log fit",
+                $"{PaperComparison.PaperRankFrequencySlope} (Pythia-70m, 10,000 tokens; §6)",
+                $"ranks {rankFrequency.FirstRank}–{rankFrequency.LastRank} of the envelope over K = {string.Join(", ", rankFrequency.Sweep.Select(c => c.K))}; {samples.Count} samples",
+                PaperComparison.AgainstPaperValue(-fit.Alpha, slopeLower, slopeUpper, PaperComparison.PaperRankFrequencySlope)));
+        }
         if (setShares.Count > 0 && setShares.MaxBy(s => s.ChosenShare) is { } dominant)
             comparison.Add(new ComparisonRow($"largest share of the QDG samples from one corpus set ({dominant.Set})", dominant.ChosenShare,
                 null, null, "none (a count)", "not given; the Pile is de-duplicated and mixes 22 sets",
-                FormattableString.Invariant($"{dominant.Set} holds {dominant.ScoredShare:P1} of the scored tokens; every set: set_shares.csv and the browser")));
+                FormattableString.Invariant($"{dominant.Set} holds {dominant.ScoredShare:P1} of the scored tokens; every set: set_shares.csv and the browser"),
+                "not in the paper: a property of this corpus and selection"));
         if (comparison.Count > 0) PaperComparison.Write(folder, comparison);
         return new QuantaBrowserReport(samples.Count, k, clusters, rankFrequency, outputHtml, heatmapPath, plot);
     }

@@ -84,7 +84,11 @@ internal sealed class QuantaBrowserPage(QuantaSamples samples, int k, IReadOnlyL
         {
             html.Append("Envelope of cluster sizes over the K sweep, fitted over ranks ").Append(rankFrequency.FirstRank).Append('–')
                 .Append(rankFrequency.LastRank).Append(": slope <b>").Append(QuantaBrowser.Number(-fit.Alpha, "F3")).Append("</b>");
-            if (double.IsFinite(fit.AlphaStandardError))
+            if (rankFrequency.SlopeInterval is { } interval)
+                html.Append(" (").Append(QuantaBrowser.Number(interval.Lower, "F3")).Append(" to ").Append(QuantaBrowser.Number(interval.Upper, "F3"))
+                    .Append(", ").Append(QuantaBrowser.Number(interval.Level, "P0")).Append(' ').Append(Escape(SlopeBootstrap.Method)).Append(", ")
+                    .Append(interval.Replicates).Append(" replicates)");
+            else if (double.IsFinite(fit.AlphaStandardError))
                 html.Append(" ± ").Append(QuantaBrowser.Number(fit.AlphaStandardError, "F3"));
             html.Append(" (R² = ").Append(QuantaBrowser.Number(fit.RSquared, "F3")).Append(").");
         }

@@ -29,14 +29,22 @@ public sealed record ClusterSizes(int K, int[] Sizes)
 /// <param name="Fit">size ∝ rank^(−α) over the fit range; null when the range holds fewer than 3 ranks of positive size</param>
 /// <param name="AlphaN">the scaling exponent α_N, when given</param>
 /// <param name="AlphaNSource">where α_N came from: a summary.json path, or "given"</param>
+/// <param name="SlopeInterval">percentile bootstrap interval of the slope over resampled samples (<see cref="RankFrequency.BootstrapSlope"/>);
+/// null when not computed or when too few replicates could be fitted</param>
 public sealed record RankFrequencyResult(double[] Envelope, IReadOnlyList<ClusterSizes> Sweep, int FirstRank, int LastRank,
-    PowerLawFitResult? Fit, double? AlphaN = null, string? AlphaNSource = null)
+    PowerLawFitResult? Fit, double? AlphaN = null, string? AlphaNSource = null, SlopeBootstrap? SlopeInterval = null)
 {
     /// <summary>The fitted log-log slope, −α.</summary>
     public double? Slope => Fit is null ? null : -Fit.Alpha;
 
     /// <summary>The slope the quantization model predicts from the scaling exponent: −(α_N + 1).</summary>
     public double? PredictedSlope => AlphaN is { } alphaN ? -(alphaN + 1) : null;
+}
+
+/// <summary>The slope's percentile interval from <see cref="Replicates"/> resamples, <see cref="Failed"/> of which could not be fitted.</summary>
+public sealed record SlopeBootstrap(double Lower, double Upper, double Level, int Replicates, int Failed, int Seed)
+{
+    public const string Method = "percentile bootstrap over the samples (drawn with replacement; each K's labels held fixed)";
 }
 
 /// <summary>
@@ -83,6 +91,53 @@ public static class RankFrequency
         int last = Math.Min(lastRank ?? envelope.Length, positive);
         var fit = last - first + 1 >= 3 ? ZipfFit.RankFrequency(envelope.AsSpan(0, last), first, last) : null;
         return new RankFrequencyResult(envelope, ordered, first, last, fit, alphaN, alphaN is null ? null : alphaNSource ?? "given");
+    }
+
+    /// <summary>
+    /// <see cref="Compute(IReadOnlyList{ClusterSizes}, int?, int?, double?, string?)"/> from the clusterings' labels, with a
+    /// bootstrap interval for the slope when <paramref name="replicates"/> &gt; 0 (<see cref="BootstrapSlope"/>).
+    /// </summary>
+    public static RankFrequencyResult Compute(IReadOnlyList<Clustering> sweep, int replicates, int seed, int? firstRank = null,
+        int? lastRank = null, double? alphaN = null, string? alphaNSource = null)
+    {
+        ArgumentNullException.ThrowIfNull(sweep);
+        var result = Compute(sweep.Select(c => c.Sizes()).ToArray(), firstRank, lastRank, alphaN, alphaNSource);
+        return replicates > 0 && result.Fit is not null
+            ? result with { SlopeInterval = BootstrapSlope(sweep, result.FirstRank, result.LastRank, replicates, seed) }
+            : result;
+    }
+
+    /// <summary>
+    /// How much the slope depends on which tokens were selected: each replicate draws n samples with replacement, recounts
+    /// every K's cluster sizes from the drawn samples' labels (the clusterings themselves are not recomputed, so the
+    /// interval leaves out the clustering's own variability), rebuilds the envelope and refits it over the same ranks.
+    /// Null when fewer than half the replicates can be fitted.
+    /// </summary>
+    public static SlopeBootstrap? BootstrapSlope(IReadOnlyList<Clustering> sweep, int firstRank, int lastRank, int replicates,
+        int seed, double level = 0.95)
+    {
+        ArgumentNullException.ThrowIfNull(sweep);
+        if (sweep.Count == 0) throw new InputException("the sweep holds no clustering");
+        int n = sweep[0].Labels.Length;
+        var bootstrap = Bootstrap.Run(replicates, seed, level, random =>
+        {
+            var pick = Bootstrap.ResampleIndices(random, n);
+            var resized = sweep.Select(clustering =>
+            {
+                var sizes = new int[clustering.K];
+                foreach (int i in pick) sizes[clustering.Labels[i]]++;
+                return new ClusterSizes(clustering.K, sizes);
+            }).ToArray();
+            var envelope = Envelope(resized);
+            int positive = Array.FindLastIndex(envelope, size => size > 0) + 1;
+            int last = Math.Min(lastRank, positive);
+            return last - firstRank + 1 >= 3 && ZipfFit.TryRankFrequency(envelope.AsSpan(0, last), firstRank, last) is { } fit
+                ? [-fit.Alpha]
+                : null;
+        });
+        if (bootstrap.Intervals.Count == 0 || bootstrap.Failed * 2 > replicates) return null;
+        var interval = bootstrap.Intervals[0];
+        return new SlopeBootstrap(interval.Lower, interval.Upper, level, replicates, bootstrap.Failed, seed);
     }
 
     /// <summary>
@@ -139,8 +194,11 @@ public static class RankFrequency
     }
 
     /// <summary>What rank_frequency.json holds.</summary>
+    /// <param name="SlopeLower">lower end of the slope's bootstrap interval (<see cref="SlopeBootstrap"/>), when computed</param>
     public sealed record FitSummary(int FirstRank, int LastRank, int Points, double? Slope, double? SlopeSe, double? Amplitude,
-        double? RSquared, double? AlphaN, string? AlphaNSource, double? PredictedSlope, int[] KValues, int Samples, string? Note);
+        double? RSquared, double? AlphaN, string? AlphaNSource, double? PredictedSlope, int[] KValues, int Samples, string? Note,
+        double? SlopeLower = null, double? SlopeUpper = null, double? SlopeLevel = null, int? SlopeReplicates = null,
+        string? SlopeIntervalMethod = null);
 
     /// <summary>The summary <see cref="WriteFiles"/> wrote into <paramref name="folder"/>.</summary>
     public static FitSummary ReadSummary(string folder)
@@ -163,7 +221,9 @@ public static class RankFrequency
         return new FitSummary(result.FirstRank, result.LastRank, fit?.Points ?? 0, result.Slope, Finite(fit?.AlphaStandardError),
             fit?.Amplitude, fit?.RSquared, result.AlphaN, result.AlphaNSource, result.PredictedSlope,
             result.Sweep.Select(s => s.K).ToArray(), result.Sweep[0].Sizes.Sum(),
-            fit is null ? $"no fit: ranks {result.FirstRank}–{result.LastRank} hold fewer than 3 clusters of positive size" : null);
+            fit is null ? $"no fit: ranks {result.FirstRank}–{result.LastRank} hold fewer than 3 clusters of positive size" : null,
+            result.SlopeInterval?.Lower, result.SlopeInterval?.Upper, result.SlopeInterval?.Level, result.SlopeInterval?.Replicates,
+            result.SlopeInterval is null ? null : SlopeBootstrap.Method);
     }
 
     /// <summary>The envelope and each K's sizes against rank, log-log, with the fitted line and the predicted slope.</summary>
@@ -183,7 +243,10 @@ public static class RankFrequency
         if (result.Fit is { } fit)
         {
             double[] span = [result.FirstRank, result.LastRank];
-            series.Add(new ChartSeries(FormattableString.Invariant($"fit: slope {-fit.Alpha:F2} ± {fit.AlphaStandardError:F2}"),
+            string interval = result.SlopeInterval is { } b
+                ? FormattableString.Invariant($" ({b.Lower:F2} to {b.Upper:F2})")
+                : FormattableString.Invariant($" ± {fit.AlphaStandardError:F2}");
+            series.Add(new ChartSeries(FormattableString.Invariant($"fit: slope {-fit.Alpha:F2}{interval}"),
                 span, span.Select(fit.Predict).ToArray()));
             if (result.PredictedSlope is { } predicted)
             {

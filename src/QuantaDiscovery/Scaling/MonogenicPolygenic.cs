@@ -43,9 +43,11 @@ public sealed record CurveExample(int Token, double LargestStepShare, int StepIn
 /// <param name="Tokens">tokens classified</param>
 /// <param name="MonogenicShare">monogenic tokens over monogenic + polygenic ones (null when there are none)</param>
 /// <param name="MonogenicByStep">monogenic tokens per adjacent-size step at which their drop happens</param>
+/// <param name="GradualNoiseShare">the monogenic share the same rule finds when every classified token's curve is made
+/// gradual and given measured noise (<see cref="MonogenicPolygenic.GradualNoiseShare"/>): the share noise alone produces</param>
 public sealed record CurveKindSummary(string[] Sizes, double[] Params, CurveClassifierOptions Options, long Tokens, long Flat,
     long Irregular, long Monogenic, long Polygenic, double? MonogenicShare, long[] MonogenicByStep,
-    IReadOnlyList<CurveExample> MonogenicExamples, IReadOnlyList<CurveExample> PolygenicExamples)
+    IReadOnlyList<CurveExample> MonogenicExamples, IReadOnlyList<CurveExample> PolygenicExamples, double? GradualNoiseShare = null)
 {
     /// <summary>Each token's kind, in loss-matrix order (for resampling; not written to summary.json).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
@@ -117,7 +119,83 @@ public static class MonogenicPolygenic
         long changed = monogenic + polygenic;
         return new CurveKindSummary(sizes.Select(i => suite.Models[i].Name).ToArray(), sizes.Select(i => suite.Models[i].Parameters).ToArray(),
             options, matrix.Tokens, flat, irregular, monogenic, polygenic, changed == 0 ? null : monogenic / (double)changed, byStep,
-            [.. monogenicExamples.OrderBy(e => e.Token)], [.. polygenicExamples.OrderBy(e => e.Token)]) { TokenKinds = kinds };
+            [.. monogenicExamples.OrderBy(e => e.Token)], [.. polygenicExamples.OrderBy(e => e.Token)],
+            GradualNoiseShare(matrix, sizes, kinds, options)) { TokenKinds = kinds };
+    }
+
+    private const int NoiseLevelBins = 10, NoiseReplicates = 4;
+
+    /// <summary>
+    /// What share the rule calls monogenic when no token has a sudden drop. Every classified (monogenic or polygenic) token's
+    /// curve is replaced by its least-squares straight line over the points k = 0 … n − 1 (equal decreases between adjacent
+    /// points: linear in step for evenly spaced checkpoints, in log N for log-spaced sizes), so each keeps its level and
+    /// decrease but falls gradually; to it are added the departures from its own mean of a flat token's curve (loss
+    /// falling less than the minimum decrease: its changes between adjacent points measure their fluctuation rather than
+    /// learning) drawn from the same tenth of mean loss. Subtracting a mean leaves every adjacent-point change as measured;
+    /// a flat token's small real changes count as noise here, which errs towards a higher baseline. The share of monogenic
+    /// among monogenic + polygenic of those curves, averaged over a few draws, is the baseline the measured share is set
+    /// against. Null when there are fewer than 3 points, no classified token or fewer than 10 flat tokens.
+    /// </summary>
+    public static double? GradualNoiseShare(LossMatrix matrix, IReadOnlyList<int> points, ScalingCurveKind[] kinds,
+        CurveClassifierOptions options, int seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        int m = points.Count;
+        if (m < 3) return null;
+        var classified = Enumerable.Range(0, kinds.Length).Where(t => kinds[t] is ScalingCurveKind.Monogenic or ScalingCurveKind.Polygenic).ToArray();
+        var flat = Enumerable.Range(0, kinds.Length).Where(t => kinds[t] == ScalingCurveKind.Flat).ToArray();
+        if (classified.Length == 0 || flat.Length < NoiseLevelBins) return null;
+        double Loss(int t, int k) => matrix.Losses[points[k]][t];
+        var shape = Enumerable.Range(0, m).Select(k => k / (m - 1.0)).ToArray();
+        double shapeMean = shape.Average(), shapeVariance = shape.Sum(f => (f - shapeMean) * (f - shapeMean));
+
+        (double Level, double Slope) FitShape(int t)
+        {
+            double lossMean = 0;
+            for (int k = 0; k < m; k++) lossMean += Loss(t, k) / m;
+            double covariance = 0;
+            for (int k = 0; k < m; k++) covariance += (shape[k] - shapeMean) * (Loss(t, k) - lossMean);
+            double slope = covariance / shapeVariance;
+            return (lossMean - slope * shapeMean, slope);
+        }
+
+        // flat tokens' departures from their mean, grouped by tenth of mean loss
+        var flatByLevel = flat.Select(t => (Mean: Enumerable.Range(0, m).Average(k => Loss(t, k)), Token: t)).OrderBy(x => x.Mean).ToArray();
+        var bounds = Enumerable.Range(1, NoiseLevelBins - 1).Select(b => flatByLevel[b * flatByLevel.Length / NoiseLevelBins].Mean).ToArray();
+        var residuals = new List<double[]>[NoiseLevelBins];
+        for (int b = 0; b < NoiseLevelBins; b++) residuals[b] = [];
+        foreach (var (level, t) in flatByLevel)
+            residuals[Bin(level)].Add(Enumerable.Range(0, m).Select(k => Loss(t, k) - level).ToArray());
+        int Bin(double level)
+        {
+            int bin = Array.BinarySearch(bounds, level);
+            return bin >= 0 ? bin + 1 : ~bin;
+        }
+
+        var random = new Random(seed);
+        var curve = new double[m];
+        long monogenic = 0, changed = 0;
+        for (int replicate = 0; replicate < NoiseReplicates; replicate++)
+            foreach (int t in classified)
+            {
+                var (a, slope) = FitShape(t);
+                var pool = NearestNonEmpty(residuals, Bin(a + slope * shapeMean));
+                var noise = pool[random.Next(pool.Count)];
+                for (int k = 0; k < m; k++) curve[k] = a + slope * shape[k] + noise[k];
+                var kind = Classify(curve, options).Kind;
+                if (kind == ScalingCurveKind.Monogenic) monogenic++;
+                if (kind is ScalingCurveKind.Monogenic or ScalingCurveKind.Polygenic) changed++;
+            }
+        return changed == 0 ? null : monogenic / (double)changed;
+    }
+
+    private static List<double[]> NearestNonEmpty(List<double[]>[] bins, int bin)
+    {
+        for (int distance = 0; ; distance++)
+        {
+            if (bin - distance >= 0 && bins[bin - distance].Count > 0) return bins[bin - distance];
+            if (bin + distance < bins.Length && bins[bin + distance].Count > 0) return bins[bin + distance];
+        }
     }
 
     /// <summary>Keeps the clearest examples: the largest step shares for monogenic, the smallest for polygenic;

@@ -130,20 +130,23 @@ public static class ScalingAnalysis
                 : (double.NaN, double.NaN, "none (two sizes)");
             rows.Add(new ComparisonRow("α_N, L(N) ∝ N^−α_N on the final checkpoints", fit.AlphaN, Finite(lower), Finite(upper), how,
                 $"{PaperComparison.PaperAlphaN} (Pythia, 6 sizes; §5)",
-                fit.Excluded.Length > 0 ? $"{fit.Models.Length} sizes fitted; left out: {string.Join(", ", fit.Excluded)}" : $"{fit.Models.Length} sizes fitted"));
+                fit.Excluded.Length > 0 ? $"{fit.Models.Length} sizes fitted; left out: {string.Join(", ", fit.Excluded)}" : $"{fit.Models.Length} sizes fitted",
+                PaperComparison.AgainstPaperValue(fit.AlphaN, Finite(lower), Finite(upper), PaperComparison.PaperAlphaN)));
         }
         string interval = $"bootstrap over tokens, {options.BootstrapReplicates} replicates";
         var largest = models[finals[^1]];
         rows.Add(new ComparisonRow($"share of tokens below {options.ThresholdNats:G3} nats, {largest.Name}", largest.NearZeroFraction,
             largest.NearZeroInterval?[0], largest.NearZeroInterval?[1], options.BootstrapReplicates > 0 ? interval : "none",
-            "grows with size and with training step (§5)", "every size and step: near_zero_fraction.csv"));
+            "grows with size and with training step (§5)", "every size and step: near_zero_fraction.csv",
+            NearZeroGrowthVerdict(models, finals, suite)));
         if (curveKinds is not null)
         {
             var (mono, monoLow, monoHigh) = MonogenicShareWithInterval(curveKinds, options.BootstrapReplicates, options.Seed + 1);
             if (double.IsFinite(mono))
                 rows.Add(new ComparisonRow("monogenic share of tokens whose loss falls with size", mono, Finite(monoLow), Finite(monoHigh),
                 options.BootstrapReplicates > 0 ? interval : "none", "both kinds shown by example; no share given (§5.2)",
-                FormattableString.Invariant($"monogenic: one adjacent-size step carries ≥ {options.CurveClassifier.MonogenicShare:G3} of the decreases of a curve falling ≥ {options.CurveClassifier.MinimumDecreaseNats:G3} nats and rising ≤ {options.CurveClassifier.MaximumRise:G3} of that")));
+                FormattableString.Invariant($"monogenic: one adjacent-size step carries ≥ {options.CurveClassifier.MonogenicShare:G3} of the decreases of a curve falling ≥ {options.CurveClassifier.MinimumDecreaseNats:G3} nats and rising ≤ {options.CurveClassifier.MaximumRise:G3} of that{NoiseBaselineNote(curveKinds)}"),
+                PaperComparison.AgainstBaseline(Finite(monoLow), Finite(monoHigh), curveKinds.GradualNoiseShare, "single-step (monogenic) drops")));
         }
         if (trainingCurves is { Count: > 0 } && trainingCurves[^1] is { Kinds.MonogenicShare: { } sharpShare } largestCurves)
         {
@@ -151,9 +154,45 @@ public static class ScalingAnalysis
             rows.Add(new ComparisonRow(FormattableString.Invariant($"share of tokens whose loss drops sharply during training, {largest.Name}, steps {steps[0]:N0}–{steps[^1]:N0}"),
                 sharpShare, largestCurves.SharpShareInterval?[0], largestCurves.SharpShareInterval?[1],
                 options.BootstrapReplicates > 0 ? interval : "none", "sudden drops over training shown by example (§5); no share given",
-                FormattableString.Invariant($"sharp: one interval between adjacent checkpoints carries ≥ {options.CurveClassifier.MonogenicShare:G3} of the decreases (same rule as monogenic); every size: training_curve_kinds.csv")));
+                FormattableString.Invariant($"sharp: one interval between adjacent checkpoints carries ≥ {options.CurveClassifier.MonogenicShare:G3} of the decreases (same rule as monogenic){NoiseBaselineNote(largestCurves.Kinds)}{UnevenNote(steps)}; every size: training_curve_kinds.csv"),
+                PaperComparison.AgainstBaseline(largestCurves.SharpShareInterval?[0], largestCurves.SharpShareInterval?[1],
+                    largestCurves.Kinds.GradualNoiseShare, "sudden drops over training")));
         }
         return rows;
+    }
+
+    /// <summary>Whether the near-zero share grows with size (final checkpoints) and with step (the largest size), as the paper says.</summary>
+    private static string NearZeroGrowthVerdict(ModelSummary[] models, int[] finals, ModelSuite suite)
+    {
+        var bySize = finals.Select(i => models[i].NearZeroFraction).ToArray();
+        var largest = suite.Sizes().FirstOrDefault(size => size.Contains(finals[^1])) ?? [finals[^1]];
+        var byStep = largest.Where(i => models[i].Step is > 0).OrderBy(i => models[i].Step).Select(i => models[i].NearZeroFraction).ToArray();
+        static int Rises(double[] values) => values.Zip(values.Skip(1), (a, b) => b > a ? 1 : 0).Sum();
+        static int Falls(double[] values) => values.Zip(values.Skip(1), (a, b) => b < a ? 1 : 0).Sum();
+        string Describe(double[] values, string what) => values.Length < 2 ? $"one {what} only"
+            : FormattableString.Invariant($"{values[0]:P1} → {values[^1]:P1} over {values.Length} {what}s, falling at {Falls(values)} of {values.Length - 1} steps");
+        static bool Grows(double[] values) => values.Length >= 2 && values[^1] > values[0] && Falls(values) <= Rises(values);
+        string sizePart = Describe(bySize, "size"), stepPart = Describe(byStep, "checkpoint");
+        return (bySize.Length < 2 || Grows(bySize), byStep.Length < 2 || Grows(byStep)) switch
+        {
+            (true, true) => $"agrees: grows with size ({sizePart}) and with step for the largest size ({stepPart})",
+            (false, true) => $"differs: does not grow with size ({sizePart}); with step: {stepPart}",
+            (true, false) => $"differs: does not grow with step for the largest size ({stepPart}); with size: {sizePart}",
+            _ => $"differs: grows neither with size ({sizePart}) nor with step ({stepPart})",
+        };
+    }
+
+    private static string NoiseBaselineNote(CurveKindSummary kinds) => kinds.GradualNoiseShare is { } baseline
+        ? FormattableString.Invariant($"; the same rule on gradual curves with measured fluctuation (noise alone): {baseline:P1}")
+        : "";
+
+    /// <summary>Uneven checkpoint intervals favour a sharp call in the longest one; said when the steps are not evenly spaced.</summary>
+    private static string UnevenNote(long[] steps)
+    {
+        var gaps = steps.Zip(steps.Skip(1), (a, b) => b - a).ToArray();
+        return gaps.Length > 0 && gaps.Max() > 1.1 * gaps.Min()
+            ? FormattableString.Invariant($"; the checkpoints are unevenly spaced (intervals {string.Join(", ", gaps.Select(g => g.ToString("N0")))} steps), which favours the longest interval")
+            : "";
     }
 
     /// <summary>Monogenic tokens over monogenic + polygenic ones, with its token-bootstrap interval (NaN bounds without replicates).</summary>

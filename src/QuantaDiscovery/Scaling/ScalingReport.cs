@@ -120,7 +120,7 @@ public static class ScalingReport
     {
         var changed = kinds.Monogenic + kinds.Polygenic;
         notes.Add(FormattableString.Invariant(
-            $"Scaling curves of {kinds.Tokens:N0} tokens over {kinds.Sizes.Length} sizes: {kinds.Flat:N0} fall by less than {kinds.Options.MinimumDecreaseNats:G3} nats and {kinds.Irregular:N0} rise on the way by more than {kinds.Options.MaximumRise:P0} of their decrease (irregular); of the {changed:N0} others, {kinds.Monogenic:N0} ({kinds.MonogenicShare ?? 0:P1}) are monogenic (one adjacent-size step carries ≥ {kinds.Options.MonogenicShare:P0} of the decreases) and {kinds.Polygenic:N0} polygenic."));
+            $"Scaling curves of {kinds.Tokens:N0} tokens over {kinds.Sizes.Length} sizes: {kinds.Flat:N0} fall by less than {kinds.Options.MinimumDecreaseNats:G3} nats and {kinds.Irregular:N0} rise on the way by more than {kinds.Options.MaximumRise:P0} of their decrease (irregular); of the {changed:N0} others, {kinds.Monogenic:N0} ({kinds.MonogenicShare ?? 0:P1}) are monogenic (one adjacent-size step carries ≥ {kinds.Options.MonogenicShare:P0} of the decreases) and {kinds.Polygenic:N0} polygenic.{NoiseBaseline(kinds)}"));
         foreach (var (name, examples) in new[] { ("monogenic", kinds.MonogenicExamples), ("polygenic", kinds.PolygenicExamples) })
         {
             if (examples.Count == 0) continue;
@@ -130,18 +130,22 @@ public static class ScalingReport
         }
     }
 
+    private static string NoiseBaseline(CurveKindSummary kinds) => kinds.GradualNoiseShare is { } baseline
+        ? FormattableString.Invariant($" Noise alone gives {baseline:P1}: the same rule on the same tokens, each replaced by its least-squares straight line over the points (equal decreases per interval), plus the point-to-point fluctuation of a flat token of similar loss; only the excess over it is evidence of sudden drops.")
+        : "";
+
     /// <summary>training_curve_kinds.csv (every size), the largest size's shares in words, and its example curves.</summary>
     private static void WriteTrainingCurves(IReadOnlyList<TrainingCurveKinds> curves, string outputFolder, List<string> notes)
     {
-        var text = new StringBuilder("params,first_step,last_step,checkpoints,tokens,flat,irregular,sharp,gradual,sharp_share,lower,upper\n");
+        var text = new StringBuilder("params,first_step,last_step,checkpoints,tokens,flat,irregular,sharp,gradual,sharp_share,lower,upper,noise_baseline_share\n");
         foreach (var c in curves)
             text.Append(CultureInfo.InvariantCulture,
-                $"{c.Params:R},{c.Steps[0]},{c.Steps[^1]},{c.Steps.Length},{c.Kinds.Tokens},{c.Kinds.Flat},{c.Kinds.Irregular},{c.Kinds.Monogenic},{c.Kinds.Polygenic},{c.Kinds.MonogenicShare:R},{c.SharpShareInterval?[0]:R},{c.SharpShareInterval?[1]:R}\n");
+                $"{c.Params:R},{c.Steps[0]},{c.Steps[^1]},{c.Steps.Length},{c.Kinds.Tokens},{c.Kinds.Flat},{c.Kinds.Irregular},{c.Kinds.Monogenic},{c.Kinds.Polygenic},{c.Kinds.MonogenicShare:R},{c.SharpShareInterval?[0]:R},{c.SharpShareInterval?[1]:R},{c.Kinds.GradualNoiseShare:R}\n");
         File.WriteAllText(Path.Combine(outputFolder, "training_curve_kinds.csv"), text.ToString());
         var largest = curves[^1];
         var k = largest.Kinds;
         notes.Add(FormattableString.Invariant(
-            $"Loss over training, N = {largest.Params:N0}, checkpoints {largest.Steps[0]:N0}–{largest.Steps[^1]:N0}: {k.Flat:N0} of {k.Tokens:N0} tokens fall by less than {k.Options.MinimumDecreaseNats:G3} nats and {k.Irregular:N0} rise on the way by more than {k.Options.MaximumRise:P0} of their decrease; of the {k.Monogenic + k.Polygenic:N0} others, {k.Monogenic:N0} ({k.MonogenicShare ?? 0:P1}) drop sharply (one interval between adjacent checkpoints carries ≥ {k.Options.MonogenicShare:P0} of the decreases) and {k.Polygenic:N0} decline gradually. Every size: training_curve_kinds.csv."));
+            $"Loss over training, N = {largest.Params:N0}, checkpoints {largest.Steps[0]:N0}–{largest.Steps[^1]:N0}: {k.Flat:N0} of {k.Tokens:N0} tokens fall by less than {k.Options.MinimumDecreaseNats:G3} nats and {k.Irregular:N0} rise on the way by more than {k.Options.MaximumRise:P0} of their decrease; of the {k.Monogenic + k.Polygenic:N0} others, {k.Monogenic:N0} ({k.MonogenicShare ?? 0:P1}) drop sharply (one interval between adjacent checkpoints carries ≥ {k.Options.MonogenicShare:P0} of the decreases) and {k.Polygenic:N0} decline gradually.{NoiseBaseline(k)} Every size: training_curve_kinds.csv."));
         var steps = largest.Steps.Select(s => (double)s).ToArray();
         foreach (var (name, title, examples) in new[] { ("sharp_over_training_examples", "sharp drops", k.MonogenicExamples), ("gradual_over_training_examples", "gradual declines", k.PolygenicExamples) })
         {

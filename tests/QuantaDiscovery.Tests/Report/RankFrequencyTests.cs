@@ -37,6 +37,50 @@ public class RankFrequencyTests
         Assert.Equal([4, 8, 16], result.Sweep.Select(s => s.K));
     }
 
+    /// <summary>Labels of n samples whose K = 40 clusters have Zipf sizes ∝ rank^(−1.5), and a coarser K = 20 of the same samples.</summary>
+    private static Clustering[] ZipfLabels(int samples)
+    {
+        var weights = Enumerable.Range(1, 40).Select(r => Math.Pow(r, -1.5)).ToArray();
+        double total = weights.Sum();
+        var fine = new int[samples];
+        for (int i = 0, cluster = 0; i < samples; i++)
+        {
+            while (cluster < 39 && (i + 0.5) / samples > weights.Take(cluster + 1).Sum() / total) cluster++;
+            fine[i] = cluster;
+        }
+        return [new Clustering(20, fine.Select(c => c / 2).ToArray()), new Clustering(40, fine)];
+    }
+
+    [Fact]
+    public void BootstrapIntervalOfTheSlopeHoldsTheEstimateAndNarrowsWithMoreSamples()
+    {
+        var small = RankFrequency.Compute(ZipfLabels(2_000), replicates: 300, seed: 1);
+        var large = RankFrequency.Compute(ZipfLabels(50_000), replicates: 300, seed: 1);
+
+        foreach (var result in new[] { small, large })
+        {
+            Assert.NotNull(result.SlopeInterval);
+            Assert.InRange(result.Slope!.Value, result.SlopeInterval!.Lower, result.SlopeInterval.Upper);
+            Assert.Equal(0, result.SlopeInterval.Failed);
+        }
+        Assert.Equal(-1.5, large.Slope!.Value, 0.05);
+        double Width(RankFrequencyResult r) => r.SlopeInterval!.Upper - r.SlopeInterval.Lower;
+        // the interval's width falls like 1/√n: 25× the samples, about a fifth of the width
+        Assert.InRange(Width(large) / Width(small), 0.1, 0.4);
+        Assert.Equal(small.SlopeInterval, RankFrequency.Compute(ZipfLabels(2_000), replicates: 300, seed: 1).SlopeInterval);
+    }
+
+    [Theory]
+    [InlineData(-1.0, -1.3, -0.8, "agrees: the paper's -1.24 lies within the interval")]
+    [InlineData(-0.88, -0.93, -0.83, "differs: the paper's -1.24 lies below the interval [-0.93, -0.83] (by 0.36)")]
+    [InlineData(-1.5, -1.6, -1.4, "differs: the paper's -1.24 lies above the interval [-1.6, -1.4] (by 0.26)")]
+    public void TheVerdictSaysWhereThePapersValueLiesAgainstTheInterval(double measured, double lower, double upper, string verdict) =>
+        Assert.Equal(verdict, PaperComparison.AgainstPaperValue(measured, lower, upper, PaperComparison.PaperRankFrequencySlope));
+
+    [Fact]
+    public void NoReplicatesMeansNoInterval() =>
+        Assert.Null(RankFrequency.Compute(ZipfLabels(1_000), replicates: 0, seed: 0).SlopeInterval);
+
     [Fact]
     public void RangeIsClippedToRanksOfPositiveSizeAndTooFewRanksGiveNoFit()
     {

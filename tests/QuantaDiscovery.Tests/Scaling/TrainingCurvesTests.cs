@@ -86,5 +86,42 @@ public class TrainingCurvesTests
         Assert.StartsWith("10000,100,600,6,300,100,0,100,100,0.5,", table[2]);
         Assert.True(File.Exists(Path.Combine(folder, "sharp_over_training_examples.png")));
         Assert.Contains("lower,upper", File.ReadLines(Path.Combine(folder, "near_zero_fraction.csv")).First());
+        var nearZero = PaperComparison.Read(folder).Single(r => r.Quantity.StartsWith("share of tokens below", StringComparison.Ordinal));
+        Assert.StartsWith("agrees: grows with size (0.0 % → 66.7 % over 2 sizes", nearZero.Verdict);
+    }
+
+    /// <summary>
+    /// One size's 7 checkpoints with Gaussian noise (sd 0.4 nats) on every loss: 500 flat tokens at 3 nats, and 500 tokens
+    /// falling 4 → 1 nats, all gradually (evenly) or half of them at once between steps 300 and 400.
+    /// </summary>
+    private static LossMatrix Noisy(bool halfSharp, int seed)
+    {
+        var random = new Random(seed);
+        double Gaussian() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+        var models = new List<ModelInfo>();
+        var losses = new List<float[]>();
+        foreach (var step in Steps)
+        {
+            models.Add(new ModelInfo($"n1000/step{step}", 1e3, step));
+            losses.Add(Enumerable.Range(0, 1000).Select(t => (float)(0.4 * Gaussian() + (t < 500 ? 3
+                : halfSharp && t % 2 == 0 ? (step <= 300 ? 4 : 1)
+                : 4 - 3.0 * step / 600))).ToArray());
+        }
+        return new LossMatrix(new ModelSuite(models, "models.csv"), [.. losses], null, []);
+    }
+
+    [Fact]
+    public void NoiseAloneGivesTheSharpShareOfGradualNoisyCurvesAndSuddenDropsExceedIt()
+    {
+        var options = new CurveClassifierOptions(MinimumDecreaseNats: 1.5, MaximumRise: 0.5);
+        int[] checkpoints = [0, 2, 4, 6]; // steps 0, 200, 400, 600: with three intervals noise alone makes about a fifth look sharp
+
+        var gradual = MonogenicPolygenic.Run(Noisy(halfSharp: false, seed: 3), checkpoints, options);
+        Assert.InRange(gradual.MonogenicShare!.Value, 0.1, 0.3);
+        Assert.Equal(gradual.MonogenicShare.Value, gradual.GradualNoiseShare!.Value, 0.06);
+
+        var mixed = MonogenicPolygenic.Run(Noisy(halfSharp: true, seed: 3), checkpoints, options);
+        Assert.InRange(mixed.MonogenicShare!.Value, 0.5, 0.75);
+        Assert.InRange(mixed.GradualNoiseShare!.Value, 0, gradual.MonogenicShare.Value + 0.08);
     }
 }
