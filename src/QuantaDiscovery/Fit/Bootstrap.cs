@@ -4,7 +4,9 @@ namespace QuantaDiscovery.Fit;
 /// <summary>A percentile confidence interval from bootstrap replicates.</summary>
 /// <param name="Lower">the (1 − level)/2 quantile of the replicates</param>
 /// <param name="Upper">the (1 + level)/2 quantile of the replicates</param>
-public sealed record ConfidenceInterval(double Lower, double Upper, double Level);
+/// <param name="Mean">the replicates' mean (NaN when not from replicates)</param>
+/// <param name="StandardDeviation">the replicates' standard deviation, the bootstrap standard error (NaN when not from replicates)</param>
+public sealed record ConfidenceInterval(double Lower, double Upper, double Level, double Mean = double.NaN, double StandardDeviation = double.NaN);
 
 /// <summary>
 /// Percentile bootstrap (Efron &amp; Tibshirani 1993, ch. 13): refit on resamples drawn with replacement and take
@@ -34,7 +36,9 @@ public static class Bootstrap
         for (int k = 0; k < parameters; k++)
         {
             var column = succeeded.Select(s => s[k]).Where(double.IsFinite).OrderBy(v => v).ToArray();
-            intervals[k] = new ConfidenceInterval(Quantile(column, (1 - level) / 2), Quantile(column, (1 + level) / 2), level);
+            double mean = column.Length == 0 ? double.NaN : column.Average();
+            double deviation = column.Length < 2 ? double.NaN : Math.Sqrt(column.Sum(v => (v - mean) * (v - mean)) / (column.Length - 1));
+            intervals[k] = new ConfidenceInterval(Quantile(column, (1 - level) / 2), Quantile(column, (1 + level) / 2), level, mean, deviation);
         }
         return new BootstrapResult(intervals, replicates, replicates - succeeded.Length, seed);
     }

@@ -49,7 +49,7 @@ public static class PaperComparison
             return $"no interval: measured {Number(measured)} against the paper's {Number(paper)}";
         if (paper >= low && paper <= high) return $"agrees: the paper's {Number(paper)} lies within the interval";
         return $"differs: the paper's {Number(paper)} lies {(paper > high ? "above" : "below")} the interval " +
-               $"[{Number(low)}, {Number(high)}] (by {Number(Math.Abs(paper - measured))})";
+               $"[{Number(low)}, {Number(high)}] ({Number(Math.Abs(paper - measured))} from the estimate)";
     }
 
     /// <summary>A measured share against the share noise alone produces (the paper gives no share to compare).</summary>

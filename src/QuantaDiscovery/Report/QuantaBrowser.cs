@@ -124,7 +124,10 @@ public static class QuantaBrowser
                     ? $"{b.Level:P0} {SlopeBootstrap.Method}, {b.Replicates} replicates"
                     : "±1.96 standard errors of the log-log fit",
                 $"{PaperComparison.PaperRankFrequencySlope} (Pythia-70m, 10,000 tokens; §6)",
-                $"ranks {rankFrequency.FirstRank}–{rankFrequency.LastRank} of the envelope over K = {string.Join(", ", rankFrequency.Sweep.Select(c => c.K))}; {samples.Count} samples",
+                $"ranks {rankFrequency.FirstRank}–{rankFrequency.LastRank} of the envelope over K = {string.Join(", ", rankFrequency.Sweep.Select(c => c.K))}; {samples.Count} samples" +
+                (rankFrequency.SlopeInterval is { } bias
+                    ? FormattableString.Invariant($"; resampling steepens the slope by {-bias.Bias:F2} on average (sorting noisy cluster sizes), the estimate and the paper's carry a bias of that kind at their own sample sizes")
+                    : ""),
                 PaperComparison.AgainstPaperValue(-fit.Alpha, slopeLower, slopeUpper, PaperComparison.PaperRankFrequencySlope)));
         }
         if (setShares.Count > 0 && setShares.MaxBy(s => s.ChosenShare) is { } dominant)

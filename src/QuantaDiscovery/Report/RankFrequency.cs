@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using MathNet.Numerics.Distributions;
 using QuantaDiscovery.Common;
-using QuantaDiscovery.Plotting;
 using QuantaDiscovery.Fit;
+using QuantaDiscovery.Plotting;
 
 namespace QuantaDiscovery.Report;
 
@@ -41,10 +42,18 @@ public sealed record RankFrequencyResult(double[] Envelope, IReadOnlyList<Cluste
     public double? PredictedSlope => AlphaN is { } alphaN ? -(alphaN + 1) : null;
 }
 
-/// <summary>The slope's percentile interval from <see cref="Replicates"/> resamples, <see cref="Failed"/> of which could not be fitted.</summary>
-public sealed record SlopeBootstrap(double Lower, double Upper, double Level, int Replicates, int Failed, int Seed)
+/// <summary>
+/// The slope's normal bootstrap interval (Efron &amp; Tibshirani 1993, §13.2): the estimate ± z · <see cref="StandardError"/>,
+/// the standard deviation of the slope over <see cref="Replicates"/> resamples, <see cref="Failed"/> of which could not be
+/// fitted. Not the percentile interval: resampling adds counting noise to every cluster's size, and sorting noisy sizes
+/// stretches the envelope, so the resampled slopes sit steeper than the estimate (by <see cref="Bias"/>, the replicates'
+/// mean minus the estimate) and their percentiles need not hold it. The estimate carries a bias of the same kind at its
+/// own sample size, as does the paper's at 10,000 tokens.
+/// </summary>
+public sealed record SlopeBootstrap(double Lower, double Upper, double Level, int Replicates, int Failed, int Seed,
+    double StandardError, double Bias)
 {
-    public const string Method = "percentile bootstrap over the samples (drawn with replacement; each K's labels held fixed)";
+    public const string Method = "normal bootstrap interval: the slope ± z × its standard deviation over resamples of the samples (drawn with replacement; each K's labels held fixed)";
 }
 
 /// <summary>
@@ -103,17 +112,18 @@ public static class RankFrequency
         ArgumentNullException.ThrowIfNull(sweep);
         var result = Compute(sweep.Select(c => c.Sizes()).ToArray(), firstRank, lastRank, alphaN, alphaNSource);
         return replicates > 0 && result.Fit is not null
-            ? result with { SlopeInterval = BootstrapSlope(sweep, result.FirstRank, result.LastRank, replicates, seed) }
+            ? result with { SlopeInterval = BootstrapSlope(sweep, result.Slope!.Value, result.FirstRank, result.LastRank, replicates, seed) }
             : result;
     }
 
     /// <summary>
     /// How much the slope depends on which tokens were selected: each replicate draws n samples with replacement, recounts
     /// every K's cluster sizes from the drawn samples' labels (the clusterings themselves are not recomputed, so the
-    /// interval leaves out the clustering's own variability), rebuilds the envelope and refits it over the same ranks.
+    /// interval leaves out the clustering's own variability), rebuilds the envelope and refits it over the same ranks; the
+    /// interval is <paramref name="slope"/> ± z · the replicates' standard deviation (<see cref="SlopeBootstrap"/> says why).
     /// Null when fewer than half the replicates can be fitted.
     /// </summary>
-    public static SlopeBootstrap? BootstrapSlope(IReadOnlyList<Clustering> sweep, int firstRank, int lastRank, int replicates,
+    public static SlopeBootstrap? BootstrapSlope(IReadOnlyList<Clustering> sweep, double slope, int firstRank, int lastRank, int replicates,
         int seed, double level = 0.95)
     {
         ArgumentNullException.ThrowIfNull(sweep);
@@ -136,8 +146,10 @@ public static class RankFrequency
                 : null;
         });
         if (bootstrap.Intervals.Count == 0 || bootstrap.Failed * 2 > replicates) return null;
-        var interval = bootstrap.Intervals[0];
-        return new SlopeBootstrap(interval.Lower, interval.Upper, level, replicates, bootstrap.Failed, seed);
+        var replicated = bootstrap.Intervals[0];
+        double halfWidth = Normal.InvCDF(0, 1, (1 + level) / 2) * replicated.StandardDeviation;
+        return new SlopeBootstrap(slope - halfWidth, slope + halfWidth, level, replicates, bootstrap.Failed, seed,
+            replicated.StandardDeviation, replicated.Mean - slope);
     }
 
     /// <summary>
@@ -195,10 +207,11 @@ public static class RankFrequency
 
     /// <summary>What rank_frequency.json holds.</summary>
     /// <param name="SlopeLower">lower end of the slope's bootstrap interval (<see cref="SlopeBootstrap"/>), when computed</param>
+    /// <param name="SlopeBootstrapBias">the resampled slopes' mean minus the slope (<see cref="SlopeBootstrap.Bias"/>)</param>
     public sealed record FitSummary(int FirstRank, int LastRank, int Points, double? Slope, double? SlopeSe, double? Amplitude,
         double? RSquared, double? AlphaN, string? AlphaNSource, double? PredictedSlope, int[] KValues, int Samples, string? Note,
         double? SlopeLower = null, double? SlopeUpper = null, double? SlopeLevel = null, int? SlopeReplicates = null,
-        string? SlopeIntervalMethod = null);
+        string? SlopeIntervalMethod = null, double? SlopeBootstrapStandardError = null, double? SlopeBootstrapBias = null);
 
     /// <summary>The summary <see cref="WriteFiles"/> wrote into <paramref name="folder"/>.</summary>
     public static FitSummary ReadSummary(string folder)
@@ -223,7 +236,7 @@ public static class RankFrequency
             result.Sweep.Select(s => s.K).ToArray(), result.Sweep[0].Sizes.Sum(),
             fit is null ? $"no fit: ranks {result.FirstRank}–{result.LastRank} hold fewer than 3 clusters of positive size" : null,
             result.SlopeInterval?.Lower, result.SlopeInterval?.Upper, result.SlopeInterval?.Level, result.SlopeInterval?.Replicates,
-            result.SlopeInterval is null ? null : SlopeBootstrap.Method);
+            result.SlopeInterval is null ? null : SlopeBootstrap.Method, result.SlopeInterval?.StandardError, result.SlopeInterval?.Bias);
     }
 
     /// <summary>The envelope and each K's sizes against rank, log-log, with the fitted line and the predicted slope.</summary>
