@@ -17,6 +17,7 @@ internal static class ClusterCommand
         var clusters = new Option<string>("--clusters") { Description = "k, a list 50,100,200 or a range start:stop:step (a sweep)", Required = true };
         var output = new Option<string>("--output") { Description = "labels .npy, int32 [n] (one k) or [len(ks), n] (sweep); a .json beside it lists the ks", Required = true };
         var restarts = SettingOptions.From<int>(QdgSettings.Restarts);
+        var assignLabels = SettingOptions.From<string>(QdgSettings.AssignLabels);
         var seed = SettingOptions.From<int>(QdgSettings.Seed);
         var solver = new Option<EigenSolver>("--eigen-solver") { Description = "spectral embedding's eigensolver: auto, dense or subspace", DefaultValueFactory = _ => EigenSolver.Auto };
         var method = new Option<string>("--method")
@@ -26,7 +27,7 @@ internal static class ClusterCommand
         var maxMemory = new Option<string?>("--max-memory") { Description = "memory the step may use (e.g. 20G); default: what the machine has available" };
         var command = new Command("cluster", "cluster a precomputed affinity (default: spectral clustering with scikit-learn's semantics, the paper's method)")
         {
-            affinity, clusters, output, method, restarts, seed, solver, maxMemory,
+            affinity, clusters, output, method, restarts, assignLabels, seed, solver, maxMemory,
         };
         ProgressReporter.AddOptions(command);
         command.SetAction(parse =>
@@ -35,6 +36,7 @@ internal static class ClusterCommand
             var options = new ClusteringOptions
             {
                 Method = parse.GetValue(method)!, Restarts = parse.GetValue(restarts), Seed = parse.GetValue(seed), Solver = parse.GetValue(solver),
+                AssignLabels = parse.GetValue(assignLabels)!,
             };
             options.Validate();
             var outputFolder = Path.GetDirectoryName(Path.GetFullPath(parse.GetValue(output)!))!;
@@ -42,9 +44,10 @@ internal static class ClusterCommand
             var affinityPath = parse.GetValue(affinity)!;
             var (n, entries, sparse) = ClusterEstimate.Shape(affinityPath);
             long budget = MemoryBudget.Budget(parse.GetValue(maxMemory));
-            var estimate = ClusterEstimate.Estimate(n, entries, sparse, counts.Max());
+            var estimate = ClusterEstimate.Estimate(n, entries, sparse, counts.Max(), options.AssignLabels);
             parse.Err().WriteLine($"estimate: {estimate}");
-            MemoryBudget.Check(estimate, budget, ClusterEstimate.LargestFitting(n, entries, sparse, budget), affinityPath);
+            MemoryBudget.Check(estimate, budget, ClusterEstimate.LargestFitting(n, entries, sparse, budget, options.AssignLabels), affinityPath);
+            NativeHeap.ReturnLargeBlocks();
             var reporter = ProgressReporter.For(parse, parse.Err(), parse.Out(), ReferenceEquals(parse.Err(), Console.Error) && !Console.IsErrorRedirected);
             var run = AffinityClustering.Run(parse.GetValue(affinity)!, counts, sweep, parse.GetValue(output)!, options);
             foreach (var warning in run.Warnings) parse.Err().WriteLine($"warning: {warning}");

@@ -3,47 +3,65 @@ using QuantaDiscovery.Common;
 namespace QuantaDiscovery.Cluster;
 
 /// <summary>
-/// Peak memory and time of <see cref="SpectralClustering.Run"/> before it runs, from (n, stored entries, K):
+/// Peak memory and time of spectral clustering before it runs, from (n, stored entries, K, label assignment), as the
+/// largest of its phases (each includes the affinity held throughout):
 /// <list type="bullet">
-/// <item>the affinity: dense, the matrix and its normalised tensor [8 n²]; sparse, the archive's buffers, the validated
-/// CSR and the normalised copy [40 per entry];</item>
-/// <item>the eigensolver: dense (n ≤ 1,000 or 3K ≥ n), float64 eigh with its workspace [24 n²]; subspace, blocks of
-/// n × b float32 with b = K + max(16, K/5) guard vectors, of which <see cref="SubspaceBlocks"/> are resident at the peak
-/// (the block, its product, Ritz vectors and products, the Chebyshev recurrence and its temporaries, the locked vectors,
-/// and what libtorch's allocator keeps between sweeps);</item>
-/// <item>the embedding in float64 and float32 and k-means: [16 n K] plus n × K distances per worker thread [8 n K].</item>
+/// <item>reading the affinity: dense, the matrix and its normalised tensor [8 n²]; sparse, the archive's buffers, the
+/// validated CSR and the normalised copy [<see cref="SparseLoadBytesPerEntry"/> per entry];</item>
+/// <item>the eigensolver: dense (n ≤ 1,000 or 3K ≥ n), float64 eigh with its workspace [24 n²]; subspace, the n × K float32
+/// locked vectors and <see cref="SubspaceBlocks"/> blocks of n × b float32, b = min(K, 256) + guard vectors (the sliding
+/// window of <see cref="SubspaceEigensolver"/>);</item>
+/// <item>labelling: the embedding as a managed array and as the tensor k-means centres (or cluster_qr rotates) [8 n K];
+/// k-means restarts and cluster_qr work a few thousand rows at a time.</item>
 /// </list>
+/// The constants are fitted to measured peaks (tests/.../Cluster/ClusterEstimateTests.cs, child processes at three sizes).
 /// </summary>
 public static class ClusterEstimate
 {
     /// <summary>
-    /// Resident n × b blocks at the subspace solver's peak: 32, from the one large run recorded (n = 100,000, K = 400,
-    /// 30-NN graph: 7.3 GiB peak RSS, benchmarks/qdg-sketch/RESULTS.md) after the other terms are taken off; the
-    /// allocations the solver makes at once account for about 12, the rest is allocator retention.
+    /// Resident n × b float32 blocks at the subspace solver's peak (the block and its product, Ritz vectors and products, the
+    /// Chebyshev recurrence, QR's copy and result): 7, fitted to `quanta cluster` at n = 40,000–120,000 with K = 64 (b = 80)
+    /// and K = 300 (b = 307), where 7.4 to 8.3 blocks remained after the other terms (2026-12-03).
     /// </summary>
-    public const double SubspaceBlocks = 32;
+    public const double SubspaceBlocks = 7;
 
-    public static ResourceEstimate Estimate(long n, long entries, bool sparse, int clusters)
+    /// <summary>Bytes per stored entry while a sparse affinity is read (archive, validated CSR, normalised copy).</summary>
+    public const long SparseLoadBytesPerEntry = 40;
+
+    /// <summary>Bytes per stored entry held while a sparse affinity is clustered: the CSR (column, value) and the normalised values.</summary>
+    public const long SparseHeldBytesPerEntry = 12;
+
+    /// <summary>Chebyshev-filter sweeps per window of the subspace solver (a rough figure for the time estimate).</summary>
+    private const double SweepsPerWindow = 60;
+
+    public static ResourceEstimate Estimate(long n, long entries, bool sparse, int clusters, string assignLabels = LabelAssignment.KMeansLabels)
     {
         long k = clusters;
-        long b = k + Math.Max(16, k / 5);
+        long window = Math.Min(k, SubspaceEigensolver.BlockColumns);
+        long b = window + SubspaceEigensolver.GuardColumns((int)window);
         bool denseSolver = !sparse && (n <= 1000 || 3 * k >= n);
-        long affinity = sparse ? 40 * entries : 8 * n * n;
-        long solver = denseSolver ? 24 * n * n : (long)(SubspaceBlocks * 4 * n * b) + (sparse ? 0 : 4 * n * n);
-        long embedding = 16 * n * k + Environment.ProcessorCount * 8 * n * k;
+        long held = sparse ? SparseHeldBytesPerEntry * entries + 16 * n : 8 * n * n;
+        long reading = sparse ? SparseLoadBytesPerEntry * entries : 8 * n * n;
+        long solver = held + (denseSolver ? 24 * n * n : 4 * n * k + (long)(SubspaceBlocks * 4 * n * b));
+        long labelling = held + 8 * n * k;
+        long peak = Math.Max(reading, Math.Max(solver, labelling));
+
         double productFlops = sparse ? 2.0 * entries * b : 2.0 * n * n * b;
-        // ~12 products per sweep, ~60 sweeps; Rayleigh–Ritz and orthonormalisation 4 n b² per sweep; k-means restarts.
-        double flops = denseSolver ? 10.0 * n * n * n : 60 * (12 * productFlops + 8.0 * n * b * b);
-        flops += 30 * 50 * 2.0 * n * k * k;
-        return new ResourceEstimate($"spectral clustering ({(sparse ? "sparse" : "dense")} affinity, {(denseSolver ? "dense" : "subspace")} eigensolver), " +
-            $"n = {n:N0}, K = {k:N0}", MemoryBudget.ProcessBaseBytes + affinity + solver + embedding, flops / MemoryBudget.FlopsPerSecond);
+        // Per sweep ~12 products, each followed by a projection against the locked vectors (on average K/2 of them), and
+        // Rayleigh–Ritz with orthonormalisation (~8 n b²); one window per 256 eigenpairs.
+        double windows = Math.Ceiling((double)k / SubspaceEigensolver.BlockColumns);
+        double flops = denseSolver ? 10.0 * n * n * n
+            : windows * SweepsPerWindow * (12 * (productFlops + 4.0 * n * (k / 2.0) * b) + 8.0 * n * b * b);
+        flops += assignLabels == LabelAssignment.ClusterQrLabels ? 4.0 * n * k * k : 30 * 50 * 2.0 * n * k * k;
+        return new ResourceEstimate($"spectral clustering ({(sparse ? "sparse" : "dense")} affinity, {(denseSolver ? "dense" : "subspace")} eigensolver, " +
+            $"{assignLabels}), n = {n:N0}, K = {k:N0}", MemoryBudget.ProcessBaseBytes + peak, flops / MemoryBudget.FlopsPerSecond);
     }
 
     /// <summary>The estimate for an affinity file (dense .npy or sparse .npz), read from its header alone.</summary>
-    public static ResourceEstimate ForFile(string affinityPath, int clusters)
+    public static ResourceEstimate ForFile(string affinityPath, int clusters, string assignLabels = LabelAssignment.KMeansLabels)
     {
         var (n, entries, sparse) = Shape(affinityPath);
-        return Estimate(n, entries, sparse, clusters);
+        return Estimate(n, entries, sparse, clusters, assignLabels);
     }
 
     /// <summary>Samples, stored entries and sparsity of an affinity file.</summary>
@@ -64,9 +82,9 @@ public static class ClusterEstimate
     }
 
     /// <summary>The largest K whose clustering fits, in words.</summary>
-    public static string LargestFitting(long n, long entries, bool sparse, long budget)
+    public static string LargestFitting(long n, long entries, bool sparse, long budget, string assignLabels = LabelAssignment.KMeansLabels)
     {
-        var k = MemoryBudget.LargestFitting(2, (int)Math.Min(n, 100_000), budget, c => Estimate(n, entries, sparse, c).PeakBytes);
+        var k = MemoryBudget.LargestFitting(2, (int)Math.Min(n, 100_000), budget, c => Estimate(n, entries, sparse, c, assignLabels).PeakBytes);
         return k is { } fits ? $"the largest K that fits is {fits:N0}" : $"no K fits: the affinity of {n:N0} samples alone is too large";
     }
 }

@@ -32,26 +32,53 @@ public sealed record KMeansResult(int[] Labels, float[] Centers, double Inertia,
 /// </summary>
 public static class KMeans
 {
-    public static KMeansResult Fit(float[] points, int samples, int features, int clusters, KMeansOptions? options = null) =>
-        TorchThreads.SingleThreaded(() => FitSingleThreaded(points, samples, features, clusters, options ?? new KMeansOptions()));
-
-    /// <summary>Restarts run in parallel on .NET threads, each with one libtorch thread; the best is chosen in seed order.</summary>
-    private static KMeansResult FitSingleThreaded(float[] points, int samples, int features, int clusters, KMeansOptions options)
+    public static KMeansResult Fit(float[] points, int samples, int features, int clusters, KMeansOptions? options = null)
     {
+        options ??= new KMeansOptions();
         CheckArguments(points, samples, features, clusters, options);
+        return TorchThreads.SingleThreaded(() =>
+        {
+            using var scope = NewDisposeScope();
+            return FitSingleThreaded(tensor(points).reshape(samples, features), clusters, options);
+        });
+    }
 
-        using var scope = NewDisposeScope();
-        var raw = tensor(points).reshape(samples, features);
+    /// <summary>k-means of the rows of <paramref name="points"/> [samples, features], which it centres in place (no other copy is made).</summary>
+    internal static KMeansResult Fit(Tensor points, int clusters, KMeansOptions options)
+    {
+        if (clusters < 1 || clusters > points.shape[0])
+            throw new ArgumentOutOfRangeException(nameof(clusters), $"clusters must be in [1, {points.shape[0]}], got {clusters}");
+        if (options.Restarts < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), $"Restarts (n_init) must be at least 1, got {options.Restarts}");
+        return TorchThreads.SingleThreaded(() =>
+        {
+            using var scope = NewDisposeScope();
+            return FitSingleThreaded(points, clusters, options);
+        });
+    }
+
+    /// <summary>
+    /// Restarts run in parallel on .NET threads (at most one per core), each with one libtorch thread; the best is chosen in
+    /// seed order. Every n-row pass goes <see cref="RowChunk"/> rows at a time, so no restart holds an n × k temporary.
+    /// </summary>
+    private static KMeansResult FitSingleThreaded(Tensor x, int clusters, KMeansOptions options)
+    {
         // Centre the data as scikit-learn does: distances are unchanged and ‖c‖² − 2x·c loses fewer digits.
-        var mean = raw.mean([0L], type: ScalarType.Float64);
-        var x = raw.to_type(ScalarType.Float64).sub_(mean).to_type(ScalarType.Float32);
-        double tolerance = options.Tolerance * x.to_type(ScalarType.Float64).var(0, unbiased: false).mean().item<double>();
-        var squaredNorms = x.pow(Two).sum(1);
+        var mean = x.mean([0L], type: ScalarType.Float64);
+        x.sub_(mean.to_type(ScalarType.Float32));
+        var squaredNorms = empty(x.shape[0], ScalarType.Float32);
+        var squareSums = zeros(x.shape[1], ScalarType.Float64);
+        ForRowChunks(x, (start, rows) =>
+        {
+            squaredNorms.narrow(0, start, rows.shape[0]).copy_(rows.pow(Two).sum(1));
+            squareSums.add_(rows.pow(Two).sum(0, type: ScalarType.Float64));
+        });
+        double tolerance = options.Tolerance * squareSums.div(x.shape[0]).sub_(x.mean([0L], type: ScalarType.Float64).pow(Two)).mean().item<double>();
 
         var random = new Random(options.Seed);
         var seeds = Enumerable.Range(0, options.Restarts).Select(_ => random.Next()).ToArray();
         var runs = new Run[seeds.Length];
-        Parallel.For(0, seeds.Length, r =>
+        Parallel.For(0, seeds.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, r =>
         {
             using var restart = NewDisposeScope();
             var centers = PlusPlus(x, squaredNorms, clusters, new Random(seeds[r]));
@@ -66,6 +93,19 @@ public static class KMeans
         var result = new KMeansResult(best.Labels, bestCenters.contiguous().data<float>().ToArray(), best.Inertia, best.Iterations);
         foreach (var run in runs) run.Centers.Dispose();
         return result;
+    }
+
+    private const int RowChunk = 1 << 14;
+
+    /// <summary>Calls <paramref name="action"/> with (first row, rows) for consecutive blocks of rows, freeing each block's temporaries.</summary>
+    private static void ForRowChunks(Tensor x, Action<long, Tensor> action)
+    {
+        long n = x.shape[0];
+        for (long start = 0; start < n; start += RowChunk)
+        {
+            using var chunk = NewDisposeScope();
+            action(start, x.narrow(0, start, Math.Min(RowChunk, n - start)));
+        }
     }
 
     /// <summary>The checks every k-means implementation makes on its inputs.</summary>
@@ -152,13 +192,28 @@ public static class KMeans
         }
         // As scikit-learn does: unless the labels were stable, reassign them to the final centres.
         if (!strictConvergence) labels = Assign(x, centers);
-        double inertia = x.sub(centers.index_select(0, labels)).pow(Two).sum(type: ScalarType.Float64).item<double>();
+        double inertia = DistancesToOwnCentre(x, centers, labels).sum(type: ScalarType.Float64).item<double>();
         var labelArray = labels.to_type(ScalarType.Int32).data<int>().ToArray();
         return new Run(labelArray, centers, inertia, iteration);
     }
 
-    private static Tensor Assign(Tensor x, Tensor centers) =>
-        addmm(centers.pow(Two).sum(1).unsqueeze(0), x, centers.t(), beta: 1, alpha: -2).argmin(1);
+    private static Tensor Assign(Tensor x, Tensor centers)
+    {
+        var labels = empty(x.shape[0], ScalarType.Int64);
+        var centerNorms = centers.pow(Two).sum(1).unsqueeze(0);
+        ForRowChunks(x, (start, rows) =>
+            labels.narrow(0, start, rows.shape[0]).copy_(addmm(centerNorms, rows, centers.t(), beta: 1, alpha: -2).argmin(1)));
+        return labels;
+    }
+
+    /// <summary>‖x_i − c_label(i)‖² for every row.</summary>
+    private static Tensor DistancesToOwnCentre(Tensor x, Tensor centers, Tensor labels)
+    {
+        var distances = empty(x.shape[0], ScalarType.Float32);
+        ForRowChunks(x, (start, rows) =>
+            distances.narrow(0, start, rows.shape[0]).copy_(rows.sub(centers.index_select(0, labels.narrow(0, start, rows.shape[0]))).pow(Two).sum(1)));
+        return distances;
+    }
 
     /// <summary>
     /// scikit-learn's <c>_relocate_empty_clusters_dense</c>: each empty cluster takes one of the points
@@ -168,7 +223,7 @@ public static class KMeans
     {
         var empty = nonzero(counts.eq(Zero)).squeeze(1).data<long>().ToArray();
         if (empty.Length == 0) return;
-        var distances = x.sub(oldCenters.index_select(0, labels)).pow(Two).sum(1);
+        var distances = DistancesToOwnCentre(x, oldCenters, labels);
         var farthest = distances.topk(empty.Length).indexes.data<long>().ToArray();
         var labelOf = labels.data<long>();
         for (int i = 0; i < empty.Length; i++)

@@ -94,7 +94,8 @@ internal abstract class NormalisedAffinity
 
         public override unsafe Tensor Multiply(Tensor block)
         {
-            var x = block.contiguous();
+            // contiguous() returns a second handle even when it copies nothing; disposing it keeps the caller's block collectable.
+            using var x = block.contiguous();
             int width = (int)x.shape[1];
             var y = zeros(size, width, ScalarType.Float32);
             int chunks = Math.Min(size, 16 * Environment.ProcessorCount);

@@ -2,8 +2,8 @@ namespace QuantaDiscovery.Cluster;
 
 /// <summary>
 /// Spectral clustering of a precomputed affinity with the semantics of scikit-learn's
-/// <c>SpectralClustering(affinity="precomputed", assign_labels="kmeans")</c> (Shi &amp; Malik 2000; Ng, Jordan &amp;
-/// Weiss 2002; von Luxburg 2007): k-means with k clusters on the k-column <see cref="SpectralEmbedding"/>.
+/// <c>SpectralClustering(affinity="precomputed", assign_labels="kmeans" or "cluster_qr")</c> (Shi &amp; Malik 2000; Ng, Jordan &amp;
+/// Weiss 2002; von Luxburg 2007): k-means with k clusters on the k-column <see cref="SpectralEmbedding"/>, or <see cref="ClusterQr"/>.
 /// </summary>
 public static class SpectralClustering
 {
@@ -25,9 +25,10 @@ public static class SpectralClustering
     public static int[] Fit(SpectralEmbedding embedding, int clusters, ClusteringOptions? options = null)
     {
         options ??= new ClusteringOptions();
-        var maps = embedding.Maps(clusters);
+        using var maps = embedding.MapsTensor(clusters);
+        if (options.AssignLabels == LabelAssignment.ClusterQrLabels) return ClusterQr.Labels(maps);
         var kmeans = new KMeansOptions { Restarts = options.Restarts, Seed = options.Seed };
-        return KMeans.Fit(maps, embedding.Samples, clusters, clusters, kmeans).Labels;
+        return KMeans.Fit(maps, clusters, kmeans).Labels;
     }
 
     /// <summary>Labels for each k in <paramref name="clusterCounts"/>, from one embedding with max(k) components.</summary>

@@ -22,6 +22,7 @@ public sealed class SpectralClusteringMethod : IClusteringMethod
         var labels = clusterCounts.Select(k => SpectralClustering.Fit(embedding, k, options)).ToArray();
         var details = new Dictionary<string, object?>
         {
+            ["assign_labels"] = options.AssignLabels,
             ["eigen_solver"] = embedding.Solver.ToString().ToLowerInvariant(),
             ["eigen_converged"] = embedding.Converged,
             ["eigen_max_residual"] = embedding.MaxResidual,

@@ -40,6 +40,9 @@ public sealed record SpectralEmbeddingOptions
 
     /// <summary>Seed of the subspace solver's random starting block.</summary>
     public int Seed { get; init; }
+
+    /// <summary>Subspace solver: wanted columns in its sliding window (smaller only to test the window's sliding on small problems).</summary>
+    internal int WindowColumns { get; init; } = SubspaceEigensolver.BlockColumns;
 }
 
 /// <summary>
@@ -54,6 +57,8 @@ public sealed record SpectralEmbeddingOptions
 /// </summary>
 public sealed class SpectralEmbedding
 {
+    private const int SignFlipColumns = 32;
+
     private readonly float[] _maps;
 
     /// <summary>Number of samples n.</summary>
@@ -97,8 +102,27 @@ public sealed class SpectralEmbedding
             throw new ArgumentOutOfRangeException(nameof(components), $"this embedding has {Components} components; asked for {components}");
         var slice = new float[(long)Samples * components];
         for (int i = 0; i < Samples; i++)
-            _maps.AsSpan(i * Components, components).CopyTo(slice.AsSpan(i * components, components));
+            _maps.AsSpan((int)((long)i * Components), components).CopyTo(slice.AsSpan((int)((long)i * components), components));
         return slice;
+    }
+
+    /// <summary>The first <paramref name="components"/> columns as a float32 tensor [samples, components] (one copy, no managed one).</summary>
+    internal Tensor MapsTensor(int components)
+    {
+        if (components < 1 || components > Components)
+            throw new ArgumentOutOfRangeException(nameof(components), $"this embedding has {Components} components; asked for {components}");
+        const int rowChunk = 1 << 12;
+        var maps = empty(Samples, components, ScalarType.Float32);
+        var rows = new float[(long)rowChunk * components];
+        for (int start = 0; start < Samples; start += rowChunk)
+        {
+            using var scope = NewDisposeScope();
+            int count = Math.Min(rowChunk, Samples - start);
+            for (int i = 0; i < count; i++)
+                _maps.AsSpan((int)((long)(start + i) * Components), components).CopyTo(rows.AsSpan(i * components, components));
+            maps.narrow(0, start, count).copy_(tensor(rows).narrow(0, 0, (long)count * components).reshape(count, components));
+        }
+        return maps;
     }
 
     /// <summary>Computes the first <paramref name="components"/> columns of the spectral embedding of <paramref name="affinity"/>.</summary>
@@ -132,12 +156,19 @@ public sealed class SpectralEmbedding
             ? DenseTop(normalised.ToDense(), components)
             : new SubspaceEigensolver(normalised, components, options, normalised.TopEigenvector).Solve();
 
-        // u = D^(-1/2) x, then the deterministic sign flip of sklearn.utils.extmath._deterministic_vector_sign_flip.
-        var maps = result.Vectors.to_type(ScalarType.Float64).div_(normalised.SqrtDegree.unsqueeze(1));
-        var largest = maps.abs().argmax(0);
-        var signs = maps.gather(0, largest.unsqueeze(0)).sign();
-        signs = where(signs.eq(Zero), ones_like(signs), signs);
-        maps.mul_(signs);
+        // u = D^(-1/2) x, then the deterministic sign flip of sklearn.utils.extmath._deterministic_vector_sign_flip; the subspace
+        // solver's float32 vectors are scaled in place (no float64 n × K copy), a few columns at a time for the flip.
+        var maps = result.Vectors.dtype == ScalarType.Float64
+            ? result.Vectors.div(normalised.SqrtDegree.unsqueeze(1))
+            : result.Vectors.div_(normalised.SqrtDegree.to_type(ScalarType.Float32).unsqueeze(1));
+        for (long first = 0; first < components; first += SignFlipColumns)
+        {
+            using var chunk = NewDisposeScope();
+            var columns = maps.narrow(1, first, Math.Min(SignFlipColumns, components - first));
+            var largest = columns.abs().argmax(0);
+            var signs = columns.gather(0, largest.unsqueeze(0)).sign();
+            columns.mul_(where(signs.eq(Zero), ones_like(signs), signs));
+        }
         var values = maps.to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
         var laplacianEigenvalues = result.Eigenvalues.Select(mu => 1 - mu).ToArray();
         return new SpectralEmbedding(values, n, components, laplacianEigenvalues, solver, result.Iterations,

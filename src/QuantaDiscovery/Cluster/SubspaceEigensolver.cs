@@ -8,129 +8,212 @@ namespace QuantaDiscovery.Cluster;
 /// The <paramref name="wanted"/> largest eigenpairs of a symmetric float32 matrix M whose spectrum lies in
 /// [−1, 1] (here D^(−1/2) A′ D^(−1/2)), by Chebyshev-filtered subspace iteration with Rayleigh–Ritz and
 /// locking (Zhou &amp; Saad 2007; Saad, "Numerical Methods for Large Eigenvalue Problems", 2nd ed., §7.4).
-/// Each sweep multiplies a block of k + guard vectors by p(M), a Chebyshev polynomial that is bounded by 1
-/// on [lower, θ_last] (the unwanted end of the spectrum) and grows fast above it; converged leading Ritz
-/// pairs are locked and projected out, so later sweeps work on a smaller block and are not swamped by the
-/// dominant eigenvector (μ = 1 for a connected graph). The degree is chosen so that within one column the
-/// largest and smallest wanted eigenvalues are amplified by at most 10³ relative to each other, which keeps
+/// Each sweep multiplies a block of vectors by p(M), a Chebyshev polynomial that is bounded by 1 on
+/// [lower, θ_last] (the unwanted end of the spectrum) and grows fast above it; converged leading Ritz pairs are
+/// locked and projected out, so later sweeps are not swamped by the dominant eigenvector (μ = 1 for a connected
+/// graph). The block is a sliding window: at most <see cref="BlockColumns"/> wanted columns plus guard vectors,
+/// refilled with fresh random columns as its leading pairs lock, so the memory is the n × K locked vectors plus a
+/// few n × (256 + guard) blocks whatever K is. The degree is chosen so that within one column the largest and
+/// smallest wanted eigenvalues of the window are amplified by at most 10³ relative to each other, which keeps
 /// float32 products from washing out the small ones.
 /// </summary>
 /// <param name="knownTop">an eigenvector of M for its largest eigenvalue 1, if known: it is locked from the start</param>
 /// <param name="matrix">M, which the solver only multiplies by (dense or sparse)</param>
 internal sealed class SubspaceEigensolver(NormalisedAffinity matrix, int wanted, SpectralEmbeddingOptions options, Tensor? knownTop = null)
 {
+    /// <summary>Wanted columns in the sliding window; the guard vectors come on top.</summary>
+    public const int BlockColumns = 256;
+
+    /// <summary>Guard vectors beside a window of <paramref name="windowColumns"/> wanted ones.</summary>
+    public static int GuardColumns(int windowColumns) => Math.Max(16, windowColumns / 5);
+
     private const double MaxAmplificationSpread = 1e3;
     private const int MaxDegree = 12;
     private const int LanczosSteps = 40;
+    private const int RowChunk = 1 << 14;
 
     private readonly int _n = matrix.Size;
+    private readonly int _window = options.WindowColumns;
 
     public SpectralEmbedding.EigenResult Solve()
     {
         var random = new Random(options.Seed);
-        int guard = Math.Max(16, wanted / 5);
-        var locked = empty(_n, 0, ScalarType.Float32);
+        int guard = GuardColumns(Math.Min(wanted, _window));
+        // The only n × K tensor: locked vectors fill its leading columns.
+        var lockedStore = zeros(_n, wanted, ScalarType.Float32);
+        int lockedCount = 0;
         var lockedValues = new List<double>();
+        Tensor Locked() => lockedStore.narrow(1, 0, lockedCount);
         if (knownTop is not null)
         {
-            locked = knownTop.div(knownTop.pow(Two).sum().sqrt()).to_type(ScalarType.Float32).reshape(_n, 1);
+            lockedStore.narrow(1, 0, 1).copy_(knownTop.div(knownTop.pow(Two).sum().sqrt()).to_type(ScalarType.Float32).reshape(_n, 1));
+            lockedCount = 1;
             lockedValues.Add(1.0);
             if (wanted == 1)
-                return new SpectralEmbedding.EigenResult(locked, [1.0], 0, 0, true);
+                return new SpectralEmbedding.EigenResult(lockedStore, [1.0], 0, 0, true);
         }
-        double lower = LowerSpectrumBound(random, locked);
-        double lockedResidual = 0;
+        double lower = LowerSpectrumBound(random, Locked());
+        double maxResidual = 0;
+        bool allConverged = true;
         double? tolerance = null;
-        var block = Orthonormalise(RandomBlock(Math.Min(wanted + guard, _n), random), locked);
+        var block = Orthonormalise(RandomBlock(Width(wanted - lockedCount, guard, lockedCount), random), Locked());
+        int sweepsWithoutLocking = 0;
         for (int iteration = 1; ; iteration++)
         {
             using var sweep = NewDisposeScope();
-            var product = matrix.Multiply(block);
-            var (theta, ritzVectors, ritzProducts) = RayleighRitz(block, product);
-            var residuals = ritzProducts.sub(ritzVectors.mul(tensor(theta.Select(t => (float)t).ToArray()).unsqueeze(0)))
-                .pow(Two).sum(0, keepdim: false).sqrt().to_type(ScalarType.Float64).data<double>().ToArray();
+            var (theta, ritzVectors, ritzProducts) = RayleighRitz(block, matrix.Multiply(block));
+            block.Dispose();
+            var residuals = ResidualNorms(ritzVectors, ritzProducts, theta);
 
-            int need = wanted - lockedValues.Count;
+            int need = wanted - lockedCount;
             // The tolerance is relative to the width of the spectrum below the known top eigenvalue, fixed at the first sweep.
             tolerance ??= options.Tolerance * Math.Max(theta[0] - lower, 1e-12);
             int converged = 0;
             while (converged < need && converged < theta.Length && residuals[converged] <= tolerance)
                 converged++;
+            sweepsWithoutLocking = converged > 0 ? 0 : sweepsWithoutLocking + 1;
+            if (sweepsWithoutLocking >= options.MaxIterations)
+            {
+                // Stalled at the cap: the window's best current Ritz pairs are accepted as they are.
+                int forced = Math.Min(Math.Min(need, _window), theta.Length);
+                maxResidual = Math.Max(maxResidual, residuals.Take(forced).Max());
+                allConverged = false;
+                converged = forced;
+                sweepsWithoutLocking = 0;
+            }
             if (converged > 0)
             {
-                var previouslyLocked = locked;
-                locked = cat([locked, ritzVectors.narrow(1, 0, converged)], 1).MoveToOuterDisposeScope();
-                previouslyLocked.Dispose();
+                using (NewDisposeScope())
+                    lockedStore.narrow(1, lockedCount, converged).copy_(ritzVectors.narrow(1, 0, converged));
+                lockedCount += converged;
                 lockedValues.AddRange(theta.Take(converged));
-                lockedResidual = Math.Max(lockedResidual, residuals.Take(converged).Max());
+                maxResidual = Math.Max(maxResidual, residuals.Take(converged).Max());
                 need -= converged;
             }
-            if (need == 0 || iteration >= options.MaxIterations)
+            if (need == 0)
             {
-                // Unconverged at the cap: the best current Ritz pairs fill the remaining places.
-                var vectors = cat([locked, ritzVectors.narrow(1, converged, need)], 1);
-                var values = lockedValues.Concat(theta.Skip(converged).Take(need)).ToArray();
-                double maxResidual = need == 0 ? lockedResidual : Math.Max(lockedResidual, residuals.Skip(converged).Take(need).Max());
-                var order = Enumerable.Range(0, wanted).OrderByDescending(i => values[i]).ToArray();
-                var sorted = vectors.index_select(1, tensor(order.Select(i => (long)i).ToArray())).MoveToOuterDisposeScope();
-                return new SpectralEmbedding.EigenResult(sorted, order.Select(i => values[i]).ToArray(), iteration,
-                    maxResidual, need == 0);
+                var order = Enumerable.Range(0, wanted).OrderByDescending(i => lockedValues[i]).ToArray();
+                PermuteColumns(lockedStore, order);
+                return new SpectralEmbedding.EigenResult(lockedStore, order.Select(i => lockedValues[i]).ToArray(), iteration,
+                    maxResidual, allConverged);
             }
 
-            int keep = Math.Min(Math.Min(need + guard, _n - lockedValues.Count), theta.Length - converged);
-            var active = ritzVectors.narrow(1, converged, keep);
-            var activeProduct = ritzProducts.narrow(1, converged, keep);
-            double upper = theta[converged + keep - 1];
-            double top = theta[converged], lastWanted = theta[converged + need - 1];
+            int width = Width(need, guard, lockedCount);
+            int keep = Math.Min(width, theta.Length - converged);
+            double upper = theta[keep > 0 ? converged + keep - 1 : theta.Length - 1];
+            double top = theta[Math.Min(converged, theta.Length - 1)];
+            double lastWanted = theta[Math.Min(converged + Math.Min(need, _window), theta.Length) - 1];
             // The damped interval [bottom, upper] must not be empty; its floor is relative to the unresolved width.
             double bottom = Math.Min(lower, upper - 1e-2 * Math.Max(top - lower, 1e-12));
-            var filtered = ChebyshevFilter(active, activeProduct, locked, Degree(bottom, upper, top, lastWanted), bottom, upper);
-            block.Dispose();
-            block = Orthonormalise(filtered, locked).MoveToOuterDisposeScope();
+            var (x, mx) = NextWindow(ritzVectors, ritzProducts, converged, keep, width, random);
+            var filtered = ChebyshevFilter(x, mx, Locked(), Degree(bottom, upper, top, lastWanted), bottom, upper);
+            block = Orthonormalise(filtered, Locked()).MoveToOuterDisposeScope();
         }
     }
 
-    /// <summary>Ritz values (descending), Ritz vectors and their products with M for the orthonormal block.</summary>
+    /// <summary>Columns of the next window: up to the window's count (<see cref="BlockColumns"/>) of those still wanted, the guard, and no more than remain.</summary>
+    private int Width(int need, int guard, int lockedCount) => Math.Min(Math.Min(need, _window) + guard, _n - lockedCount);
+
+    /// <summary>
+    /// The unconverged Ritz vectors <paramref name="converged"/>.. (<paramref name="keep"/> of them) and their products,
+    /// topped up to <paramref name="width"/> columns with random vectors and theirs. The Ritz blocks are disposed.
+    /// </summary>
+    private (Tensor X, Tensor Mx) NextWindow(Tensor ritzVectors, Tensor ritzProducts, int converged, int keep, int width, Random random)
+    {
+        if (converged == 0 && keep == width && keep == ritzVectors.shape[1])
+            return (ritzVectors, ritzProducts);
+        var x = empty(_n, width, ScalarType.Float32);
+        var mx = empty(_n, width, ScalarType.Float32);
+        if (keep > 0)
+        {
+            // The views are disposed with this scope, so that they keep no Ritz block alive after its Dispose below.
+            using var views = NewDisposeScope();
+            x.narrow(1, 0, keep).copy_(ritzVectors.narrow(1, converged, keep));
+            mx.narrow(1, 0, keep).copy_(ritzProducts.narrow(1, converged, keep));
+        }
+        ritzVectors.Dispose();
+        ritzProducts.Dispose();
+        if (width > keep)
+        {
+            using var fresh = NewDisposeScope();
+            var extra = RandomBlock(width - keep, random);
+            x.narrow(1, keep, width - keep).copy_(extra);
+            mx.narrow(1, keep, width - keep).copy_(matrix.Multiply(extra));
+        }
+        return (x, mx);
+    }
+
+    /// <summary>Ritz values (descending), Ritz vectors and their products with M for the orthonormal block; disposes the product.</summary>
     private static (double[] Theta, Tensor Vectors, Tensor Products) RayleighRitz(Tensor block, Tensor product)
     {
+        using var scope = NewDisposeScope();
         var projected = mm(block.t(), product).to_type(ScalarType.Float64);
         projected = projected.add(projected.t(), One).mul_(OneHalf);
         var (values, vectors) = linalg.eigh(projected);
         var rotation = vectors.flip(1).to_type(ScalarType.Float32);
         var theta = values.flip(0).data<double>().ToArray();
-        return (theta, mm(block, rotation), mm(product, rotation));
+        var ritzVectors = mm(block, rotation).MoveToOuterDisposeScope();
+        var ritzProducts = mm(product, rotation);
+        product.Dispose();
+        return (theta, ritzVectors, ritzProducts.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>‖M v − θ v‖ per column, a few thousand rows at a time (no n × b temporary).</summary>
+    private double[] ResidualNorms(Tensor vectors, Tensor products, double[] theta)
+    {
+        using var scope = NewDisposeScope();
+        var thetas = tensor(theta.Select(t => (float)t).ToArray()).unsqueeze(0);
+        var squares = zeros(theta.Length, ScalarType.Float64);
+        for (long start = 0; start < _n; start += RowChunk)
+        {
+            using var chunk = NewDisposeScope();
+            long rows = Math.Min(RowChunk, _n - start);
+            squares.add_(products.narrow(0, start, rows).sub(vectors.narrow(0, start, rows).mul(thetas)).pow(Two).sum(0, type: ScalarType.Float64));
+        }
+        return squares.sqrt().data<double>().ToArray();
     }
 
     /// <summary>
     /// p_m(M)·X with p_m(t) = T_m((t − c)/e), c ± e = [bottom, upper], by the three-term recurrence
-    /// Y_{j+1} = (2/e)(M − c)Y_j − Y_{j−1}. Columns are rescaled as they grow (the recurrence is linear per
-    /// column, so scaling Y_j and Y_{j+1} together changes no direction) and kept orthogonal to the locked vectors.
+    /// Y_{j+1} = (2/e)(M − c)Y_j − Y_{j−1}, written over Y_{j−1}'s product in place: three n × b blocks at a time.
+    /// Columns are rescaled as they grow (the recurrence is linear per column, so scaling Y_j and Y_{j+1} together
+    /// changes no direction) and kept orthogonal to the locked vectors. Consumes <paramref name="x"/> and <paramref name="mx"/>.
     /// </summary>
     private Tensor ChebyshevFilter(Tensor x, Tensor mx, Tensor locked, int degree, double bottom, double upper)
     {
-        float e = (float)((upper - bottom) / 2);
-        using Scalar centre = (float)((upper + bottom) / 2), inverseHalfWidth = 1 / e, twiceInverseHalfWidth = 2 / e;
+        float e = (float)((upper - bottom) / 2), c = (float)((upper + bottom) / 2);
+        using Scalar minusCentre = -c, inverseHalfWidth = 1 / e, twiceInverseHalfWidth = 2 / e;
         using Scalar tiny = 1e-30f;
         var previous = x;
-        var current = mx.sub(x.mul(centre)).mul_(inverseHalfWidth);
+        var current = mx.add_(x, minusCentre).mul_(inverseHalfWidth);
         for (int j = 2; j <= degree; j++)
         {
-            // Each step's temporaries (n × b each) are freed at once, and so is the Y_{j−1} it retires: at 100,000 samples a
-            // block is 200 MB, too much to let a sweep's dozens of them wait for the sweep's scope.
-            Tensor next;
+            var next = matrix.Multiply(current);
+            next.add_(current, minusCentre).mul_(twiceInverseHalfWidth).sub_(previous);
+            previous.Dispose();
+            ProjectOut(next, locked);
             using (var step = NewDisposeScope())
             {
-                next = matrix.Multiply(current).sub_(current.mul(centre)).mul_(twiceInverseHalfWidth).sub_(previous);
-                next = ProjectOut(next, locked);
-                var scale = next.pow(Two).sum(0, keepdim: true).sqrt_().clamp_min_(tiny).reciprocal_();
+                var scale = ColumnNorms(next).clamp_min_(tiny).reciprocal_();
                 current.mul_(scale);
-                next.mul_(scale).MoveToOuterDisposeScope();
+                next.mul_(scale);
             }
-            if (!ReferenceEquals(previous, x)) previous.Dispose();
             previous = current;
             current = next;
         }
+        previous.Dispose();
         return current;
+    }
+
+    private Tensor ColumnNorms(Tensor block)
+    {
+        var squares = zeros(1, block.shape[1], ScalarType.Float32);
+        for (long start = 0; start < _n; start += RowChunk)
+        {
+            using var chunk = NewDisposeScope();
+            squares.add_(block.narrow(0, start, Math.Min(RowChunk, _n - start)).pow(Two).sum(0, keepdim: true));
+        }
+        return squares.sqrt_();
     }
 
     /// <summary>
@@ -191,21 +274,60 @@ internal sealed class SubspaceEigensolver(NormalisedAffinity matrix, int wanted,
 
     private Tensor RandomBlock(int columns, Random random)
     {
-        var values = new float[(long)_n * columns];
-        for (long i = 0; i < values.Length; i++)
-            values[i] = (float)(random.NextDouble() * 2 - 1);
-        return tensor(values).reshape(_n, columns);
+        var block = empty(_n, columns, ScalarType.Float32);
+        for (long start = 0; start < _n; start += RowChunk)
+        {
+            using var chunk = NewDisposeScope();
+            long rows = Math.Min(RowChunk, _n - start);
+            var values = new float[rows * columns];
+            for (long i = 0; i < values.Length; i++)
+                values[i] = (float)(random.NextDouble() * 2 - 1);
+            block.narrow(0, start, rows).copy_(tensor(values).reshape(rows, columns));
+        }
+        return block;
     }
 
-    private static Tensor ProjectOut(Tensor x, Tensor locked) =>
-        locked.shape[1] == 0 ? x : x.sub_(mm(locked, mm(locked.t(), x)));
+    /// <summary>x − L Lᵀ x in place (L the locked vectors).</summary>
+    private static Tensor ProjectOut(Tensor x, Tensor locked)
+    {
+        if (locked.shape[1] == 0) return x;
+        using var coefficients = mm(locked.t(), x);
+        return x.addmm_(locked, coefficients, beta: 1, alpha: -1);
+    }
 
-    /// <summary>An orthonormal basis of span(X) orthogonal to the locked vectors (two passes of project + QR).</summary>
+    /// <summary>An orthonormal basis of span(X) orthogonal to the locked vectors (two passes of project + QR); consumes X.</summary>
     private static Tensor Orthonormalise(Tensor x, Tensor locked)
     {
         var q = x;
         for (int pass = 0; pass < 2; pass++)
-            q = linalg.qr(ProjectOut(q.clone(), locked)).Q;
+        {
+            ProjectOut(q, locked);
+            var (basis, triangle) = linalg.qr(q);
+            triangle.Dispose();
+            q.Dispose();
+            q = basis;
+        }
         return q;
+    }
+
+    /// <summary>Column i of <paramref name="store"/> becomes its column order[i], one column of scratch at a time (cycle by cycle).</summary>
+    private static void PermuteColumns(Tensor store, int[] order)
+    {
+        using var scope = NewDisposeScope();
+        var done = new bool[order.Length];
+        for (int start = 0; start < order.Length; start++)
+        {
+            if (done[start] || order[start] == start) { done[start] = true; continue; }
+            using var saved = store.select(1, start).clone();
+            int i = start;
+            while (true)
+            {
+                done[i] = true;
+                int source = order[i];
+                if (source == start) { store.select(1, i).copy_(saved); break; }
+                store.select(1, i).copy_(store.select(1, source));
+                i = source;
+            }
+        }
     }
 }

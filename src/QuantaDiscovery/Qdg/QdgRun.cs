@@ -111,7 +111,7 @@ public static class QdgRun
         if (estimate.PeakBytes > budget)
         {
             long entries = neighbours is { } mm ? 2L * chosen * mm : (long)chosen * chosen;
-            MemoryBudget.Check(estimate, budget, ClusterEstimate.LargestFitting(chosen, entries, neighbours is not null, budget) +
+            MemoryBudget.Check(estimate, budget, ClusterEstimate.LargestFitting(chosen, entries, neighbours is not null, budget, options.Clustering.AssignLabels) +
                 (neighbours is null ? $"; a sparse graph of {QdgOptions.DefaultNeighbours} nearest neighbours needs far less than the dense affinity" : ""));
         }
 
@@ -164,7 +164,7 @@ public static class QdgRun
         var gradients = new ResourceEstimate("gradients", MemoryBudget.ProcessBaseBytes + 16 * parameters + 8 * d, 0);
         var similarity = neighbours is { } m ? SimilarityEstimate.Graph(samples, d, m, options.NeighbourSearch) : SimilarityEstimate.Dense(samples, d);
         long entries = neighbours is { } k ? 2L * samples * k : (long)samples * samples;
-        var cluster = ClusterEstimate.Estimate(samples, entries, neighbours is not null, clusters);
+        var cluster = ClusterEstimate.Estimate(samples, entries, neighbours is not null, clusters, options.Clustering.AssignLabels);
         return ResourceEstimate.Sequence($"qdg of {samples:N0} tokens (d = {d:N0}, {(neighbours is { } mm ? $"{mm}-NN graph" : "dense affinity")}, K = {clusters:N0})",
             [gradients, similarity, cluster]);
     }

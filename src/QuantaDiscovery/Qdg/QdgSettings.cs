@@ -24,6 +24,7 @@ public static class QdgSettings
     public static readonly StageSetting Method = new("method", SettingKind.Text, $"clustering method ({string.Join(", ", ClusteringMethods.Names)})",
         Default: ClusteringMethods.Default, Paper: "spectral");
     public static readonly StageSetting Restarts = new("n-init", SettingKind.Integer, "k-means restarts", Default: "30", Paper: "30");
+    public static readonly StageSetting AssignLabels = new("assign-labels", SettingKind.Text, $"how spectral clustering labels its embedding ({string.Join(", ", LabelAssignment.Names)}; cluster_qr: no restarts, less memory)", Default: LabelAssignment.KMeansLabels, Paper: "kmeans");
     public static readonly StageSetting Projection = new("projection", SettingKind.Text,
         "none; k or sparse:k for a sparse random projection to k dimensions; factored:B for the factored (LoGra-style) projection with B columns",
         Default: "none", Paper: "none");
@@ -34,5 +35,5 @@ public static class QdgSettings
 
     /// <summary>The <c>qdg</c> stage's settings, in the order pipelines/README.md lists them.</summary>
     public static IReadOnlyList<StageSetting> All { get; } =
-        [Model, Corpus, Losses, Context, MaxLoss, Samples, Stride, MaxSetShare, Clusters, Neighbours, Method, Restarts, Projection, AlphaN, Seed, EnvelopeRanks];
+        [Model, Corpus, Losses, Context, MaxLoss, Samples, Stride, MaxSetShare, Clusters, Neighbours, Method, Restarts, AssignLabels, Projection, AlphaN, Seed, EnvelopeRanks];
 }

@@ -44,14 +44,14 @@ public class MemoryRefusalTests
         Assert.Equal(0, code);
         Assert.Contains("estimate: m-NN graph (exact)", error);
 
-        (code, error) = await Run("cluster", "--affinity", graph, "--clusters", "150", "--output", Path.Combine(folder, "labels.npy"), "--max-memory", "262M");
+        (code, error) = await Run("cluster", "--affinity", graph, "--clusters", "150", "--output", Path.Combine(folder, "labels.npy"), "--max-memory", "257M");
         Assert.Equal(2, code);
         Assert.Contains("the largest K that fits is ", error);
         Assert.Contains("max-memory", error);
         int largest = int.Parse(error[(error.IndexOf("the largest K that fits is ", StringComparison.Ordinal) + 27)..].Split(' ', ',')[0].Replace(",", ""));
         Assert.InRange(largest, 2, 149);
-        Assert.True(ClusterEstimate.Estimate(n, SparseEntries(graph), sparse: true, largest).PeakBytes <= MemoryBudget.Parse("262M"));
-        Assert.True(ClusterEstimate.Estimate(n, SparseEntries(graph), sparse: true, largest + 1).PeakBytes > MemoryBudget.Parse("262M"));
+        Assert.True(ClusterEstimate.Estimate(n, SparseEntries(graph), sparse: true, largest).PeakBytes <= MemoryBudget.Parse("257M"));
+        Assert.True(ClusterEstimate.Estimate(n, SparseEntries(graph), sparse: true, largest + 1).PeakBytes > MemoryBudget.Parse("257M"));
     }
 
     private static long SparseEntries(string path) => SparseAffinity.PeekShape(path).Entries;

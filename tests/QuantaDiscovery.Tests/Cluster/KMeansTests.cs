@@ -49,4 +49,13 @@ public class KMeansTests
             }
         Assert.Equal(sum, result.Inertia, 1e-3 * sum);
     }
+
+    [Fact]
+    public void FitLeavesItsInputUntouched()
+    {
+        var (points, _, _) = Reference();
+        var copy = points.Data.ToArray();
+        KMeans.Fit(points.Data, points.Rows, points.Columns, 6, new KMeansOptions { Restarts = 2 });
+        Assert.Equal(copy, points.Data);
+    }
 }

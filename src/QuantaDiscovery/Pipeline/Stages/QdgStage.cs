@@ -35,7 +35,7 @@ public sealed class QdgStage : PipelineStage
             Neighbours = context.OptionalLong("knn") is { } m
                 ? m is >= 1 and <= int.MaxValue ? (int)m : throw context.Error("knn", $"{m}: m must be at least 1 (leave knn out for the default)")
                 : null,
-            Clustering = new ClusteringOptions { Method = context.Text("method"), Restarts = context.Integer("n-init"), Seed = seed },
+            Clustering = new ClusteringOptions { Method = context.Text("method"), Restarts = context.Integer("n-init"), AssignLabels = context.Text("assign-labels"), Seed = seed },
             AlphaN = context.OptionalPath("alpha-n") is { } summary ? RankFrequency.ReadAlphaN(summary) : null,
             EnvelopeRanks = context.OptionalText("envelope-ranks") is { } ranks ? ParseRanks(context, ranks) : null,
         };

@@ -1,0 +1,106 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace QuantaDiscovery.Cluster;
+
+/// <summary>
+/// Labels from a spectral embedding without k-means: scikit-learn's <c>cluster_qr</c> (Damle, Minden &amp; Ying 2019,
+/// "Simple, direct and efficient multi-way spectral clustering", Information and Inference 8(1)). With V the n × k
+/// embedding: a QR factorisation of Vᵀ with column pivoting picks k samples (rows of V) that span it best; the orthogonal
+/// polar factor U Wᵀ of V_pivotsᵀ = U Σ Wᵀ rotates V so each picked sample lies along one axis, and each sample joins the
+/// axis where its rotated row is largest in magnitude. Deterministic, no restarts, and no memory beyond the embedding.
+/// </summary>
+public static class ClusterQr
+{
+    private const int RowChunk = 1 << 12;
+
+    /// <summary>Labels in [0, k) for the rows of <paramref name="vectors"/> [n, k].</summary>
+    public static int[] Labels(Tensor vectors) => TorchThreads.SingleThreaded(() =>
+    {
+        using var scope = NewDisposeScope();
+        int n = (int)vectors.shape[0], k = (int)vectors.shape[1];
+        var pivots = Pivots(vectors, n, k);
+        var picked = vectors.index_select(0, tensor(pivots)).to_type(ScalarType.Float64);
+        var (u, _, wt) = linalg.svd(picked.t(), fullMatrices: false);
+        var rotation = mm(u, wt);
+        var labels = new int[n];
+        for (int start = 0; start < n; start += RowChunk)
+        {
+            using var chunk = NewDisposeScope();
+            int rows = Math.Min(RowChunk, n - start);
+            var best = mm(vectors.narrow(0, start, rows).to_type(ScalarType.Float64), rotation).abs_().argmax(1);
+            best.to_type(ScalarType.Int32).data<int>().CopyTo(labels, start);
+        }
+        return labels;
+    });
+
+    /// <summary>
+    /// The first k pivots of the column-pivoted QR of Vᵀ (LAPACK's xGEQP3 order): each step takes the row of V whose
+    /// component orthogonal to the rows already taken is longest (the first on ties), with those residual norms downdated
+    /// and recomputed exactly once they have fallen below √ε of their last exact value, as xGEQP3 does.
+    /// </summary>
+    private static long[] Pivots(Tensor vectors, int n, int k)
+    {
+        using var scope = NewDisposeScope();
+        var residual = new double[n];
+        ForChunks(vectors, n, (start, rows) => rows.pow(2).sum(1).data<double>().CopyTo(residual, start));
+        var exact = (double[])residual.Clone();
+        var taken = new bool[n];
+        var basis = zeros(k, k, ScalarType.Float64);
+        var pivots = new long[k];
+        double threshold = Math.Sqrt(Math.Pow(2, -52));
+        var projections = new double[RowChunk];
+        for (int j = 0; j < k; j++)
+        {
+            using var step = NewDisposeScope();
+            int pivot = -1;
+            for (int i = 0; i < n; i++)
+                if (!taken[i] && (pivot < 0 || residual[i] > residual[pivot])) pivot = i;
+            pivots[j] = pivot;
+            taken[pivot] = true;
+            var done = basis.narrow(1, 0, j);
+            var direction = vectors[pivot].to_type(ScalarType.Float64);
+            for (int pass = 0; pass < 2; pass++)
+                direction = direction.sub(mv(done, mv(done.t(), direction)));
+            double length = direction.norm().item<double>();
+            if (length > 0) direction = direction.div(length);   // else the rows taken span every row: nothing is left to remove
+            basis.select(1, j).copy_(direction);
+            var recompute = new List<long>();
+            ForChunks(vectors, n, (start, rows) =>
+            {
+                mv(rows, direction).data<double>().CopyTo(projections);
+                for (int i = 0; i < rows.shape[0]; i++)
+                {
+                    long row = start + i;
+                    if (taken[row]) continue;
+                    residual[row] = Math.Max(0, residual[row] - projections[i] * projections[i]);
+                    if (residual[row] <= threshold * exact[row]) recompute.Add(row);
+                }
+            });
+            var through = basis.narrow(1, 0, j + 1);
+            for (int first = 0; first < recompute.Count; first += RowChunk)
+            {
+                using var exactScope = NewDisposeScope();
+                var group = recompute.GetRange(first, Math.Min(RowChunk, recompute.Count - first)).ToArray();
+                var rows = vectors.index_select(0, tensor(group)).to_type(ScalarType.Float64);
+                var norms = rows.sub(mm(mm(rows, through), through.t())).pow(2).sum(1).data<double>().ToArray();
+                for (int r = 0; r < group.Length; r++)
+                    residual[group[r]] = exact[group[r]] = norms[r];
+            }
+        }
+        return pivots;
+    }
+
+    /// <summary>Rows of <paramref name="vectors"/> as float64, a few thousand at a time (through one reused buffer).</summary>
+    private static void ForChunks(Tensor vectors, int n, Action<int, Tensor> action)
+    {
+        using var scope = NewDisposeScope();
+        var buffer = empty(Math.Min(RowChunk, n), vectors.shape[1], ScalarType.Float64);
+        for (int start = 0; start < n; start += RowChunk)
+        {
+            using var chunk = NewDisposeScope();
+            int rows = Math.Min(RowChunk, n - start);
+            action(start, buffer.narrow(0, 0, rows).copy_(vectors.narrow(0, start, rows)));
+        }
+    }
+}
