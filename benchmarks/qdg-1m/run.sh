@@ -4,13 +4,15 @@
 # K clusters → ARI against the planted truth; scikit-learn's SpectralClustering on the same graph where SKLEARN=1.
 # Every quanta step prints its memory/time estimate first and refuses (exit 2) when it would not fit.
 # Re-run: benchmarks/qdg-1m/run.sh   (SIZES="100000 300000 1000000", D=64, K_TRUE=1000, K=1000, M=30, RECALL=1 SKLEARN=1,
-#   MAX_MEMORY=24G; WORK=<folder>). Steps whose output exists are skipped.
+#   MAX_MEMORY=24G, ASSIGN=kmeans|cluster_qr (spectral clustering's labelling), CLUSTER_TIMEOUT=<seconds> (0: none);
+#   WORK=<folder>). Steps whose output exists are skipped.
 set -euo pipefail
 cd "$(dirname "$0")"
 REPO=$(cd ../.. && pwd)
 WORK=${WORK:-$REPO/work/qdg-1m/planted}
 SIZES=${SIZES:-100000 300000 1000000}
 D=${D:-64}; K_TRUE=${K_TRUE:-1000}; K=${K:-1000}; M=${M:-30}; MAX_MEMORY=${MAX_MEMORY:-24G}
+ASSIGN=${ASSIGN:-kmeans}; CLUSTER_TIMEOUT=${CLUSTER_TIMEOUT:-0}
 PY=/usr/bin/python3
 if [ -z "${QUANTA:-}" ]; then
   dotnet build "$REPO/src/QuantaDiscovery.Cli/QuantaDiscovery.Cli.csproj" -c Release 2>&1 | grep -E " error |rror\(s\)" || true
@@ -25,7 +27,9 @@ for n in $SIZES; do
     [ -f "$W/exact.npz" ] || $TIME $QUANTA similarity --gradients "$W/gradients.npy" --knn "$M" --neighbour-search exact --output "$W/exact.npz" --max-memory "$MAX_MEMORY"
     $PY compare.py recall "$W/exact.npz" "$W/forest.npz" --m "$M"
   fi
-  [ -f "$W/labels-k$K.npy" ] || $TIME $QUANTA cluster --affinity "$W/forest.npz" --clusters "$K" --n-init 10 --output "$W/labels-k$K.npy" --max-memory "$MAX_MEMORY" || true
-  [ -f "$W/labels-k$K.npy" ] && $PY compare.py ari "$W/truth.npy" "$W/labels-k$K.npy"
+  LABELS="$W/labels-k$K-$ASSIGN.npy"
+  [ -f "$LABELS" ] || $TIME timeout "$CLUSTER_TIMEOUT" $QUANTA cluster --affinity "$W/forest.npz" --clusters "$K" --n-init 10 \
+    --assign-labels "$ASSIGN" --output "$LABELS" --max-memory "$MAX_MEMORY" || true
+  [ -f "$LABELS" ] && $PY compare.py ari "$W/truth.npy" "$LABELS"
   [ -z "${SKLEARN:-}" ] || $TIME $PY compare.py sklearn "$W/forest.npz" "$W/truth.npy" --clusters "$K" || true
 done

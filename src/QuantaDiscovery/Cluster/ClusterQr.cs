@@ -12,7 +12,8 @@ namespace QuantaDiscovery.Cluster;
 /// </summary>
 public static class ClusterQr
 {
-    private const int RowChunk = 1 << 12;
+    /// <summary>Rows per chunk of k float64 columns: about 4 MB (below glibc's 8 MiB mapping threshold under <c>quanta cluster</c>).</summary>
+    private static int RowChunk(int k) => Math.Clamp((4 << 20) / (8 * k), 64, 1 << 12);
 
     /// <summary>Labels in [0, k) for the rows of <paramref name="vectors"/> [n, k].</summary>
     public static int[] Labels(Tensor vectors) => TorchThreads.SingleThreaded(() =>
@@ -24,10 +25,11 @@ public static class ClusterQr
         var (u, _, wt) = linalg.svd(picked.t(), fullMatrices: false);
         var rotation = mm(u, wt);
         var labels = new int[n];
-        for (int start = 0; start < n; start += RowChunk)
+        int chunkRows = RowChunk(k);
+        for (int start = 0; start < n; start += chunkRows)
         {
             using var chunk = NewDisposeScope();
-            int rows = Math.Min(RowChunk, n - start);
+            int rows = Math.Min(chunkRows, n - start);
             var best = mm(vectors.narrow(0, start, rows).to_type(ScalarType.Float64), rotation).abs_().argmax(1);
             best.to_type(ScalarType.Int32).data<int>().CopyTo(labels, start);
         }
@@ -49,7 +51,8 @@ public static class ClusterQr
         var basis = zeros(k, k, ScalarType.Float64);
         var pivots = new long[k];
         double threshold = Math.Sqrt(Math.Pow(2, -52));
-        var projections = new double[RowChunk];
+        int chunkRows = RowChunk(k);
+        var projections = new double[chunkRows];
         for (int j = 0; j < k; j++)
         {
             using var step = NewDisposeScope();
@@ -78,10 +81,10 @@ public static class ClusterQr
                 }
             });
             var through = basis.narrow(1, 0, j + 1);
-            for (int first = 0; first < recompute.Count; first += RowChunk)
+            for (int first = 0; first < recompute.Count; first += chunkRows)
             {
                 using var exactScope = NewDisposeScope();
-                var group = recompute.GetRange(first, Math.Min(RowChunk, recompute.Count - first)).ToArray();
+                var group = recompute.GetRange(first, Math.Min(chunkRows, recompute.Count - first)).ToArray();
                 var rows = vectors.index_select(0, tensor(group)).to_type(ScalarType.Float64);
                 var norms = rows.sub(mm(mm(rows, through), through.t())).pow(2).sum(1).data<double>().ToArray();
                 for (int r = 0; r < group.Length; r++)
@@ -95,11 +98,12 @@ public static class ClusterQr
     private static void ForChunks(Tensor vectors, int n, Action<int, Tensor> action)
     {
         using var scope = NewDisposeScope();
-        var buffer = empty(Math.Min(RowChunk, n), vectors.shape[1], ScalarType.Float64);
-        for (int start = 0; start < n; start += RowChunk)
+        int chunkRows = RowChunk((int)vectors.shape[1]);
+        var buffer = empty(Math.Min(chunkRows, n), vectors.shape[1], ScalarType.Float64);
+        for (int start = 0; start < n; start += chunkRows)
         {
             using var chunk = NewDisposeScope();
-            int rows = Math.Min(RowChunk, n - start);
+            int rows = Math.Min(chunkRows, n - start);
             action(start, buffer.narrow(0, 0, rows).copy_(vectors.narrow(0, start, rows)));
         }
     }

@@ -59,7 +59,7 @@ public static class KMeans
 
     /// <summary>
     /// Restarts run in parallel on .NET threads (at most one per core), each with one libtorch thread; the best is chosen in
-    /// seed order. Every n-row pass goes <see cref="RowChunk"/> rows at a time, so no restart holds an n × k temporary.
+    /// seed order. Every n-row pass goes a few thousand rows at a time, so no restart holds an n × k temporary.
     /// </summary>
     private static KMeansResult FitSingleThreaded(Tensor x, int clusters, KMeansOptions options)
     {
@@ -95,16 +95,21 @@ public static class KMeans
         return result;
     }
 
-    private const int RowChunk = 1 << 14;
+    /// <summary>Bytes of one chunk's widest temporary: below glibc's 8 MiB mapping threshold under <c>quanta cluster</c>, so reused.</summary>
+    private const long ChunkBytes = 4L << 20;
 
-    /// <summary>Calls <paramref name="action"/> with (first row, rows) for consecutive blocks of rows, freeing each block's temporaries.</summary>
-    private static void ForRowChunks(Tensor x, Action<long, Tensor> action)
+    /// <summary>
+    /// Calls <paramref name="action"/> with (first row, rows) for consecutive blocks of rows, freeing each block's temporaries;
+    /// a block's rows × <paramref name="width"/> float32 temporary (width: the wider of the features and the clusters) stays near <see cref="ChunkBytes"/>.
+    /// </summary>
+    private static void ForRowChunks(Tensor x, Action<long, Tensor> action, long width = 0)
     {
         long n = x.shape[0];
-        for (long start = 0; start < n; start += RowChunk)
+        long rows = Math.Clamp(ChunkBytes / (4 * Math.Max(width, x.shape[1])), 64, 1 << 14);
+        for (long start = 0; start < n; start += rows)
         {
             using var chunk = NewDisposeScope();
-            action(start, x.narrow(0, start, Math.Min(RowChunk, n - start)));
+            action(start, x.narrow(0, start, Math.Min(rows, n - start)));
         }
     }
 
@@ -202,7 +207,7 @@ public static class KMeans
         var labels = empty(x.shape[0], ScalarType.Int64);
         var centerNorms = centers.pow(Two).sum(1).unsqueeze(0);
         ForRowChunks(x, (start, rows) =>
-            labels.narrow(0, start, rows.shape[0]).copy_(addmm(centerNorms, rows, centers.t(), beta: 1, alpha: -2).argmin(1)));
+            labels.narrow(0, start, rows.shape[0]).copy_(addmm(centerNorms, rows, centers.t(), beta: 1, alpha: -2).argmin(1)), centers.shape[0]);
         return labels;
     }
 

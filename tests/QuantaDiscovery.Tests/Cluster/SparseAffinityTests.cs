@@ -56,6 +56,20 @@ public class SparseAffinityTests
     }
 
     [Fact]
+    public void SubspaceSolver_SlidingWindow_AgreesWithDense()
+    {
+        // 30 eigenpairs through a window of 8 wanted columns: the window slides three times, as it does past 256 at scale.
+        var graph = Graph("gradients_hard", 10);
+        int k = 30;
+        var dense = SpectralEmbedding.Compute(graph, k, new SpectralEmbeddingOptions { Solver = EigenSolver.Dense });
+        var windowed = SpectralEmbedding.Compute(graph, k, new SpectralEmbeddingOptions { Solver = EigenSolver.Subspace, WindowColumns = 8 });
+        Assert.True(windowed.Converged, $"residual {windowed.MaxResidual} after {windowed.Iterations} sweeps");
+        for (int i = 0; i < k; i++)
+            Assert.Equal(dense.LaplacianEigenvalues[i], windowed.LaplacianEigenvalues[i], 4);
+        Assert.True(SpectralClusteringTests.SmallestPrincipalCosine(dense.Maps(12), windowed.Maps(12), graph.Size, 12) > 0.999);
+    }
+
+    [Fact]
     public void SaveLoad_RoundTrips()
     {
         var graph = Graph("gradients_easy", 6);
