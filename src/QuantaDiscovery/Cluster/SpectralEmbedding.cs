@@ -35,7 +35,10 @@ public sealed record SpectralEmbeddingOptions
     /// </summary>
     public double Tolerance { get; init; } = 1e-4;
 
-    /// <summary>Subspace solver: the most filter-and-Rayleigh–Ritz sweeps before giving up.</summary>
+    /// <summary>
+    /// Subspace solver: the most filter-and-Rayleigh–Ritz sweeps in a row that lock nothing; then the window's current Ritz pairs
+    /// are accepted as they are and the result is marked unconverged.
+    /// </summary>
     public int MaxIterations { get; init; } = 200;
 
     /// <summary>Seed of the subspace solver's random starting block.</summary>
