@@ -137,12 +137,16 @@ public static class RandomProjectionForest
     {
         var fresh = new bool[(long)n * m];
         Array.Fill(fresh, true);
+        // the round's snapshot of the lists and their flags, and the reverse lists: allocated once, rewritten every round
+        var lists = new int[(long)n * m];
+        var listsFresh = new bool[(long)n * m];
+        var reverse = new ReverseLists(new int[n + 1], new int[(long)n * explore], new bool[(long)n * explore], new int[n]);
         for (int round = 0; round < options.Rounds; round++)
         {
-            var lists = (int[])nearest.Clone();
-            var listsFresh = (bool[])fresh.Clone();
+            Array.Copy(nearest, lists, lists.Length);
+            Array.Copy(fresh, listsFresh, listsFresh.Length);
             Array.Clear(fresh);
-            var reverse = ReverseNeighbours(lists, listsFresh, n, m, explore);
+            ReverseNeighbours(lists, listsFresh, n, m, explore, reverse);
             long updates = 0;
             int workers = Math.Min(Environment.ProcessorCount, Math.Max(1, n / 1024));
             Parallel.For(0, workers, worker =>
@@ -186,8 +190,8 @@ public static class RandomProjectionForest
         }
     }
 
-    /// <summary>Reverse neighbours as CSR, each with whether its link is new.</summary>
-    private sealed record ReverseLists(int[] Start, int[] Members, bool[] Fresh);
+    /// <summary>Reverse neighbours as CSR, each with whether its link is new, and the count scratch that fills them.</summary>
+    private sealed record ReverseLists(int[] Start, int[] Members, bool[] Fresh, int[] Filled);
 
     /// <summary>
     /// Writes into <paramref name="samples"/> the first <paramref name="explore"/> forward neighbours of <paramref name="i"/>,
@@ -211,19 +215,19 @@ public static class RandomProjectionForest
     }
 
     /// <summary>
-    /// For every sample, at most <paramref name="cap"/> samples that have it among their first <paramref name="cap"/>
-    /// neighbours; which ones when more qualify is fixed by sample order, so the result is deterministic.
+    /// Fills <paramref name="reverse"/>: for every sample, at most <paramref name="cap"/> samples that have it among their
+    /// first <paramref name="cap"/> neighbours; which ones when more qualify is fixed by sample order, so the result is
+    /// deterministic.
     /// </summary>
-    private static ReverseLists ReverseNeighbours(int[] lists, bool[] fresh, int n, int m, int cap)
+    private static void ReverseNeighbours(int[] lists, bool[] fresh, int n, int m, int cap, ReverseLists reverse)
     {
-        var start = new int[n + 1];
+        var (start, members, linkFresh, filled) = reverse;
+        Array.Clear(start);
+        Array.Clear(filled);
         for (int j = 0; j < n; j++)
             for (long p = (long)j * m; p < (long)j * m + cap; p++)
                 if (lists[p] is int i and >= 0 && start[i + 1] < cap) start[i + 1]++;
         for (int i = 0; i < n; i++) start[i + 1] += start[i];
-        var members = new int[start[n]];
-        var linkFresh = new bool[start[n]];
-        var filled = new int[n];
         for (int j = 0; j < n; j++)
             for (long p = (long)j * m; p < (long)j * m + cap; p++)
                 if (lists[p] is int i and >= 0 && start[i] + filled[i] < start[i + 1])
@@ -231,7 +235,6 @@ public static class RandomProjectionForest
                     members[start[i] + filled[i]] = j;
                     linkFresh[start[i] + filled[i]++] = fresh[p];
                 }
-        return new ReverseLists(start, members, linkFresh);
     }
 
     /// <summary>
