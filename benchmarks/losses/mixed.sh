@@ -41,11 +41,11 @@ echo "uptime before: $(uptime)" >&2
 } | tee "$WORK/mixed.jsonl"
 echo "uptime after: $(uptime)" >&2
 
-/usr/bin/python3 - "$WORK/$MODEL/mixed.npy" < "$WORK/mixed.jsonl" <<'PY'
+/usr/bin/python3 - "$WORK/mixed.jsonl" "$WORK/$MODEL/mixed.npy" <<'PY'
 import json, sys
 import numpy as np
-rows = [json.loads(line) for line in sys.stdin if line.startswith("{")]
-lengths = [int((row >= 0).sum()) for row in np.load(sys.argv[1])]
+rows = [json.loads(line) for line in open(sys.argv[1]) if line.startswith("{")]
+lengths = [int((row >= 0).sum()) for row in np.load(sys.argv[2])]
 print(f"\n{len(lengths)} documents, {sum(lengths):,} tokens; lengths: median {int(np.median(lengths))}, "
       f"{sum(l < 100 for l in lengths)} under 100, {sum(l > 1024 for l in lengths)} over 1,024, longest {max(lengths)}")
 print(f"{'side':28} {'wall s':>7} {'user s':>7} {'scoring s':>9} {'load s':>6} {'tok/s (wall)':>12} {'MiB':>6} {'mean loss':>9}")

@@ -7,8 +7,13 @@
 //       models and mixed.npy only: documents of heavy-tailed lengths (see MixedLengths), rows right-padded with −1
 //   LossBench mixed <work> <threads> <name>...
 //       one pass over mixed.npy, nothing before it, so that the whole process is what a `quanta losses` run pays
+//   LossBench profile <work> <threads> <name> [memory-pattern]
+//       where the time of a pass over mixed.npy goes: the scorer's graph (model.onnx + OnnxLossHead) in a session like
+//       the scorer's with ONNX Runtime's profiler on, the scorer's batches; prints milliseconds per operator type and
+//       for the loss head's nodes. memory-pattern: ONNX Runtime's memory pattern on (the scorer turns it off).
 using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.ML.OnnxRuntime;
 using QuantaDiscovery.Common;
 using QuantaDiscovery.Models;
 using QuantaDiscovery.Models.GptNeoX;
@@ -65,6 +70,48 @@ switch (args[0])
             var losses = scorer.ScoreBatch(documents);
             Report(folder.Directory, documents, losses, clock.Elapsed.TotalSeconds, load);
         }
+        break;
+    }
+    case "profile":
+    {
+        var folder = ModelFolder.Open(Path.Combine(args[1], args[3]));
+        var documents = ReadDocuments(Path.Combine(folder.Directory, MixedFile)).Where(d => d.Length >= 2).OrderByDescending(d => d.Length).ToList();
+        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(folder.OnnxPath));
+        OnnxLossHead.Append(model, folder.OnnxPath);
+        using var options = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = int.Parse(args[2]), InterOpNumThreads = 1, EnableMemoryPattern = args.Contains("memory-pattern"),
+            EnableProfiling = true, ProfileOutputPathPrefix = Path.Combine(args[1], "profile"),
+        };
+        using var session = new InferenceSession(Google.Protobuf.MessageExtensions.ToByteArray(model), options);
+        int passes = 0;
+        var clock = Stopwatch.StartNew();
+        for (int start = 0; start < documents.Count; passes++)
+        {
+            int length = documents[start].Length;
+            int count = Math.Min((int)Math.Clamp(OnnxScorerOptions.CpuBatchTokens / length, 1, OnnxScorerOptions.CpuBatchSize), documents.Count - start);
+            var ids = new long[count * length];
+            var mask = new long[count * length];
+            for (int b = 0; b < count; b++)
+                for (int t = 0; t < documents[start + b].Length; t++) (ids[b * length + t], mask[b * length + t]) = (documents[start + b][t], 1);
+            using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, [count, length]);
+            using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, [count, length]);
+            using var runOptions = new RunOptions();
+            using var outputs = session.Run(runOptions, ["input_ids", "attention_mask"], [idsValue, maskValue], [OnnxLossHead.OutputName]);
+            start += count;
+        }
+        double seconds = clock.Elapsed.TotalSeconds;
+        var profile = session.EndProfiling();
+        var nodes = JsonDocument.Parse(File.ReadAllText(profile)).RootElement.EnumerateArray()
+            .Where(e => e.GetProperty("cat").GetString() == "Node" && e.GetProperty("name").GetString()!.EndsWith("_kernel_time"))
+            .Select(e => (Name: e.GetProperty("name").GetString()!, Op: e.GetProperty("args").GetProperty("op_name").GetString()!,
+                Ms: e.GetProperty("dur").GetInt64() / 1000.0))
+            .ToList();
+        Console.WriteLine($"{passes} passes, {seconds:0.0} s, memory pattern {(options.EnableMemoryPattern ? "on" : "off")}; kernel time {nodes.Sum(n => n.Ms):0} ms; profile {profile}");
+        foreach (var group in nodes.GroupBy(n => n.Op).OrderByDescending(g => g.Sum(n => n.Ms)).Take(12))
+            Console.WriteLine($"  {group.Key,-28} {group.Sum(n => n.Ms),9:0} ms");
+        Console.WriteLine($"  loss head (/loss_head/ nodes) {nodes.Where(n => n.Name.StartsWith("/loss_head/") || n.Name.StartsWith(OnnxLossHead.OutputName)).Sum(n => n.Ms),9:0} ms");
         break;
     }
     default:

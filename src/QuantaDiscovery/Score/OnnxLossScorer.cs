@@ -177,6 +177,9 @@ public sealed class OnnxLossScorer : IDisposable
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             IntraOpNumThreads = options.IntraOpThreads,
             InterOpNumThreads = 1,
+            // The memory pattern plans one arena layout per input shape and reuses it only for that shape; batches of
+            // mixed-length documents change shape nearly every pass, so it would be planned anew each time.
+            EnableMemoryPattern = false,
         };
         // The model is passed as bytes, so external data files are looked up here rather than beside a path.
         sessionOptions.AddSessionConfigEntry("session.model_external_initializers_file_folder_path", modelDirectory);
