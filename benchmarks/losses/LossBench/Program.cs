@@ -4,9 +4,13 @@
 //   LossBench full <work> <threads> <context> <name:hidden:layers:heads:vocab:documents>...
 //       documents of <context> tokens each (documents.npy); the fastest of three passes after a warm-up
 //   LossBench prepare-mixed <work> <name:hidden:layers:heads:vocab:documents>...
-//       models and mixed.npy only: documents of heavy-tailed lengths (see MixedLengths), rows right-padded with −1
-//   LossBench mixed <work> <threads> <name>...
-//       one pass over mixed.npy, nothing before it, so that the whole process is what a `quanta losses` run pays
+//       models, mixed.npy (documents of heavy-tailed lengths, see MixedLengths; rows right-padded with −1) and
+//       full.npy (as many tokens in documents of 1,024, for comparison) only
+//   LossBench score <work> <threads> <documents .npy> <name>...
+//       one pass over the documents, nothing before it, so that the whole process is what a `quanta losses` run pays
+//   LossBench load <work> <threads> <name>...
+//       start-up alone: the fastest of three OnnxLossScorer constructions (read model.onnx, append the loss head, create
+//       the ONNX Runtime session)
 //   LossBench profile <work> <threads> <name> [memory-pattern]
 //       where the time of a pass over mixed.npy goes: the scorer's graph (model.onnx + OnnxLossHead) in a session like
 //       the scorer's with ONNX Runtime's profiler on, the scorer's batches; prints milliseconds per operator type and
@@ -54,16 +58,19 @@ switch (args[0])
             var (folder, count) = Prepare(args[1], spec);
             var documents = RandomDocuments(folder.Config.VocabSize, MixedLengths(count, folder.Config.MaxPositionEmbeddings, seed: 3), seed: 4);
             WriteDocuments(Path.Combine(folder.Directory, MixedFile), documents, padding: -1);
+            int fullLength = Math.Min(1024, folder.Config.MaxPositionEmbeddings);
+            var full = RandomDocuments(folder.Config.VocabSize, Enumerable.Repeat(fullLength, (int)Math.Round(documents.Sum(d => d.Length) / (double)fullLength)).ToArray(), seed: 5);
+            WriteDocuments(Path.Combine(folder.Directory, "full.npy"), full, padding: -1);
         }
         break;
-    case "mixed":
+    case "score":
     {
         int threads = int.Parse(args[2]);
-        foreach (var name in args[3..])
+        foreach (var name in args[4..])
         {
             var clock = Stopwatch.StartNew();
             var folder = ModelFolder.Open(Path.Combine(args[1], name));
-            var documents = ReadDocuments(Path.Combine(folder.Directory, MixedFile));
+            var documents = ReadDocuments(Path.Combine(folder.Directory, args[3]));
             using var scorer = new OnnxLossScorer(folder, new OnnxScorerOptions { IntraOpThreads = threads });
             double load = clock.Elapsed.TotalSeconds;
             clock.Restart();
@@ -72,6 +79,20 @@ switch (args[0])
         }
         break;
     }
+    case "load":
+        foreach (var name in args[3..])
+        {
+            var folder = ModelFolder.Open(Path.Combine(args[1], name));
+            double seconds = double.MaxValue;
+            for (int repeat = 0; repeat < 3; repeat++)
+            {
+                var clock = Stopwatch.StartNew();
+                using (new OnnxLossScorer(folder, new OnnxScorerOptions { IntraOpThreads = int.Parse(args[2]) }))
+                    seconds = Math.Min(seconds, clock.Elapsed.TotalSeconds);
+            }
+            Console.WriteLine(JsonSerializer.Serialize(new { side = "quanta OnnxLossScorer start-up", model = name, seconds }));
+        }
+        break;
     case "profile":
     {
         var folder = ModelFolder.Open(Path.Combine(args[1], args[3]));
@@ -82,7 +103,8 @@ switch (args[0])
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             IntraOpNumThreads = int.Parse(args[2]), InterOpNumThreads = 1, EnableMemoryPattern = args.Contains("memory-pattern"),
-            EnableProfiling = true, ProfileOutputPathPrefix = Path.Combine(args[1], "profile"),
+            // The prefix first: setting EnableProfiling starts the profiler with the prefix set so far.
+            ProfileOutputPathPrefix = Path.Combine(args[1], "profile"), EnableProfiling = true,
         };
         using var session = new InferenceSession(Google.Protobuf.MessageExtensions.ToByteArray(model), options);
         int passes = 0;
@@ -115,7 +137,7 @@ switch (args[0])
         break;
     }
     default:
-        throw new ArgumentException($"unknown mode '{args[0]}' (full, prepare-mixed or mixed)");
+        throw new ArgumentException($"unknown mode '{args[0]}' (full, prepare-mixed, score, load or profile)");
 }
 
 static (ModelFolder Folder, int Documents) Prepare(string work, string spec)
