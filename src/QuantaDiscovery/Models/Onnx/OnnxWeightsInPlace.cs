@@ -1,8 +1,7 @@
 using Google.Protobuf;
 using QuantaDiscovery.Common;
-using QuantaDiscovery.Models.Onnx;
 
-namespace QuantaDiscovery.Score;
+namespace QuantaDiscovery.Models.Onnx;
 
 /// <summary>
 /// Reads an ONNX file's graph without its weights: every initializer of the main graph whose bytes are inline

@@ -3,10 +3,9 @@ using QuantaDiscovery.Models;
 using QuantaDiscovery.Models.Onnx;
 using QuantaDiscovery.Score;
 using QuantaDiscovery.Tests.Common;
-using QuantaDiscovery.Tests.Models;
 using DataLocation = QuantaDiscovery.Models.Onnx.TensorProto.Types.DataLocation;
 
-namespace QuantaDiscovery.Tests.Score;
+namespace QuantaDiscovery.Tests.Models;
 
 public class OnnxWeightsInPlaceTests
 {
