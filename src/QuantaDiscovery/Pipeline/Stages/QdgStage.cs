@@ -58,9 +58,13 @@ public sealed class QdgStage : PipelineStage
 
     private static (int, int) ParseRanks(StageContext context, string text)
     {
-        var parts = text.Split(':');
-        if (parts.Length == 2 && int.TryParse(parts[0], out int first) && int.TryParse(parts[1], out int last) && first >= 1 && last >= first)
-            return (first, last);
-        throw context.Error("envelope-ranks", $"'{text}': expected first:last with 1 ≤ first ≤ last (the paper: 101:1000)");
+        try
+        {
+            return QdgCommandSettings.ParseEnvelopeRanks(text);
+        }
+        catch (Common.InputException e)
+        {
+            throw context.Error("envelope-ranks", e.Message);
+        }
     }
 }

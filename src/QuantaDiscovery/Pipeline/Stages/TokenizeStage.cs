@@ -13,15 +13,7 @@ public sealed class TokenizeStage : PipelineStage
     public override string Kind => "tokenize";
     public override string Description => "a (truncated) byte-level BPE tokenizer and the corpus's token ids";
 
-    public override IReadOnlyList<StageSetting> Settings { get; } =
-    [
-        new("tokenizer", SettingKind.InputPath, "Hugging Face tokenizer.json (byte-level BPE), e.g. models/tokenizers/gpt-neox-20b/tokenizer.json", Required: true),
-        new("corpus", SettingKind.InputPath, "corpus: .jsonl, .jsonl.zst, .jsonl.gz or .parquet", Required: true),
-        new("merges", SettingKind.Integer, "keep the first K merges (ids renumbered); default: all"),
-        new("max-documents", SettingKind.Integer, "encode only the corpus's first N documents"),
-        new("threads", SettingKind.Integer, "encoding threads (-1: all cores)", Default: "-1"),
-        new("skip-bad-lines", SettingKind.Flag, "count bad corpus lines (written as {\"ids\":null}) instead of stopping", Default: "false"),
-    ];
+    public override IReadOnlyList<StageSetting> Settings => TokenizeSettings.Stage;
 
     public override Task RunAsync(StageContext context, CancellationToken cancellationToken)
     {

@@ -13,13 +13,7 @@ public sealed class TrainLmStage : PipelineStage
     public override string Kind => "train-lm";
     public override string Description => "a suite of GPT-NeoX or Llama models trained from scratch, with Pythia-like checkpoints";
 
-    public override IReadOnlyList<StageSetting> Settings { get; } =
-    [
-        new("suite", SettingKind.InputPath, "suite.json: sizes and the shared schedule (e.g. models/pico/suite.json)", Required: true),
-        new("corpus", SettingKind.InputPath, "training corpus (.jsonl, .jsonl.zst, .jsonl.gz or .parquet)", Required: true),
-        new("tokenizer", SettingKind.InputPath, "byte-level BPE tokenizer.json (e.g. ${tokenize.output}/tokenizer.json)", Required: true),
-        new("threads", SettingKind.Integer, "torch intra-op threads (0: libtorch's default)", Default: "0"),
-    ];
+    public override IReadOnlyList<StageSetting> Settings => TrainLmSettings.Stage;
 
     public override Task RunAsync(StageContext context, CancellationToken cancellationToken)
     {
