@@ -20,7 +20,7 @@ internal static class ClusterCommand
         var command = new Command("cluster", "cluster a precomputed affinity (default: spectral clustering with scikit-learn's semantics, the paper's method)")
             .With(affinity, clusters, output, method, restarts, seed, solver, maxMemory);
         ProgressReporter.AddOptions(command);
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellation) =>
         {
             var (counts, sweep) = ClusterCounts.Parse(parse.GetValue(clusters)!);
             var options = new ClusteringOptions
@@ -37,7 +37,7 @@ internal static class ClusterCommand
             parse.Err().WriteLine($"estimate: {estimate}");
             MemoryBudget.Check(estimate, budget, ClusterEstimate.LargestFitting(n, entries, sparse, budget), affinityPath);
             var reporter = ProgressReporter.For(parse, parse.Err(), parse.Out(), ReferenceEquals(parse.Err(), Console.Error) && !Console.IsErrorRedirected);
-            var run = AffinityClustering.Run(parse.GetValue(affinity)!, counts, sweep, parse.GetValue(output)!, options);
+            var run = await AffinityClustering.RunAsync(parse.GetValue(affinity)!, counts, sweep, parse.GetValue(output)!, options, cancellation);
             foreach (var warning in run.Warnings) parse.Err().WriteLine($"warning: {warning}");
             reporter.Result(new { Command = "cluster", run.Method, run.Samples, ClusterCounts = counts, run.Warnings, Output = run.LabelsPath },
                 () => parse.Out().WriteLine($"clustered {run.Samples} samples into k = {string.Join(", ", counts)} ({run.Method}): {run.LabelsPath}"));

@@ -21,7 +21,7 @@ internal static class GradientsCommand
         var command = new Command("gradients", "Per-token loss gradients of the selected samples, each computed once (exact or projected)")
             .With(model, input, samples, output, parameters, projection, density, seed, context, threads);
         ProgressReporter.AddOptions(command);
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellation) =>
         {
             var (k, method) = GradientOptions.ParseProjection(parse.GetValue(projection)!);
             var options = new GradientOptions
@@ -35,8 +35,8 @@ internal static class GradientsCommand
             };
             TorchThreadCount.Set(parse.GetValue(threads));
             var reporter = ProgressReporter.For(parse, parse.Err(), parse.Out(), ReferenceEquals(parse.Err(), Console.Error) && !Console.IsErrorRedirected);
-            var result = GradientComputation.Run(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(samples)!, parse.GetValue(output)!,
-                options, reporter.For<GradientProgress>(GradientUpdate));
+            var result = await GradientComputation.RunAsync(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(samples)!, parse.GetValue(output)!,
+                options, reporter.For<GradientProgress>(GradientUpdate), cancellation);
             reporter.Note($"{result.Samples:N0} gradients of dimension d = {result.Dimension:N0} written with {result.Columns:N0} columns; " +
                 $"{result.ForwardPasses:N0} forward and {result.BackwardPasses:N0} backward passes in {result.Seconds:N1} s");
             reporter.Result(new { Command = "gradients", result.Samples, result.Dimension, result.Columns, result.ForwardPasses,

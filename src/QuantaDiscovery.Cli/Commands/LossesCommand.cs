@@ -20,7 +20,7 @@ internal static class LossesCommand
         var command = new Command("losses", "Per-token losses −ln p(x_j | x_<j) of one or more models over a corpus (the paper's convention)")
             .With(models, input, output, context, maxDocs, batchSize, device, threads, tokenizer, skipBadLines);
         ProgressReporter.AddOptions(command);
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellation) =>
         {
             var options = new CorpusScoringOptions
             {
@@ -36,9 +36,9 @@ internal static class LossesCommand
                 },
             };
             var reporter = ProgressReporter.For(parse, parse.Err(), parse.Out(), ReferenceEquals(parse.Err(), Console.Error) && !Console.IsErrorRedirected);
-            var result = CorpusScoring.Run(parse.GetValue(models)!, parse.GetValue(input)!, parse.GetValue(output)!, options,
+            var result = await CorpusScoring.RunAsync(parse.GetValue(models)!, parse.GetValue(input)!, parse.GetValue(output)!, options,
                 reporter.For<ScoringProgress>(p => new("scoring", p.TotalDocuments is long total && total > 0 ? (double)p.Documents / total : null,
-                    $"{p.Documents:N0} documents, {p.PredictedTokens:N0} tokens", p.PredictedTokens, "tokens")));
+                    $"{p.Documents:N0} documents, {p.PredictedTokens:N0} tokens", p.PredictedTokens, "tokens")), cancellation);
             reporter.Note(Common.TokenContext.Describe(result.Context, parse.GetValue(context)));
             foreach (var line in result.BatchSizes.Distinct()) reporter.Note(line);
             reporter.Note(result.Report.Summary() +

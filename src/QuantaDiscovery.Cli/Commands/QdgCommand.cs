@@ -37,7 +37,7 @@ internal static class QdgCommand
             .With(model, input, losses, output, maxLoss, samples, stride, maxSetShare, noInduction, uniform, clusters, knn, method, nInit, parameters,
                 projection, seed, context, alphaN, envelopeRanks, maxMemory);
         ProgressReporter.AddOptions(command);
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellation) =>
         {
             var (k, projectionMethod) = GradientOptions.ParseProjection(parse.GetValue(projection)!);
             var options = new QdgOptions
@@ -62,8 +62,8 @@ internal static class QdgCommand
                 MaxMemory = parse.GetValue(maxMemory) is { } limit ? Common.MemoryBudget.Parse(limit) : null,
             };
             var reporter = ProgressReporter.For(parse, parse.Err(), parse.Out(), ReferenceEquals(parse.Err(), Console.Error) && !Console.IsErrorRedirected);
-            var result = QdgRun.Run(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(losses)!, parse.GetValue(output)!, options,
-                reporter.For<string>(stage => new($"qdg: {stage}", null)), reporter.For<GradientProgress>(GradientsCommand.GradientUpdate));
+            var result = await QdgRun.RunAsync(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(losses)!, parse.GetValue(output)!, options,
+                reporter.For<string>(stage => new($"qdg: {stage}", null)), reporter.For<GradientProgress>(GradientsCommand.GradientUpdate), cancellationToken: cancellation);
             reporter.Note($"qdg: {result.Samples} tokens, gradient dimension {result.GradientDimension:N0}, " +
                 $"K = {string.Join(", ", result.ClusterCounts)}, {result.Elapsed.TotalSeconds:N0} s");
             reporter.Result(new { Command = "qdg", Tokens = result.Samples, Dimension = result.GradientDimension, result.ClusterCounts,

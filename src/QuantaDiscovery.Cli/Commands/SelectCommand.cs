@@ -23,7 +23,7 @@ internal static class SelectCommand
         var lossColumn = SettingOptions.From<string?>(SelectSettings.LossColumn);
         var command = new Command("select", "Choose low-loss, non-induction tokens for gradient clustering (Michaud et al. 2023, §5)")
             .With(losses, input, model, output, maxLoss, samples, stride, maxSetShare, noInduction, uniform, seed, context, lossColumn);
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellation) =>
         {
             var options = new TokenSelectionOptions
             {
@@ -37,7 +37,7 @@ internal static class SelectCommand
                 Context = parse.GetValue(context),
                 LossColumn = parse.GetValue(lossColumn),
             };
-            var result = TokenSelection.Run(parse.GetValue(losses)!, parse.GetValue(input)!, parse.GetValue(model)!, parse.GetValue(output)!, options);
+            var result = await TokenSelection.RunAsync(parse.GetValue(losses)!, parse.GetValue(input)!, parse.GetValue(model)!, parse.GetValue(output)!, options, cancellation);
             parse.Err().WriteLine($"{result.TableRows:N0} tokens, {result.Candidates:N0} below {options.MaxLoss} nats, " +
                 $"{result.InductionRemoved:N0} induction tokens removed, {result.Chosen:N0} chosen");
             parse.Out().WriteLine(result.SamplesPath);

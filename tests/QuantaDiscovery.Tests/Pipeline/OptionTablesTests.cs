@@ -44,7 +44,7 @@ public partial class OptionTablesTests
         ("gradients", GradientSettings.Command, null),
         ("qdg", QdgCommandSettings.Command, "qdg"),
         ("browse", BrowseSettings.Command, null),
-        ("cluster", ClusterSettings.Command, "qdg"),
+        ("cluster", ClusterSettings.Command, null), // its --clusters is a required list, not the qdg stage's default sweep
         ("similarity", SimilaritySettings.Command, null),
         ("grok", GrokSettings.Command, "grok"),
         ("grok-sweep", GrokSettings.SweepCommand, "grok"),
