@@ -20,7 +20,7 @@ public class StreamedGradientsTests
     [Theory]
     [InlineData("none")]
     [InlineData("factored:300")]
-    public void AStoppedRunResumesToTheSameFile(string projection)
+    public async Task AStoppedRunResumesToTheSameFile(string projection)
     {
         var folder = TestPaths.NewTempFolder();
         var model = TinyModels.Create(Path.Combine(folder, "model"), seed: 6, layers: 2);
@@ -36,19 +36,18 @@ public class StreamedGradientsTests
                 samples.Add(new TokenSample(samples.Count, d, pos, ids[pos], 0.1f, null, "", ""));
         }
         var samplesPath = Path.Combine(folder, SampleTable.FileName);
-        SampleTable.Write(samplesPath, samples, hasSet: false);
+        await SampleTable.WriteAsync(samplesPath, samples, hasSet: false);
         var (k, method) = GradientOptions.ParseProjection(projection);
         var options = new GradientOptions { Projection = k, Method = method, Context = 32, Seed = 4, ResumeBlockRows = 6 };
 
-        var whole = GradientComputation.Run(model.Directory, corpus, samplesPath, Path.Combine(folder, "whole"), options);
+        var whole = await GradientComputation.RunAsync(model.Directory, corpus, samplesPath, Path.Combine(folder, "whole"), options);
         var expected = File.ReadAllBytes(whole.GradientsPath);
 
         var output = Path.Combine(folder, "stopped");
         using (var stop = new CancellationTokenSource())
         {
             var progress = new Synchronous<GradientProgress>(p => { if (p.Tokens >= 21) stop.Cancel(); });
-            Assert.Throws<OperationCanceledException>(() =>
-                GradientComputation.Run(model.Directory, corpus, samplesPath, output, options, progress, stop.Token));
+            await Assert.ThrowsAsync<OperationCanceledException>(() => GradientComputation.RunAsync(model.Directory, corpus, samplesPath, output, options, progress, stop.Token));
         }
         var gradientsPath = Path.Combine(output, GradientComputation.GradientsFileName);
         Assert.False(File.Exists(gradientsPath));
@@ -63,7 +62,7 @@ public class StreamedGradientsTests
             partial.Write(Enumerable.Repeat((byte)0x7F, (int)rowBytes * 3).ToArray());
         }
 
-        var resumed = GradientComputation.Run(model.Directory, corpus, samplesPath, output, options);
+        var resumed = await GradientComputation.RunAsync(model.Directory, corpus, samplesPath, output, options);
         Assert.Equal(expected, File.ReadAllBytes(resumed.GradientsPath));
         Assert.False(File.Exists(gradientsPath + ".progress.json"));
         var settings = JsonDocument.Parse(File.ReadAllText(resumed.SettingsPath)).RootElement;
@@ -71,7 +70,7 @@ public class StreamedGradientsTests
         Assert.Equal(samples.Count - committedRows, resumed.BackwardPasses);
 
         // Another setting does not resume a stale partial file: a changed seed starts over.
-        var reseeded = GradientComputation.Run(model.Directory, corpus, samplesPath, output, options with { Seed = 5 });
+        var reseeded = await GradientComputation.RunAsync(model.Directory, corpus, samplesPath, output, options with { Seed = 5 });
         Assert.Equal(samples.Count, reseeded.BackwardPasses);
     }
 }
