@@ -8,7 +8,7 @@ using QuantaDiscovery.Similarity;
 
 namespace QuantaDiscovery.Qdg;
 
-/// <summary>Settings of <see cref="QdgRun.Run"/>: one per stage, defaults the paper's.</summary>
+/// <summary>Settings of <see cref="QdgRun.RunAsync"/>: one per stage, defaults the paper's.</summary>
 public sealed record QdgOptions
 {
     public TokenSelectionOptions Selection { get; init; } = new();
@@ -54,7 +54,7 @@ public sealed record QdgOptions
     public (int First, int Last)? EnvelopeRanks { get; init; }
 }
 
-/// <summary>What <see cref="QdgRun.Run"/> wrote, step by step, into one folder (read back from the files, so the same whether a step was computed or reused).</summary>
+/// <summary>What <see cref="QdgRun.RunAsync"/> wrote, step by step, into one folder (read back from the files, so the same whether a step was computed or reused).</summary>
 /// <param name="Samples">the tokens selected (rows of samples.parquet)</param>
 /// <param name="GradientDimension">d, the gradient's length before any projection</param>
 /// <param name="RankFrequency">the rank-frequency envelope's fit, as written to rank_frequency.json</param>

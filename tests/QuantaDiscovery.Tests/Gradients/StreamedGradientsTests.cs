@@ -5,11 +5,16 @@ using QuantaDiscovery.Tests.Common;
 
 namespace QuantaDiscovery.Tests.Gradients;
 
+[CollectionDefinition(nameof(TorchThreadCountSensitive), DisableParallelization = true)]
+public sealed class TorchThreadCountSensitive;
+
 /// <summary>
 /// gradients.npy is streamed to disk with durable progress records: a run stopped part-way, whose unrecorded rows are
 /// then overwritten with garbage (what a kill mid-block leaves), resumes from the last record and ends byte-identical to
-/// an uninterrupted run.
+/// an uninterrupted run. Byte-identical needs libtorch's intra-op thread count (process-wide, and changed by the
+/// commands and clustering tests that run beside it) to stay put during both runs: this class runs alone.
 /// </summary>
+[Collection(nameof(TorchThreadCountSensitive))]
 public class StreamedGradientsTests
 {
     private sealed class Synchronous<T>(Action<T> report) : IProgress<T>

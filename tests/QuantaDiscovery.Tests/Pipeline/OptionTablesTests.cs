@@ -145,6 +145,37 @@ public partial class OptionTablesTests
         Assert.Contains($"setting 'form' {problem}", e.Message);
     }
 
+    [Fact]
+    public void EveryFlagAMarkdownFileShowsOnAQuantaCommandLineExists()
+    {
+        var flags = CommandCatalog.All().ToDictionary(c => c.Name, c => c.Options.SelectMany(o => o.Aliases.Append(o.Name)).ToHashSet());
+        var files = Directory.EnumerateFiles(TestPaths.RepoRoot, "*.md", SearchOption.AllDirectories)
+            .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(part => part is "node_modules" or "bin" or "obj" or ".git")).ToList();
+        int checkedFlags = 0;
+        var unknown = new List<string>();
+        foreach (var file in files)
+        {
+            var text = Regex.Replace(File.ReadAllText(file), @"\\\n\s*", " "); // shell line continuations
+            foreach (Match line in QuantaCommandLine().Matches(text))
+            {
+                if (!flags.TryGetValue(line.Groups["command"].Value, out var known)) continue;
+                foreach (Match flag in Flag().Matches(line.Groups["rest"].Value))
+                {
+                    if (!known.Contains(flag.Value)) unknown.Add($"{Path.GetRelativePath(TestPaths.RepoRoot, file)}: quanta {line.Groups["command"].Value} {flag.Value}");
+                    checkedFlags++;
+                }
+            }
+        }
+        Assert.Empty(unknown);
+        Assert.True(checkedFlags > 100, $"{checkedFlags} flags checked in {files.Count} files");
+    }
+
+    [GeneratedRegex(@"\bquanta (?<command>[a-z-]+)(?<rest>(?: +[^\s`|]+)*)")]
+    private static partial Regex QuantaCommandLine();
+
+    [GeneratedRegex(@"(?<![\w-])--[a-z][\w-]*")]
+    private static partial Regex Flag();
+
     private static string? Format(object? value) => value switch
     {
         null => null,
