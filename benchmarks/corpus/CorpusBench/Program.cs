@@ -78,7 +78,7 @@ static int Read(string path, long lines, long uncompressedBytes)
     var setCounts = new Dictionary<string, long>();
     var clock = Stopwatch.StartNew();
     Console.WriteLine("progress  documents     seconds  documents/s  MB/s(uncompressed)  peak working set MB  GC heap MB");
-    foreach (var document in CorpusReader.Read(path))
+    await foreach (var document in CorpusReader.ReadAsync(path))
     {
         documents++;
         characters += document.Text.Length;

@@ -39,7 +39,7 @@ if (args[0] == "prepare")
     var targets = new List<object>();
     int skipped = 0;
     foreach (var split in new[] { "test", "train" })
-        foreach (var document in CorpusReader.Read(Path.Combine(repo, $"data/mini-pile/{split}.jsonl.zst")))
+        await foreach (var document in CorpusReader.ReadAsync(Path.Combine(repo, $"data/mini-pile/{split}.jsonl.zst")))
         {
             if (texts.Count == documents) break;
             var ids = tokenizer.Encode(document.Text);

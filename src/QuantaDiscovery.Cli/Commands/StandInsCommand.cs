@@ -18,7 +18,7 @@ internal static class StandInsCommand
         var command = new Command("standins",
             "Build a stand-in Pythia tree (real names, layout and step folders; tiny random GPT-NeoX models) and a small Pile-format corpus")
             .With(output, suite, steps, documents, tokenizer, corpus, hub);
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellation) =>
         {
             var suffix = parse.GetValue(suite) switch
             {
@@ -30,7 +30,7 @@ internal static class StandInsCommand
                 Suffix = suffix, Steps = ParseSteps(parse.GetValue(steps)!), Documents = parse.GetValue(documents),
                 Layout = parse.GetValue(hub) ? StandInLayout.Hub : StandInLayout.Plain,
             };
-            var written = StandInSuite.Create(parse.GetValue(output)!, parse.GetValue(tokenizer)!, parse.GetValue(corpus)!, options);
+            var written = await StandInSuite.CreateAsync(parse.GetValue(output)!, parse.GetValue(tokenizer)!, parse.GetValue(corpus)!, options);
             Console.WriteLine($"{written.Count} stand-in checkpoints and {StandInSuite.CorpusPath} under {parse.GetValue(output)}");
             return 0;
         });

@@ -17,12 +17,12 @@ internal static class TokenizeCommand
         var output = SettingOptions.From<string>(TokenizeSettings.Output);
         var command = new Command("tokenize", "Tokenize a corpus exactly as Hugging Face's tokenizers library does (no special tokens added)")
             .With(tokenizerPath, input, merges, maxDocuments, threads, skipBadLines, output);
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellation) =>
         {
             var tokenizer = ByteLevelBpeTokenizer.Load(parse.GetValue(tokenizerPath)!);
             if (parse.GetValue(merges) is { } kept) tokenizer = tokenizer.Truncate(kept);
-            var result = CorpusTokenization.WriteIdsJsonLines(tokenizer, parse.GetValue(input)!, parse.GetValue(output)!,
-                new CorpusReadOptions { MaxDocuments = parse.GetValue(maxDocuments), SkipBadLines = parse.GetValue(skipBadLines) }, parse.GetValue(threads));
+            var result = await CorpusTokenization.WriteIdsJsonLinesAsync(tokenizer, parse.GetValue(input)!, parse.GetValue(output)!,
+                new CorpusReadOptions { MaxDocuments = parse.GetValue(maxDocuments), SkipBadLines = parse.GetValue(skipBadLines) }, parse.GetValue(threads), cancellation);
             parse.Err().WriteLine($"{result.Report.Summary()}; {result.Tokens:N0} tokens written to {parse.GetValue(output)}");
             return 0;
         });

@@ -36,7 +36,7 @@ internal static class TrainLmCommand
             "saving Hugging Face checkpoint folders at Pythia-like steps")
             .With(corpus, tokenizer, output, suite, family, layers, dModel, heads, context, batchSize, steps, lr, warmup, checkpoints, seed, threads, dtype, only);
         ProgressReporter.AddOptions(command);
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellation) =>
         {
             ModelSuiteDefinition definition;
             if (parse.GetValue(suite) is { } suitePath)
@@ -67,8 +67,8 @@ internal static class TrainLmCommand
             var reporter = ProgressReporter.For(parse, parse.Err(), parse.Out(), ReferenceEquals(parse.Err(), Console.Error) && !Console.IsErrorRedirected);
             var progress = reporter.For<TrainingProgress>(p => new(p.Run, p.TotalSteps > 0 ? (double)p.Step / p.TotalSteps : null,
                 $"step {p.Step:N0}/{p.TotalSteps:N0}, loss {p.Loss:F3}, lr {p.LearningRate:G3}, {p.TokensPerSecond:N0} tokens/s"));
-            var members = SuiteTrainer.Run(definition, parse.GetValue(corpus)!, parse.GetValue(tokenizer)!, parse.GetValue(output)!,
-                threadCount > 0 ? threadCount : -1, progress,
+            var members = await SuiteTrainer.RunAsync(definition, parse.GetValue(corpus)!, parse.GetValue(tokenizer)!, parse.GetValue(output)!,
+                threadCount > 0 ? threadCount : -1, progress, cancellation,
                 onlySizes: parse.GetValue(only) is { Length: > 0 } names ? names : null);
             var finals = members.Select(member => member.Result.Checkpoints[member.Result.Checkpoints.Keys.Max()]).ToArray();
             reporter.Result(new { Command = "train-lm", FinalCheckpoints = finals }, () =>

@@ -92,7 +92,7 @@ public static class GradientComputation
         folder.ValidateVocabulary(tokenizer.VocabularySize);
         var samples = await SampleTable.ReadAsync(samplesPath, cancellationToken);
         if (samples.Count == 0) throw new InputException("no samples", samplesPath);
-        var documents = DocumentPrefixes.Load(corpusPath, tokenizer, context, samples.Select(s => s.Doc).ToHashSet(), cancellationToken);
+        var documents = await DocumentPrefixes.LoadAsync(corpusPath, tokenizer, context, samples.Select(s => s.Doc).ToHashSet(), cancellationToken);
         foreach (var s in samples) DocumentPrefixes.Verify(documents, s.Doc, s.Pos, s.Token, samplesPath, corpusPath);
 
         using var model = CausalLanguageModel.Load(folder);

@@ -93,7 +93,7 @@ public static class CorpusScoring
             var scorerOptions = options.Scorer with { MemoryShare = options.Scorer.MemoryShare / suite.Folders.Count };
             scorers.AddRange(suite.Folders.Select(f => new OnnxLossScorer(f, scorerOptions)));
             var stopwatch = Stopwatch.StartNew();
-            foreach (var chunk in Chunks(corpusPath, options, report, cancellationToken))
+            await foreach (var chunk in ChunksAsync(corpusPath, options, report, cancellationToken))
             {
                 var ids = suite.Tokenizer.EncodeBatch(chunk.Select(d => d.Text).ToList(), 1)
                     .Select(t => t.Length > suite.Context ? t[..suite.Context] : t).ToList();
@@ -142,13 +142,13 @@ public static class CorpusScoring
     }
 
     /// <summary>The documents to score (after <see cref="CorpusScoringOptions.SkipDocuments"/>), <see cref="CorpusScoringOptions.DocumentsPerChunk"/> at a time.</summary>
-    private static IEnumerable<IReadOnlyList<CorpusDocument>> Chunks(string corpusPath, CorpusScoringOptions options, CorpusReadReport report,
-        CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<IReadOnlyList<CorpusDocument>> ChunksAsync(string corpusPath, CorpusScoringOptions options, CorpusReadReport report,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var readOptions = new CorpusReadOptions { SkipBadLines = options.SkipBadLines, MaxDocuments = options.MaxDocuments };
         var chunk = new List<CorpusDocument>(options.DocumentsPerChunk);
         long ordinal = 0;
-        foreach (var document in CorpusReader.Read(corpusPath, readOptions, report, cancellationToken))
+        await foreach (var document in CorpusReader.ReadAsync(corpusPath, readOptions, report, cancellationToken))
         {
             if (ordinal++ < options.SkipDocuments) continue;
             chunk.Add(document);

@@ -129,7 +129,7 @@ public static class TokenSelection
         var loss = table.Loss(lossColumn);
 
         var candidates = Enumerable.Range(0, table.RowCount).Where(r => loss[r] < options.MaxLoss).ToList();
-        var documents = DocumentPrefixes.Load(corpusPath, tokenizer, options.Context,
+        var documents = await DocumentPrefixes.LoadAsync(corpusPath, tokenizer, options.Context,
             candidates.Select(r => table.Doc[r]).ToHashSet(), cancellationToken);
         for (int r = 0; r < table.RowCount; r++)
             if (documents.ContainsKey(table.Doc[r]))
