@@ -8,7 +8,7 @@ using QuantaDiscovery.Corpus;
 return args switch
 {
     ["generate", var bytes] => Generate(long.Parse(bytes)),
-    ["read", var path, var lines, var bytes] => Read(path, long.Parse(lines), long.Parse(bytes)),
+    ["read", var path, var lines, var bytes] => await ReadAsync(path, long.Parse(lines), long.Parse(bytes)),
     _ => Usage(),
 };
 
@@ -68,7 +68,7 @@ static int Generate(long targetBytes)
 static double Gaussian(Random random) =>
     Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
-static int Read(string path, long lines, long uncompressedBytes)
+static async Task<int> ReadAsync(string path, long lines, long uncompressedBytes)
 {
     var process = Process.GetCurrentProcess();
     long[] checkpoints = [lines / 10, lines / 2, lines];
