@@ -11,8 +11,8 @@ mkdir -p "$WORK"
 if [ ! -d node_modules/onnxruntime-node ]; then ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund >/dev/null; fi
 dotnet build LossBench/LossBench.csproj -c Release 2>&1 | grep -E " error |rror\(s\)" || true
 {
-  dotnet LossBench/bin/Release/net10.0/LossBench.dll "$WORK" $THREADS $CONTEXT tiny:64:2:4:512:8 pythia-70m-shaped:512:6:8:50304:2
-  node bench_ort_node.mjs "$WORK" $THREADS 1 tiny pythia-70m-shaped
-  /usr/bin/python3 bench_torch.py "$WORK" $THREADS tiny pythia-70m-shaped
+  dotnet LossBench/bin/Release/net10.0/LossBench.dll full "$WORK" $THREADS $CONTEXT tiny:64:2:4:512:8 pythia-70m-shaped:512:6:8:50304:2
+  node bench_ort_node.mjs "$WORK" $THREADS 1 documents.npy warm:3 tiny pythia-70m-shaped
+  /usr/bin/python3 bench_torch.py "$WORK" $THREADS documents.npy warm:1 tiny pythia-70m-shaped
 } | tee "$WORK/results.jsonl"
 /usr/bin/python3 summarize.py "$WORK" < "$WORK/results.jsonl"

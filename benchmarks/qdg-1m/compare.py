@@ -3,6 +3,9 @@
   compare.py recall <exact.npz> <approximate.npz> --m M
       recall of the approximate m-NN graph: for each row, the share of its m nearest (the m largest entries of its row
       in the exact symmetric graph, which are exactly its m nearest) found among the m largest of its approximate row
+  compare.py recall-sample <gradients.npy> <approximate.npz> --m M [--rows 2000] [--seed 0]
+      the same recall on a uniform sample of rows, their exact m nearest found here by brute force over all rows (for n
+      where the exact graph is too slow to build)
   compare.py ari <truth.npy> <labels.npy>
       adjusted Rand index of our labels ([n] or a sweep [len(ks), n]) against the planted truth
   compare.py sklearn <graph.npz> <truth.npy> --clusters K [--seed 0]
@@ -29,17 +32,43 @@ def top_m(graph, m):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=["recall", "ari", "sklearn"])
+    parser.add_argument("what", choices=["recall", "recall-sample", "ari", "sklearn"])
     parser.add_argument("first")
     parser.add_argument("second")
     parser.add_argument("--m", type=int)
     parser.add_argument("--clusters", type=int)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--rows", type=int, default=2000)
     a = parser.parse_args()
     if a.what == "recall":
         exact, approximate = top_m(sp.load_npz(a.first).tocsr(), a.m), top_m(sp.load_npz(a.second).tocsr(), a.m)
         found = sum(len(e & p) for e, p in zip(exact, approximate))
         print(json.dumps({"n": len(exact), "m": a.m, "recall": found / sum(len(e) for e in exact)}))
+    elif a.what == "recall-sample":
+        gradients = np.load(a.first, mmap_mode="r")
+        approximate = sp.load_npz(a.second).tocsr()
+        rows = np.sort(np.random.default_rng(a.seed).choice(gradients.shape[0], a.rows, replace=False))
+        queries = np.asarray(gradients[rows], dtype=np.float64)
+        queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+        best = np.full((a.rows, a.m), -np.inf)
+        best_index = np.zeros((a.rows, a.m), dtype=np.int64)
+        block = 65536
+        for start in range(0, gradients.shape[0], block):
+            chunk = np.asarray(gradients[start:start + block], dtype=np.float64)
+            chunk /= np.linalg.norm(chunk, axis=1, keepdims=True)
+            cosines = queries @ chunk.T
+            own = (rows >= start) & (rows < start + len(chunk))
+            cosines[np.nonzero(own)[0], rows[own] - start] = -np.inf
+            values = np.concatenate([best, cosines], axis=1)
+            indexes = np.concatenate([best_index, np.broadcast_to(np.arange(start, start + len(chunk)), cosines.shape)], axis=1)
+            keep = np.argpartition(-values, a.m - 1, axis=1)[:, :a.m]
+            best, best_index = np.take_along_axis(values, keep, 1), np.take_along_axis(indexes, keep, 1)
+        found = 0
+        for q, i in enumerate(rows):
+            start, end = approximate.indptr[i], approximate.indptr[i + 1]
+            cols, vals = approximate.indices[start:end], approximate.data[start:end]
+            found += len(set(best_index[q].tolist()) & set(cols[np.argsort(-vals, kind="stable")[:a.m]].tolist()))
+        print(json.dumps({"n": int(gradients.shape[0]), "m": a.m, "rows": a.rows, "recall": found / (a.rows * a.m)}))
     elif a.what == "ari":
         truth, labels = np.load(a.first), np.load(a.second)
         labels = labels[None, :] if labels.ndim == 1 else labels

@@ -8,7 +8,7 @@ using QuantaDiscovery.Corpus;
 return args switch
 {
     ["generate", var bytes] => Generate(long.Parse(bytes)),
-    ["read", var path, var lines, var bytes] => Read(path, long.Parse(lines), long.Parse(bytes)),
+    ["read", var path, var lines, var bytes] => await ReadAsync(path, long.Parse(lines), long.Parse(bytes)),
     _ => Usage(),
 };
 
@@ -68,7 +68,7 @@ static int Generate(long targetBytes)
 static double Gaussian(Random random) =>
     Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
-static int Read(string path, long lines, long uncompressedBytes)
+static async Task<int> ReadAsync(string path, long lines, long uncompressedBytes)
 {
     var process = Process.GetCurrentProcess();
     long[] checkpoints = [lines / 10, lines / 2, lines];
@@ -78,7 +78,7 @@ static int Read(string path, long lines, long uncompressedBytes)
     var setCounts = new Dictionary<string, long>();
     var clock = Stopwatch.StartNew();
     Console.WriteLine("progress  documents     seconds  documents/s  MB/s(uncompressed)  peak working set MB  GC heap MB");
-    foreach (var document in CorpusReader.Read(path))
+    await foreach (var document in CorpusReader.ReadAsync(path))
     {
         documents++;
         characters += document.Text.Length;

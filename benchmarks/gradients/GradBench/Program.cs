@@ -39,7 +39,7 @@ if (args[0] == "prepare")
     var targets = new List<object>();
     int skipped = 0;
     foreach (var split in new[] { "test", "train" })
-        foreach (var document in CorpusReader.Read(Path.Combine(repo, $"data/mini-pile/{split}.jsonl.zst")))
+        await foreach (var document in CorpusReader.ReadAsync(Path.Combine(repo, $"data/mini-pile/{split}.jsonl.zst")))
         {
             if (texts.Count == documents) break;
             var ids = tokenizer.Encode(document.Text);
@@ -51,7 +51,7 @@ if (args[0] == "prepare")
             texts.Add(document.Text);
         }
     File.WriteAllLines(Path.Combine(directory, "corpus.jsonl"), texts.Select(t => JsonSerializer.Serialize(new { text = t })));
-    SampleTable.Write(Path.Combine(directory, SampleTable.FileName), samples, hasSet: false);
+    await SampleTable.WriteAsync(Path.Combine(directory, SampleTable.FileName), samples, hasSet: false);
     File.WriteAllText(Path.Combine(directory, "targets.json"), JsonSerializer.Serialize(targets));
     File.WriteAllText(Path.Combine(directory, "order.json"), JsonSerializer.Serialize(ParameterFilter.Paper.Select(config).Select(p => p.Name)));
     Console.Error.WriteLine($"{name}: {texts.Count} documents, {samples.Count} targets, d = {ParameterFilter.Paper.Dimension(config):N0}");

@@ -1,7 +1,7 @@
 using System.Globalization;
 using QuantaDiscovery.Score;
 
-// Live managed memory of CorpusScoring.Run as rows accumulate: after every `every` rows, a full collection and the
+// Live managed memory of CorpusScoring.RunAsync as rows accumulate: after every `every` rows, a full collection and the
 // bytes still reachable. Usage: MemoryProbe <model dir> <corpus> <output dir> <context> [every = 250000]
 // Prints "rows,live_mib,gc_heap_mib,working_set_mib" lines (CSV).
 if (args.Length < 4)
@@ -20,7 +20,7 @@ var probe = new SynchronousProgress(p =>
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{p.PredictedTokens},{GC.GetTotalMemory(forceFullCollection: true) / MiB:F1},{GC.GetGCMemoryInfo().HeapSizeBytes / MiB:F1},{Environment.WorkingSet / MiB:F1}"));
 });
-CorpusScoring.Run([args[0]], args[1], args[2], new CorpusScoringOptions { Context = int.Parse(args[3], CultureInfo.InvariantCulture) }, probe);
+await CorpusScoring.RunAsync([args[0]], args[1], args[2], new CorpusScoringOptions { Context = int.Parse(args[3], CultureInfo.InvariantCulture) }, probe);
 return 0;
 
 /// <summary>Runs the handler on the scoring thread, between chunks (Progress&lt;T&gt; would post it to the thread pool).</summary>

@@ -10,34 +10,28 @@ internal static class BimtCommand
 {
     public static Command Create()
     {
-        var defaults = new BimtOptions();
-        var task = new Option<string>("--task") { Description = $"operation: {string.Join(", ", BinaryOperations.ByName.Keys)}", DefaultValueFactory = _ => "x+y" };
-        var modulus = new Option<int>("--p") { Description = "prime modulus p (ignored for s5)", DefaultValueFactory = _ => defaults.Modulus };
-        var trainFraction = new Option<double>("--train-frac") { Description = "fraction of the table used for training", DefaultValueFactory = _ => defaults.TrainFraction };
-        var embeddingDim = new Option<int>("--embedding-dim") { Description = "embedding width d per operand (2d input neurons)", DefaultValueFactory = _ => defaults.EmbeddingDim };
-        var hidden = new Option<string>("--hidden") { Description = "hidden layer widths, comma-separated", DefaultValueFactory = _ => string.Join(',', defaults.HiddenWidths) };
-        var steps = new Option<int>("--steps") { Description = "full-batch optimiser steps", DefaultValueFactory = _ => defaults.Steps };
-        var learningRate = new Option<double>("--lr") { Description = "AdamW learning rate", DefaultValueFactory = _ => defaults.LearningRate };
-        var weightDecay = new Option<double>("--weight-decay") { Description = "AdamW weight decay", DefaultValueFactory = _ => defaults.WeightDecay };
-        var lambda = new Option<double>("--lambda") { Description = "wiring-penalty strength λ (0 with --swap-every 0: plain training)", DefaultValueFactory = _ => defaults.Lambda.Lambda };
-        var boost = new Option<double>("--lambda-boost") { Description = "λ is multiplied by this from 1/4 to 3/4 of the run", DefaultValueFactory = _ => defaults.Lambda.Boost };
-        var swapEvery = new Option<int>("--swap-every") { Description = "steps between swap passes (0: never)", DefaultValueFactory = _ => defaults.SwapEvery };
-        var swapTopK = new Option<int>("--swap-top-k") { Description = "neurons per layer that look for a better slot in each pass", DefaultValueFactory = _ => defaults.SwapTopK };
-        var threshold = new Option<double>("--weight-threshold") { Description = "a weight counts as a connection when |w| > this × the largest |w| of its layer", DefaultValueFactory = _ => defaults.WeightThreshold };
-        var knockout = new Option<string[]>("--knockout") { Description = "neuron group to knock out after training, name=layer:start-end[,layer:start-end] (layer 0 = embedding slots; repeatable)", AllowMultipleArgumentsPerToken = false };
-        var frames = new Option<int>("--frames") { Description = "neuron-graph frames after step 0, evenly spaced", DefaultValueFactory = _ => defaults.Frames };
-        var evalEvery = new Option<int>("--eval-every") { Description = "steps between recorded metrics", DefaultValueFactory = _ => defaults.EvalEvery };
-        // The presets differ only in dtype and seed (PaperPresetTests), so the other options' defaults are both presets' values.
-        var preset = new Option<string>("--preset")
-        {
-            Description = "light (default: float32, seed 0, a lighter CPU setting) or authors (the authors' modular-addition run: float64, seed 4)",
-            DefaultValueFactory = _ => "light",
-        };
-        var precision = new Option<Precision?>("--dtype") { Description = "float32 or float64 (light float32; authors float64)" };
-        var seed = new Option<int?>("--seed") { Description = "seed of the split and the initialisation (light 0; authors 4)" };
-        var threads = new Option<int?>("--threads") { Description = "libtorch CPU threads (default: libtorch's choice)" };
-        var comparePlain = new Option<bool>("--compare-plain") { Description = "also train the same network plainly (λ 0, no swaps) and print both side by side" };
-        var output = new Option<string>("--output") { Description = "output folder", Required = true };
+        var task = SettingOptions.From<string>(BimtSettings.Task);
+        var modulus = SettingOptions.From<int>(BimtSettings.Modulus);
+        var trainFraction = SettingOptions.From<double>(BimtSettings.TrainFraction);
+        var embeddingDim = SettingOptions.From<int>(BimtSettings.EmbeddingDim);
+        var hidden = SettingOptions.From<string>(BimtSettings.Hidden);
+        var steps = SettingOptions.From<int>(BimtSettings.Steps);
+        var learningRate = SettingOptions.From<double>(BimtSettings.LearningRate);
+        var weightDecay = SettingOptions.From<double>(BimtSettings.WeightDecay);
+        var lambda = SettingOptions.From<double>(BimtSettings.Lambda);
+        var boost = SettingOptions.From<double>(BimtSettings.LambdaBoost);
+        var swapEvery = SettingOptions.From<int>(BimtSettings.SwapEvery);
+        var swapTopK = SettingOptions.From<int>(BimtSettings.SwapTopK);
+        var threshold = SettingOptions.From<double>(BimtSettings.WeightThreshold);
+        var knockout = SettingOptions.From<string[]>(BimtSettings.Knockout);
+        var frames = SettingOptions.From<int>(BimtSettings.Frames);
+        var evalEvery = SettingOptions.From<int>(BimtSettings.EvalEvery);
+        var preset = SettingOptions.From<string>(BimtSettings.Preset);
+        var precision = SettingOptions.From<Precision?>(BimtSettings.DType);
+        var seed = SettingOptions.From<int?>(BimtSettings.Seed);
+        var threads = SettingOptions.From<int?>(BimtSettings.Threads);
+        var comparePlain = SettingOptions.From<bool>(BimtSettings.ComparePlain);
+        var output = SettingOptions.From<string>(BimtSettings.Output);
 
         var command = new Command("bimt", "Brain-inspired modular training: a length-weighted L1 penalty plus neuron swaps makes modules visible (Liu, Gan & Tegmark 2023)");
         foreach (var option in new Option[] { preset, task, modulus, trainFraction, embeddingDim, hidden, steps, learningRate, weightDecay, lambda, boost, swapEvery, swapTopK,
@@ -57,7 +51,7 @@ internal static class BimtCommand
                 Steps = parse.GetValue(steps),
                 LearningRate = parse.GetValue(learningRate),
                 WeightDecay = parse.GetValue(weightDecay),
-                Lambda = defaults.Lambda with { Lambda = parse.GetValue(lambda), Boost = parse.GetValue(boost) },
+                Lambda = basis.Lambda with { Lambda = parse.GetValue(lambda), Boost = parse.GetValue(boost) },
                 SwapEvery = parse.GetValue(swapEvery),
                 SwapTopK = parse.GetValue(swapTopK),
                 WeightThreshold = parse.GetValue(threshold),

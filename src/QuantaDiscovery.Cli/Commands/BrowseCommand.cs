@@ -7,20 +7,18 @@ internal static class BrowseCommand
 {
     public static Command Create()
     {
-        var samples = new Option<FileInfo>("--samples") { Description = "samples.parquet: sample, doc, pos, token, loss, [set], context, target", Required = true };
-        var similarity = new Option<FileInfo>("--similarity") { Description = "similarity.npy: float32 [n, n] affinities in [0, 1], row i = sample i; or the sparse graph similarity.npz (quanta similarity --knn)", Required = true };
-        var clusters = new Option<FileInfo>("--clusters") { Description = "clusters.parquet: sample, n_clusters, cluster (one block of n rows per K)", Required = true };
-        var output = new Option<FileInfo>("--output") { Description = "report.html to write; the rank-frequency files and heatmap go beside it", Required = true };
-        var k = new Option<int?>("--k") { Description = "the clustering to browse (default: the largest K in --clusters)" };
-        var alphaN = new Option<string?>("--alpha-n") { Description = "α_N as a number, or the summary.json of `quanta scaling`, for the predicted slope −(α_N + 1)" };
-        var examples = new Option<int>("--examples") { Description = "examples shown per cluster", DefaultValueFactory = _ => 10 };
-        var firstRank = new Option<int?>("--first-rank") { Description = "first rank of the rank-frequency fit (default: K_max / 4)" };
-        var lastRank = new Option<int?>("--last-rank") { Description = "last rank of the rank-frequency fit (default: K_max)" };
+        var samples = SettingOptions.From<FileInfo>(BrowseSettings.Samples);
+        var similarity = SettingOptions.From<FileInfo>(BrowseSettings.Similarity);
+        var clusters = SettingOptions.From<FileInfo>(BrowseSettings.Clusters);
+        var output = SettingOptions.From<FileInfo>(BrowseSettings.Output);
+        var k = SettingOptions.From<int?>(BrowseSettings.K);
+        var alphaN = SettingOptions.From<string?>(BrowseSettings.AlphaN);
+        var examples = SettingOptions.From<int>(BrowseSettings.Examples);
+        var firstRank = SettingOptions.From<int?>(BrowseSettings.FirstRank);
+        var lastRank = SettingOptions.From<int?>(BrowseSettings.LastRank);
 
         var command = new Command("browse", "Quanta browser: one self-contained HTML page of clusters with examples, similarity heatmap and rank-frequency fit")
-        {
-            samples, similarity, clusters, output, k, alphaN, examples, firstRank, lastRank,
-        };
+            .With(samples, similarity, clusters, output, k, alphaN, examples, firstRank, lastRank);
         command.SetAction(async (parse, cancellation) =>
         {
             var alpha = parse.GetValue(alphaN) is { } given ? RankFrequency.ReadAlphaN(given) : ((double, string)?)null;

@@ -9,17 +9,8 @@ internal static class ExportOnnxCommand
 {
     public static Command Create()
     {
-        var model = new Option<DirectoryInfo>("--model")
-        {
-            Description = "model folder in Hugging Face layout (config.json, model.safetensors or its sharded index)",
-            Required = true,
-        };
-        var dtype = new Option<string>("--dtype")
-        {
-            Description = "f32, f16 or bf16: weights and matrix products in that type (norms' statistics, attention softmax and the loss head stay float32); " +
-                "f16 is checked against f32 with ONNX Runtime's CPU provider, bf16 has not been run",
-            DefaultValueFactory = _ => "f32",
-        };
+        var model = SettingOptions.From<DirectoryInfo>(OnnxExportSettings.Model);
+        var dtype = SettingOptions.From<string>(OnnxExportSettings.DType);
         var command = new Command("export-onnx",
             "Export a GPT-NeoX or Llama model folder to model.onnx (inputs input_ids and attention_mask, output logits; opset " +
             $"{OnnxExporter.Opset}; weights over 2 GB go to {OnnxExporter.ExternalDataFileName})") { model, dtype };

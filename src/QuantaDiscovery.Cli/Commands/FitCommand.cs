@@ -7,27 +7,19 @@ internal static class FitCommand
 {
     public static Command Create()
     {
-        var input = new Option<FileInfo>("--input") { Description = "table to fit: .csv (header row) or .parquet", Required = true };
-        var x = new Option<string?>("--x") { Description = "x column (power forms)" };
-        var y = new Option<string>("--y") { Description = "y column; for zipf, the column of counts or sizes", Required = true };
-        var form = new Option<string>("--form")
-        {
-            Description = "power: y = a·x^-α (log-log least squares); power-offset: y = a·x^-α + c (Levenberg–Marquardt); " +
-                          "zipf: rank-frequency slope and discrete power-law MLE",
-            DefaultValueFactory = _ => "power",
-        };
-        form.AcceptOnlyFromAmong("power", "power-offset", "zipf");
-        var range = new Option<string?>("--range") { Description = "lo:hi, inclusive: x range (power forms) or rank range (zipf, e.g. 100:1000)" };
-        var bootstrap = new Option<int>("--bootstrap") { Description = "percentile-bootstrap replicates resampling points (0: none)", DefaultValueFactory = _ => 0 };
-        var seed = new Option<int>("--seed") { Description = "bootstrap seed", DefaultValueFactory = _ => 0 };
-        var level = new Option<double>("--level") { Description = "confidence level of the bootstrap interval", DefaultValueFactory = _ => 0.95 };
-        var xMin = new Option<long?>("--xmin") { Description = "zipf: fix x_min of the discrete MLE (default: minimise the KS distance)" };
-        var output = new Option<FileInfo>("--output") { Description = "fit.json to write", Required = true };
+        var input = SettingOptions.From<FileInfo>(FitSettings.Input);
+        var x = SettingOptions.From<string?>(FitSettings.X);
+        var y = SettingOptions.From<string>(FitSettings.Y);
+        var form = SettingOptions.From<string>(FitSettings.Form);
+        var range = SettingOptions.From<string?>(FitSettings.Range);
+        var bootstrap = SettingOptions.From<int>(FitSettings.Bootstrap);
+        var seed = SettingOptions.From<int>(FitSettings.Seed);
+        var level = SettingOptions.From<double>(FitSettings.Level);
+        var xMin = SettingOptions.From<long?>(FitSettings.XMin);
+        var output = SettingOptions.From<FileInfo>(FitSettings.Output);
 
         var command = new Command("fit", "Fit a power law (optionally with offset) or a Zipf law to columns of a table")
-        {
-            input, x, y, form, range, bootstrap, seed, level, xMin, output,
-        };
+            .With(input, x, y, form, range, bootstrap, seed, level, xMin, output);
         command.SetAction(async (parse, cancellation) =>
         {
             var options = new FitOptions(TableFit.ParseForm(parse.GetValue(form)!), parse.GetValue(x), parse.GetValue(y)!,

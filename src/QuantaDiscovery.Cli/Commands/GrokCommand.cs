@@ -9,7 +9,7 @@ internal static class GrokCommand
     public static Command Create()
     {
         var options = new GrokOptionSet();
-        var output = new Option<string>("--output") { Description = "output folder (metrics.csv, summary.json, PNG charts)", Required = true };
+        var output = SettingOptions.From<string>(GrokSettings.Output);
         var command = new Command("grok", "Train on a modular-arithmetic (or S5) table and watch it grok (Power et al. 2022; Omnigrok)");
         options.AddTo(command);
         command.Options.Add(output);
@@ -36,26 +36,21 @@ internal static class GrokCommand
 /// <summary>The options shared by `quanta grok` and `quanta grok-sweep`; unset ones come from the preset.</summary>
 internal sealed class GrokOptionSet
 {
-    private readonly Option<string> preset = new("--preset")
-    {
-        Description = "light (default: the fast CPU setting, MLP, x+y mod 59, train fraction 0.5, float32, 3,000 steps) or omnigrok (Omnigrok's " +
-            "transformer run: x+y mod 113, train fraction 0.3, float64, lr 1e-3, weight decay 1, 15,000 steps, seed 42, Nanda et al.'s initial scales)",
-        DefaultValueFactory = _ => "light",
-    };
-    private readonly Option<string?> task = new("--task") { Description = $"operation: {string.Join(", ", BinaryOperations.ByName.Keys)} (default x+y)" };
-    private readonly Option<int?> modulus = new("--p") { Description = "prime modulus p (default 59 for mlp, 113 for transformer; ignored for s5)" };
-    private readonly Option<double?> trainFraction = new("--train-frac") { Description = "fraction of the table used for training (light 0.5, omnigrok 0.3)" };
-    private readonly Option<GrokkingArchitecture?> architecture = new("--arch") { Description = "mlp or transformer (Nanda et al. 2023; light mlp, omnigrok transformer)" };
-    private readonly Option<int?> steps = new("--steps") { Description = "full-batch optimiser steps (light 3,000, omnigrok 15,000)" };
-    private readonly Option<double?> weightDecay = new("--weight-decay") { Description = "AdamW weight decay γ (default 1; 0 with --constrain-norm)" };
-    private readonly Option<double?> learningRate = new("--lr") { Description = "AdamW learning rate (default 3e-3 for mlp, 1e-3 for transformer)" };
-    private readonly Option<double> initScale = new("--init-scale") { Description = "Omnigrok α: multiply all initial weights by α", DefaultValueFactory = _ => 1.0 };
-    private readonly Option<bool> constrainNorm = new("--constrain-norm") { Description = "keep the total weight norm at its initial value after every step (Omnigrok)" };
-    private readonly Option<Precision?> precision = new("--dtype") { Description = "float32 or float64 (float64 avoids the stuck runs of small train fractions; light float32, omnigrok float64)" };
-    private readonly Option<TransformerInit?> init = new("--init") { Description = "transformer initial scales: fanin (1/√fan-in everywhere; light) or nanda (MLP output 1/√d_model, unembedding 1/√d_vocab; omnigrok)" };
-    private readonly Option<int?> seed = new("--seed") { Description = "seed of the split and the initialisation (light 0, omnigrok 42)" };
-    private readonly Option<int?> threads = new("--threads") { Description = "libtorch CPU threads (default: libtorch's choice)" };
-    private readonly Option<bool> stopWhenGeneralised = new("--stop-when-generalised") { Description = "stop at the first step with validation accuracy ≥ 0.99" };
+    private readonly Option<string> preset = SettingOptions.From<string>(GrokSettings.Preset);
+    private readonly Option<string?> task = SettingOptions.From<string?>(GrokSettings.Task);
+    private readonly Option<int?> modulus = SettingOptions.From<int?>(GrokSettings.Modulus);
+    private readonly Option<double?> trainFraction = SettingOptions.From<double?>(GrokSettings.TrainFraction);
+    private readonly Option<GrokkingArchitecture?> architecture = SettingOptions.From<GrokkingArchitecture?>(GrokSettings.Architecture);
+    private readonly Option<int?> steps = SettingOptions.From<int?>(GrokSettings.Steps);
+    private readonly Option<double?> weightDecay = SettingOptions.From<double?>(GrokSettings.WeightDecay);
+    private readonly Option<double?> learningRate = SettingOptions.From<double?>(GrokSettings.LearningRate);
+    private readonly Option<double> initScale = SettingOptions.From<double>(GrokSettings.InitScale);
+    private readonly Option<bool> constrainNorm = SettingOptions.From<bool>(GrokSettings.ConstrainNorm);
+    private readonly Option<Precision?> precision = SettingOptions.From<Precision?>(GrokSettings.DType);
+    private readonly Option<TransformerInit?> init = SettingOptions.From<TransformerInit?>(GrokSettings.Init);
+    private readonly Option<int?> seed = SettingOptions.From<int?>(GrokSettings.Seed);
+    private readonly Option<int?> threads = SettingOptions.From<int?>(GrokSettings.Threads);
+    private readonly Option<bool> stopWhenGeneralised = SettingOptions.From<bool>(GrokSettings.StopWhenGeneralised);
 
     public void AddTo(Command command)
     {

@@ -10,10 +10,10 @@ internal static class GrokSweepCommand
     public static Command Create()
     {
         var options = new GrokOptionSet();
-        var vary = new Option<string>("--vary") { Description = "weight-decay, train-frac or init-scale", Required = true };
-        var values = new Option<string>("--values") { Description = "comma-separated values, e.g. 0.3,1,3", Required = true };
-        var seeds = new Option<int>("--seeds") { Description = "runs per value (seeds --seed, --seed+1, …)", DefaultValueFactory = _ => 1 };
-        var output = new Option<string>("--output") { Description = "output folder (sweep.csv, fit.json, sweep.png, runs/)", Required = true };
+        var vary = SettingOptions.From<string>(GrokSettings.Vary);
+        var values = SettingOptions.From<string>(GrokSettings.Values);
+        var seeds = SettingOptions.From<int>(GrokSettings.Seeds);
+        var output = SettingOptions.From<string>(GrokSettings.SweepOutput);
         var command = new Command("grok-sweep", "Steps to generalise vs one hyperparameter, with a power-law fit (every run stops once it generalises; --steps is the cap)");
         options.AddTo(command);
         foreach (var option in new Option[] { vary, values, seeds, output })

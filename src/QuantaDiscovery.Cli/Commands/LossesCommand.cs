@@ -7,23 +7,20 @@ internal static class LossesCommand
 {
     public static Command Create()
     {
-        var models = new Option<string[]>("--model") { Description = "a model folder (config.json, model.onnx, tokenizer.json); repeat for a suite", Required = true, AllowMultipleArgumentsPerToken = false };
-        var input = new Option<string>("--input") { Description = "Pile-format corpus: .jsonl, .jsonl.zst, .jsonl.gz or .parquet", Required = true };
-        var output = new Option<string>("--output") { Description = "output folder: losses/<model>.parquet, loss_matrix.parquet/.npy, models.csv", Required = true };
+        var models = SettingOptions.From<string[]>(ScoringSettings.Models, "--model");
+        var input = SettingOptions.From<string>(ScoringSettings.Corpus, "--input");
+        var output = SettingOptions.From<string>(ScoringSettings.Output);
         var context = SettingOptions.From<int?>(ScoringSettings.Context);
         var maxDocs = SettingOptions.From<long?>(ScoringSettings.MaxDocuments, "--max-docs");
         var batchSize = SettingOptions.From<string>(ScoringSettings.BatchSize);
         var device = SettingOptions.From<string>(ScoringSettings.Device);
-        device.AcceptOnlyFromAmong("cpu", "cuda");
         var threads = SettingOptions.From<int>(ScoringSettings.Threads);
         var tokenizer = SettingOptions.From<string?>(ScoringSettings.Tokenizer);
         var skipBadLines = SettingOptions.From<bool>(ScoringSettings.SkipBadLines);
         var command = new Command("losses", "Per-token losses −ln p(x_j | x_<j) of one or more models over a corpus (the paper's convention)")
-        {
-            models, input, output, context, maxDocs, batchSize, device, threads, tokenizer, skipBadLines,
-        };
+            .With(models, input, output, context, maxDocs, batchSize, device, threads, tokenizer, skipBadLines);
         ProgressReporter.AddOptions(command);
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellation) =>
         {
             var options = new CorpusScoringOptions
             {
@@ -39,9 +36,9 @@ internal static class LossesCommand
                 },
             };
             var reporter = ProgressReporter.For(parse, parse.Err(), parse.Out(), ReferenceEquals(parse.Err(), Console.Error) && !Console.IsErrorRedirected);
-            var result = CorpusScoring.Run(parse.GetValue(models)!, parse.GetValue(input)!, parse.GetValue(output)!, options,
+            var result = await CorpusScoring.RunAsync(parse.GetValue(models)!, parse.GetValue(input)!, parse.GetValue(output)!, options,
                 reporter.For<ScoringProgress>(p => new("scoring", p.TotalDocuments is long total && total > 0 ? (double)p.Documents / total : null,
-                    $"{p.Documents:N0} documents, {p.PredictedTokens:N0} tokens", p.PredictedTokens, "tokens")));
+                    $"{p.Documents:N0} documents, {p.PredictedTokens:N0} tokens", p.PredictedTokens, "tokens")), cancellation);
             reporter.Note(Common.TokenContext.Describe(result.Context, parse.GetValue(context)));
             foreach (var line in result.BatchSizes.Distinct()) reporter.Note(line);
             reporter.Note(result.Report.Summary() +

@@ -10,13 +10,12 @@ internal static class MathQuestionsCommand
 {
     public static Command Create()
     {
-        var documents = new Option<int>("--documents") { Description = "documents to write", DefaultValueFactory = _ => 20_000 };
-        var pairs = new Option<int>("--pairs") { Description = "question–answer pairs per document", DefaultValueFactory = _ => 40 };
-        var seed = new Option<int>("--seed") { Description = "random seed (the output is the same for a seed)", DefaultValueFactory = _ => 0 };
-        var output = new Option<string>("--output") { Description = "JSON lines file to write ({\"text\": ...} per line)", Required = true };
+        var documents = SettingOptions.From<int>(MathQuestionsSettings.Documents);
+        var pairs = SettingOptions.From<int>(MathQuestionsSettings.Pairs);
+        var seed = SettingOptions.From<int>(MathQuestionsSettings.Seed);
+        var output = SettingOptions.From<string>(MathQuestionsSettings.Output);
         var command = new Command("math-questions",
-            "Write DM-Mathematics-style documents (Saxton et al. 2019): runs of generated questions and exact answers")
-        { documents, pairs, seed, output };
+            "Write DM-Mathematics-style documents (Saxton et al. 2019): runs of generated questions and exact answers").With(documents, pairs, seed, output);
         command.SetAction(parse =>
         {
             var count = parse.GetValue(documents);

@@ -7,14 +7,10 @@ internal static class MergeCommand
 {
     public static Command Create()
     {
-        var inputs = new Option<string[]>("--inputs")
-        {
-            Description = "shard output folders in order, or a <stage>/<fingerprint>.shards folder holding i-of-N folders",
-            Required = true,
-            AllowMultipleArgumentsPerToken = true,
-        };
-        var output = new Option<string>("--output") { Description = "folder for the merged tables, loss_matrix.npy and models.csv", Required = true };
-        var command = new Command("merge", "Combine the outputs of losses shards into one, as a single process would have written them") { inputs, output };
+        var inputs = SettingOptions.From<string[]>(MergeSettings.Inputs);
+        inputs.AllowMultipleArgumentsPerToken = true;
+        var output = SettingOptions.From<string>(MergeSettings.Output);
+        var command = new Command("merge", "Combine the outputs of losses shards into one, as a single process would have written them").With(inputs, output);
         command.SetAction(async (parse, cancellation) =>
         {
             var shards = LossShardMerge.ShardFolders(parse.GetValue(inputs)!);

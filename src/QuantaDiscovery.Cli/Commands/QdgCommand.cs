@@ -1,5 +1,6 @@
 using System.CommandLine;
 using QuantaDiscovery.Cluster;
+using QuantaDiscovery.Common;
 using QuantaDiscovery.Gradients;
 using QuantaDiscovery.Qdg;
 using QuantaDiscovery.Report;
@@ -11,32 +12,32 @@ internal static class QdgCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "model folder whose gradients are clustered (the paper: the smallest)", Required = true };
-        var input = new Option<string>("--input") { Description = "the corpus the losses were computed on", Required = true };
-        var losses = new Option<string>("--losses") { Description = "that model's loss table (quanta losses: losses/<model>.parquet)", Required = true };
-        var output = new Option<string>("--output") { Description = "output folder", Required = true };
+        var model = SettingOptions.From<string>(QdgSettings.Model);
+        var input = SettingOptions.From<string>(QdgSettings.Corpus, "--input");
+        var losses = SettingOptions.From<string>(QdgSettings.Losses);
+        var output = SettingOptions.From<string>(QdgCommandSettings.Output);
         var maxLoss = SettingOptions.From<float>(QdgSettings.MaxLoss);
         var samples = SettingOptions.From<int>(QdgSettings.Samples);
         var stride = SettingOptions.From<int>(QdgSettings.Stride);
         var maxSetShare = SettingOptions.From<double?>(QdgSettings.MaxSetShare);
-        var noInduction = new Option<bool>("--no-induction-filter") { Description = "keep tokens whose trigram occurred earlier in the document" };
-        var uniform = new Option<bool>("--uniform") { Description = "a seeded uniform sample instead of the stride" };
+        var noInduction = SettingOptions.From<bool>(SelectSettings.NoInductionFilter);
+        var uniform = SettingOptions.From<bool>(SelectSettings.Uniform);
         var clusters = SettingOptions.From<string?>(QdgSettings.Clusters);
         var knn = SettingOptions.From<int?>(QdgSettings.Neighbours);
         var method = SettingOptions.From<string>(QdgSettings.Method);
         var nInit = SettingOptions.From<int>(QdgSettings.Restarts);
-        var parameters = new Option<string>("--params") { Description = "paper (no layernorm/embed parameters) or all", DefaultValueFactory = _ => "paper" };
+        var parameters = SettingOptions.From<string>(GradientSettings.Params);
         var projection = SettingOptions.From<string>(QdgSettings.Projection);
         var seed = SettingOptions.From<int>(QdgSettings.Seed);
         var context = SettingOptions.From<int>(QdgSettings.Context);
-        var alphaN = new Option<string?>("--alpha-n") { Description = "α_N (a number or quanta scaling's summary.json) for the predicted slope −(α_N + 1)" };
-        var maxMemory = new Option<string?>("--max-memory") { Description = "memory the run may use (e.g. 20G); default: what the machine has available" };
+        var alphaN = SettingOptions.From<string?>(QdgSettings.AlphaN);
+        var envelopeRanks = SettingOptions.From<string?>(QdgSettings.EnvelopeRanks);
+        var maxMemory = SettingOptions.From<string?>(MemorySettings.MaxMemory);
         var command = new Command("qdg", "Quanta discovery from gradients: select → gradients → similarity → clusters → report.html")
-        {
-            model, input, losses, output, maxLoss, samples, stride, maxSetShare, noInduction, uniform, clusters, knn, method, nInit, parameters, projection, seed, context, alphaN, maxMemory,
-        };
+            .With(model, input, losses, output, maxLoss, samples, stride, maxSetShare, noInduction, uniform, clusters, knn, method, nInit, parameters,
+                projection, seed, context, alphaN, envelopeRanks, maxMemory);
         ProgressReporter.AddOptions(command);
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellation) =>
         {
             var (k, projectionMethod) = GradientOptions.ParseProjection(parse.GetValue(projection)!);
             var options = new QdgOptions
@@ -57,11 +58,12 @@ internal static class QdgCommand
                 Neighbours = parse.GetValue(knn),
                 Clustering = new ClusteringOptions { Method = parse.GetValue(method)!, Restarts = parse.GetValue(nInit), Seed = parse.GetValue(seed) },
                 AlphaN = parse.GetValue(alphaN) is { } given ? RankFrequency.ReadAlphaN(given) : null,
+                EnvelopeRanks = parse.GetValue(envelopeRanks) is { } ranks ? QdgCommandSettings.ParseEnvelopeRanks(ranks) : null,
                 MaxMemory = parse.GetValue(maxMemory) is { } limit ? Common.MemoryBudget.Parse(limit) : null,
             };
             var reporter = ProgressReporter.For(parse, parse.Err(), parse.Out(), ReferenceEquals(parse.Err(), Console.Error) && !Console.IsErrorRedirected);
-            var result = QdgRun.Run(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(losses)!, parse.GetValue(output)!, options,
-                reporter.For<string>(stage => new($"qdg: {stage}", null)), reporter.For<GradientProgress>(GradientsCommand.GradientUpdate));
+            var result = await QdgRun.RunAsync(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(losses)!, parse.GetValue(output)!, options,
+                reporter.For<string>(stage => new($"qdg: {stage}", null)), reporter.For<GradientProgress>(GradientsCommand.GradientUpdate), cancellationToken: cancellation);
             reporter.Note($"qdg: {result.Samples} tokens, gradient dimension {result.GradientDimension:N0}, " +
                 $"K = {string.Join(", ", result.ClusterCounts)}, {result.Elapsed.TotalSeconds:N0} s");
             reporter.Result(new { Command = "qdg", Tokens = result.Samples, Dimension = result.GradientDimension, result.ClusterCounts,

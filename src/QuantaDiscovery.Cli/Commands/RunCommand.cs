@@ -9,19 +9,14 @@ internal static class RunCommand
     public static Command Create()
     {
         var pipeline = new Argument<string>("pipeline") { Description = "pipeline YAML file (e.g. pipelines/demo.yaml)" };
-        var work = new Option<string?>("--work") { Description = "work folder for stage outputs, manifest.json and run.log (default: the pipeline's work:)" };
-        var force = new Option<string[]>("--force") { Description = "redo this stage and its dependents even if cached (repeatable)" };
-        var shard = new Option<string?>("--shard") { Description = "i/N: run only shard i of N of the data-parallel stages; a later run without --shard merges" };
-        var model = new Option<string?>("--model")
-        {
-            Description = "m/M: with models split over M shards, score only model m (one model/checkpoint folder of the M the losses stage lists)",
-        };
-        var root = new Option<string?>("--root")
-        {
-            Description = "folder that the pipeline's relative inputs start from, instead of its root: (e.g. a stand-in tree from `quanta standins`)",
-        };
-        var set = new Option<string[]>("--set") { Description = "name=value: override one of the pipeline's variables: (repeatable)" };
-        var command = new Command("run", "Run a declarative pipeline: cached by fingerprint, resumable, shardable") { pipeline, work, force, shard, model, root, set };
+        var work = SettingOptions.From<string?>(RunSettings.Work);
+        var force = SettingOptions.From<string[]>(RunSettings.Force);
+        var shard = SettingOptions.From<string?>(RunSettings.Shard);
+        var model = SettingOptions.From<string?>(RunSettings.Model);
+        var root = SettingOptions.From<string?>(RunSettings.Root);
+        var set = SettingOptions.From<string[]>(RunSettings.Set);
+        var command = new Command("run", "Run a declarative pipeline: cached by fingerprint, resumable, shardable") { pipeline };
+        command.With(work, force, shard, model, root, set);
         ProgressReporter.AddOptions(command);
         command.SetAction(async (parse, cancellation) =>
         {

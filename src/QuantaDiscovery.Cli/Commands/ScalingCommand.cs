@@ -7,25 +7,29 @@ internal static class ScalingCommand
 {
     public static Command Create()
     {
-        var losses = new Option<FileInfo>("--losses")
-        {
-            Description = "per-token loss matrix in nats: Parquet (doc, pos, token, [set], one float column per model) or float32 .npy [tokens, models]",
-            Required = true,
-        };
-        var models = new Option<FileInfo>("--params") { Description = "models.csv: name,params[,step] (params = non-embedding parameters)", Required = true };
-        var output = new Option<DirectoryInfo>("--output") { Description = "folder for summary.json, models.csv and the plots", Required = true };
-        var exclude = new Option<string[]>("--exclude") { Description = "model to leave out of the L(N) fit (repeatable)", AllowMultipleArgumentsPerToken = true };
-        var threshold = new Option<double>("--threshold") { Description = "near-zero / learned loss threshold in nats", DefaultValueFactory = _ => 0.1 };
-        var bootstrap = new Option<int>("--bootstrap") { Description = "token-resampling bootstrap replicates for the CI on α_N (0: none)", DefaultValueFactory = _ => 0 };
-        var seed = new Option<int>("--seed") { Description = "bootstrap seed", DefaultValueFactory = _ => 0 };
+        var losses = SettingOptions.From<FileInfo>(ScalingSettings.Losses);
+        var models = SettingOptions.From<FileInfo>(ScalingSettings.Params);
+        var output = SettingOptions.From<DirectoryInfo>(ScalingSettings.Output);
+        var exclude = SettingOptions.From<string[]>(ScalingSettings.Exclude);
+        exclude.AllowMultipleArgumentsPerToken = true;
+        var excludeLargest = SettingOptions.From<bool>(ScalingSettings.ExcludeLargest);
+        var fitTokens = SettingOptions.From<long>(ScalingSettings.FitTokens);
+        var stepFitRange = SettingOptions.From<string?>(ScalingSettings.StepFitRange);
+        var trainingCurveRange = SettingOptions.From<string?>(ScalingSettings.TrainingCurveRange);
+        var threshold = SettingOptions.From<double>(ScalingSettings.Threshold);
+        var bootstrap = SettingOptions.From<int>(ScalingSettings.Bootstrap);
+        var seed = SettingOptions.From<int>(ScalingSettings.Seed);
 
         var command = new Command("scaling", "Scaling-law analysis of per-token losses: L(N), L(S), p(L), near-zero share, quanta emergence")
-        {
-            losses, models, output, exclude, threshold, bootstrap, seed,
-        };
+            .With(losses, models, output, exclude, excludeLargest, fitTokens, stepFitRange, trainingCurveRange, threshold, bootstrap, seed);
         command.SetAction(async (parse, cancellation) =>
         {
-            var options = new ScalingOptions(parse.GetValue(threshold), parse.GetValue(exclude) ?? [], parse.GetValue(bootstrap), parse.GetValue(seed));
+            long tokens = parse.GetValue(fitTokens);
+            if (tokens < 0) throw new Common.InputException($"--fit-tokens {tokens}: must be ≥ 0 (0: every token)");
+            var options = new ScalingOptions(parse.GetValue(threshold), ScalingSettings.ParseExclude(parse.GetValue(exclude) ?? []), parse.GetValue(bootstrap), parse.GetValue(seed),
+                FitTokens: tokens > 0 ? tokens : null, ExcludeLargest: parse.GetValue(excludeLargest),
+                StepFitRange: parse.GetValue(stepFitRange) is { } steps ? ScalingSettings.ParseStepRange(steps, ScalingSettings.StepFitRange) : null,
+                TrainingCurveRange: parse.GetValue(trainingCurveRange) is { } curve ? ScalingSettings.ParseStepRange(curve, ScalingSettings.TrainingCurveRange) : null);
             var folder = parse.GetValue(output)!.FullName;
             var summary = await ScalingReport.RunAsync(parse.GetValue(losses)!.FullName, parse.GetValue(models)!.FullName, folder, options, cancellation);
             if (summary.LossVsParams is { } fit)

@@ -8,24 +8,22 @@ internal static class SelectCommand
 {
     public static Command Create()
     {
-        var losses = new Option<string>("--losses") { Description = "a loss table from `quanta losses` (<out>/losses/<model>.parquet)", Required = true };
-        var input = new Option<string>("--input") { Description = "the corpus the table was made from", Required = true };
-        var model = new Option<string>("--model") { Description = "model folder whose tokenizer.json made the table", Required = true };
-        var output = new Option<string>("--output") { Description = "output folder: samples.parquet, selection.json", Required = true };
+        var losses = SettingOptions.From<string>(QdgSettings.Losses);
+        var input = SettingOptions.From<string>(QdgSettings.Corpus, "--input");
+        var model = SettingOptions.From<string>(QdgSettings.Model);
+        var output = SettingOptions.From<string>(SelectSettings.Output);
         var maxLoss = SettingOptions.From<float>(QdgSettings.MaxLoss);
         var samples = SettingOptions.From<int>(QdgSettings.Samples);
         var stride = SettingOptions.From<int>(QdgSettings.Stride);
         var maxSetShare = SettingOptions.From<double?>(QdgSettings.MaxSetShare);
-        var noInduction = new Option<bool>("--no-induction-filter") { Description = "keep tokens whose trigram occurred earlier in the document" };
-        var uniform = new Option<bool>("--uniform") { Description = "a seeded uniform sample instead of the stride" };
+        var noInduction = SettingOptions.From<bool>(SelectSettings.NoInductionFilter);
+        var uniform = SettingOptions.From<bool>(SelectSettings.Uniform);
         var seed = SettingOptions.From<int>(QdgSettings.Seed);
         var context = SettingOptions.From<int>(QdgSettings.Context);
-        var lossColumn = new Option<string?>("--loss-column") { Description = "loss column of a loss matrix (default: the only one)" };
+        var lossColumn = SettingOptions.From<string?>(SelectSettings.LossColumn);
         var command = new Command("select", "Choose low-loss, non-induction tokens for gradient clustering (Michaud et al. 2023, §5)")
-        {
-            losses, input, model, output, maxLoss, samples, stride, maxSetShare, noInduction, uniform, seed, context, lossColumn,
-        };
-        command.SetAction(parse =>
+            .With(losses, input, model, output, maxLoss, samples, stride, maxSetShare, noInduction, uniform, seed, context, lossColumn);
+        command.SetAction(async (parse, cancellation) =>
         {
             var options = new TokenSelectionOptions
             {
@@ -39,7 +37,7 @@ internal static class SelectCommand
                 Context = parse.GetValue(context),
                 LossColumn = parse.GetValue(lossColumn),
             };
-            var result = TokenSelection.Run(parse.GetValue(losses)!, parse.GetValue(input)!, parse.GetValue(model)!, parse.GetValue(output)!, options);
+            var result = await TokenSelection.RunAsync(parse.GetValue(losses)!, parse.GetValue(input)!, parse.GetValue(model)!, parse.GetValue(output)!, options, cancellation);
             parse.Err().WriteLine($"{result.TableRows:N0} tokens, {result.Candidates:N0} below {options.MaxLoss} nats, " +
                 $"{result.InductionRemoved:N0} induction tokens removed, {result.Chosen:N0} chosen");
             parse.Out().WriteLine(result.SamplesPath);

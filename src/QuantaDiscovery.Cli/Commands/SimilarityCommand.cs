@@ -8,24 +8,13 @@ internal static class SimilarityCommand
 {
     public static Command Create()
     {
-        var gradients = new Option<string>("--gradients") { Description = "per-sample gradients, .npy float32 [n, d]", Required = true };
-        var output = new Option<string>("--output")
-        {
-            Description = "affinity 1 − arccos(cos)/π: .npy float32 [n, n], or with --knn a sparse .npz (scipy.sparse.load_npz opens it)",
-            Required = true,
-        };
-        var neighbours = new Option<int?>("--knn")
-        {
-            Description = "keep each sample's m largest affinities (the symmetric m-nearest-neighbour graph, CSR) instead of all n²",
-        };
-        var search = new Option<NeighbourSearch>("--neighbour-search")
-        {
-            Description = "with --knn: exact (all pairs), forest (approximate: random-projection trees), or auto (forest from 100,000 samples)",
-            DefaultValueFactory = _ => NeighbourSearch.Auto,
-        };
-        var trees = new Option<int>("--trees") { Description = "trees of the forest", DefaultValueFactory = _ => 8 };
-        var maxMemory = new Option<string?>("--max-memory") { Description = "memory the step may use (e.g. 20G); default: what the machine has available" };
-        var command = new Command("similarity", "angular affinity of normalised per-sample gradients") { gradients, output, neighbours, search, trees, maxMemory };
+        var gradients = SettingOptions.From<string>(SimilaritySettings.Gradients);
+        var output = SettingOptions.From<string>(SimilaritySettings.Output);
+        var neighbours = SettingOptions.From<int?>(SimilaritySettings.Neighbours);
+        var search = SettingOptions.From<NeighbourSearch>(SimilaritySettings.Search);
+        var trees = SettingOptions.From<int>(SimilaritySettings.Trees);
+        var maxMemory = SettingOptions.From<string?>(MemorySettings.MaxMemory);
+        var command = new Command("similarity", "angular affinity of normalised per-sample gradients").With(gradients, output, neighbours, search, trees, maxMemory);
         command.SetAction(parse =>
         {
             var path = parse.GetValue(output)!;

@@ -10,8 +10,8 @@ internal static class SparseParityCommand
     public static Command Create()
     {
         var options = new SparseParityOptionSet();
-        var width = new Option<int?>("--width") { Description = "hidden width w (default 128)" };
-        var output = new Option<string>("--output") { Description = "output folder", Required = true };
+        var width = SettingOptions.From<int?>(SparseParitySettings.Width);
+        var output = SettingOptions.From<string>(SparseParitySettings.Output);
         var command = new Command("sparse-parity", "Train an MLP on multitask sparse parity; per-task losses show tasks learned one by one");
         options.AddTo(command);
         command.Options.Add(width);
@@ -41,21 +41,21 @@ internal static class SparseParityCommand
 /// <summary>The options shared by `quanta sparse-parity` and `quanta sparse-parity-sweep`; unset ones come from the preset.</summary>
 internal sealed class SparseParityOptionSet
 {
-    private readonly Option<string> preset = new("--preset") { Description = "reduced (default: fast on 2 CPU cores) or paper (n_tasks 500, n 100, k 3, α 0.4, batch 20,000)", DefaultValueFactory = _ => "reduced" };
-    private readonly Option<int?> tasks = new("--n-tasks") { Description = "number of tasks" };
-    private readonly Option<int?> bits = new("--n") { Description = "number of data bits" };
-    private readonly Option<int?> subsetSize = new("--k") { Description = "bits per parity" };
-    private readonly Option<double?> alpha = new("--alpha") { Description = "α: task i has frequency ∝ i^-(α+1) (the authors' code calls α+1 'alpha')" };
-    private readonly Option<int?> batchSize = new("--batch") { Description = "batch size" };
-    private readonly Option<int?> steps = new("--steps") { Description = "optimiser steps" };
-    private readonly Option<double?> learningRate = new("--lr") { Description = "AdamW learning rate (default 1e-3)" };
-    private readonly Option<double?> weightDecay = new("--weight-decay") { Description = "AdamW weight decay (default 0.01)" };
-    private readonly Option<int?> datasetSize = new("--dataset-size") { Description = "train on a fixed dataset of D samples (default: fresh samples every step)" };
-    private readonly Option<int?> evalEvery = new("--eval-every") { Description = "steps between per-task evaluations" };
-    private readonly Option<double?> convergenceLoss = new("--convergence-loss") { Description = "a task has converged when its loss first drops below this (default 0.1 nats)" };
-    private readonly Option<Precision?> precision = new("--dtype") { Description = "float32 or float64" };
-    private readonly Option<int> seed = new("--seed") { Description = "seed of the task subsets, data and initialisation", DefaultValueFactory = _ => 0 };
-    private readonly Option<int?> threads = new("--threads") { Description = "libtorch CPU threads (default: libtorch's choice)" };
+    private readonly Option<string> preset = SettingOptions.From<string>(SparseParitySettings.Preset);
+    private readonly Option<int?> tasks = SettingOptions.From<int?>(SparseParitySettings.Tasks);
+    private readonly Option<int?> bits = SettingOptions.From<int?>(SparseParitySettings.Bits);
+    private readonly Option<int?> subsetSize = SettingOptions.From<int?>(SparseParitySettings.SubsetSize);
+    private readonly Option<double?> alpha = SettingOptions.From<double?>(SparseParitySettings.Alpha);
+    private readonly Option<int?> batchSize = SettingOptions.From<int?>(SparseParitySettings.BatchSize);
+    private readonly Option<int?> steps = SettingOptions.From<int?>(SparseParitySettings.Steps);
+    private readonly Option<double?> learningRate = SettingOptions.From<double?>(SparseParitySettings.LearningRate);
+    private readonly Option<double?> weightDecay = SettingOptions.From<double?>(SparseParitySettings.WeightDecay);
+    private readonly Option<int?> datasetSize = SettingOptions.From<int?>(SparseParitySettings.DatasetSize);
+    private readonly Option<int?> evalEvery = SettingOptions.From<int?>(SparseParitySettings.EvalEvery);
+    private readonly Option<double?> convergenceLoss = SettingOptions.From<double?>(SparseParitySettings.ConvergenceLoss);
+    private readonly Option<Precision?> precision = SettingOptions.From<Precision?>(SparseParitySettings.DType);
+    private readonly Option<int> seed = SettingOptions.From<int>(SparseParitySettings.Seed);
+    private readonly Option<int?> threads = SettingOptions.From<int?>(SparseParitySettings.Threads);
 
     public void AddTo(Command command)
     {

@@ -10,8 +10,8 @@ internal static class SparseParitySweepCommand
     public static Command Create()
     {
         var options = new SparseParityOptionSet();
-        var widths = new Option<string>("--widths") { Description = "comma-separated hidden widths", DefaultValueFactory = _ => "4,8,16,32,64,128" };
-        var output = new Option<string>("--output") { Description = "output folder (sweep.csv, fit.json, scaling.png, runs/)", Required = true };
+        var widths = SettingOptions.From<string>(SparseParitySettings.Widths);
+        var output = SettingOptions.From<string>(SparseParitySettings.SweepOutput);
         var command = new Command("sparse-parity-sweep", "Width sweep on multitask sparse parity: final loss vs parameters, fitted exponent beside the theory's α");
         options.AddTo(command);
         command.Options.Add(widths);

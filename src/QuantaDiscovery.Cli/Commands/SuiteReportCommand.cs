@@ -8,11 +8,11 @@ internal static class SuiteReportCommand
 {
     public static Command Create()
     {
-        var suite = new Option<string>("--suite") { Description = "suite.json the models were trained with", Required = true };
-        var losses = new Option<string>("--losses") { Description = "output folder of `quanta losses` over the suite's checkpoints", Required = true };
-        var output = new Option<string>("--output") { Description = "folder for test_losses.csv, loss_vs_size.png and loss_vs_step.png", Required = true };
+        var suite = SettingOptions.From<string>(SuiteReportSettings.Suite);
+        var losses = SettingOptions.From<string>(SuiteReportSettings.Losses);
+        var output = SettingOptions.From<string>(SuiteReportSettings.Output);
         var command = new Command("suite-report", "Mean test loss of every checkpoint of a suite trained by `quanta train-lm`, against size and step")
-        { suite, losses, output };
+            .With(suite, losses, output);
         command.SetAction(parse =>
         {
             var table = SuiteReport.Read(ModelSuiteDefinition.Load(parse.GetValue(suite)!), parse.GetValue(losses)!);

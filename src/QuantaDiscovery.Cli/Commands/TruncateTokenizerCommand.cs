@@ -8,12 +8,12 @@ internal static class TruncateTokenizerCommand
 {
     public static Command Create()
     {
-        var tokenizer = new Option<string>("--tokenizer") { Description = "byte-level BPE tokenizer.json", Required = true };
-        var merges = new Option<int>("--merges") { Description = "merges to keep (the first K, in merge order)", Required = true };
-        var output = new Option<string>("--output") { Description = "tokenizer.json to write", Required = true };
+        var tokenizer = SettingOptions.From<string>(TokenizeSettings.Tokenizer);
+        var merges = SettingOptions.From<int>(TokenizeSettings.KeptMerges);
+        var output = SettingOptions.From<string>(TokenizeSettings.TruncatedOutput);
         var command = new Command("truncate-tokenizer",
             "Write a smaller tokenizer: the first K merges of a byte-level BPE tokenizer, all bytes and added tokens, ids renumbered in order")
-        { tokenizer, merges, output };
+            .With(tokenizer, merges, output);
         command.SetAction(parse =>
         {
             var truncated = ByteLevelBpeTokenizer.Load(parse.GetValue(tokenizer)!).Truncate(parse.GetValue(merges));

@@ -3,7 +3,7 @@ using QuantaDiscovery.Common;
 
 namespace QuantaDiscovery.Cluster;
 
-/// <summary>What <see cref="AffinityClustering.Run"/> wrote.</summary>
+/// <summary>What <see cref="AffinityClustering.RunAsync"/> wrote.</summary>
 /// <param name="Method">the method's name</param>
 /// <param name="LabelsPath">int32 .npy: [n] for one K, [len(K), n] for a sweep</param>
 /// <param name="TablePath">the same labels as Parquet (sample, n_clusters, cluster)</param>
@@ -19,7 +19,8 @@ public static class AffinityClustering
     /// single number, else [len(ks), n] (row r = ks[r]) — the same as Parquet, and a JSON beside them (same name,
     /// .json) listing the ks, the method, its settings and what it reports.
     /// </summary>
-    public static ClusteringRun Run(string affinityPath, IReadOnlyList<int> clusterCounts, bool sweep, string outputPath, ClusteringOptions options)
+    public static async Task<ClusteringRun> RunAsync(string affinityPath, IReadOnlyList<int> clusterCounts, bool sweep, string outputPath, ClusteringOptions options,
+        CancellationToken cancellationToken = default)
     {
         options.Validate();
         var method = ClusteringMethods.Get(options.Method);
@@ -54,7 +55,7 @@ public static class AffinityClustering
             if (sweep) Npy.Write<int>(temporary, labels.SelectMany(l => l).ToArray(), clusterCounts.Count, n);
             else Npy.Write<int>(temporary, labels[0], n);
         });
-        ClusterTable.Write(tablePath, clusterCounts, labels);
+        await ClusterTable.WriteAsync(tablePath, clusterCounts, labels, cancellationToken);
         PublishedFile.Write(summaryPath, temporary => File.WriteAllText(temporary, JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true })));
         return new ClusteringRun(method.Name, n, clusterCounts, outputPath, tablePath, summaryPath, result.Warnings);
     }

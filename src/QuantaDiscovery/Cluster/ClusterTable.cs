@@ -10,9 +10,6 @@ namespace QuantaDiscovery.Cluster;
 /// </summary>
 public static class ClusterTable
 {
-    public static void Write(string path, IReadOnlyList<int> clusterCounts, IReadOnlyList<int[]> labels) =>
-        WriteAsync(path, clusterCounts, labels).GetAwaiter().GetResult();
-
     public static async Task WriteAsync(string path, IReadOnlyList<int> clusterCounts, IReadOnlyList<int[]> labels,
         CancellationToken cancellationToken = default)
     {

@@ -14,15 +14,15 @@ public interface IStepRunner
     /// <param name="dependsOn">names of earlier steps and of the computation's inputs whose content the step reads</param>
     /// <param name="compute">writes the step's files into the folder it is given, which holds the earlier steps' files</param>
     /// <returns>true when the step was computed, false when its files were reused</returns>
-    bool Run(string step, object settings, IReadOnlyList<string> dependsOn, Action<string> compute);
+    Task<bool> RunAsync(string step, object settings, IReadOnlyList<string> dependsOn, Func<string, Task> compute);
 }
 
 /// <summary>Computes every step into one folder, reusing nothing.</summary>
 public sealed class InPlaceSteps(string folder) : IStepRunner
 {
-    public bool Run(string step, object settings, IReadOnlyList<string> dependsOn, Action<string> compute)
+    public async Task<bool> RunAsync(string step, object settings, IReadOnlyList<string> dependsOn, Func<string, Task> compute)
     {
-        compute(folder);
+        await compute(folder);
         return true;
     }
 }

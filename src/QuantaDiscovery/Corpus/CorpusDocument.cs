@@ -30,7 +30,7 @@ public sealed record CorpusReadOptions
 public sealed record SkippedDocument(long Index, string Location, string Reason);
 
 /// <summary>
-/// What a read did: documents yielded and lines skipped. Pass one to <see cref="CorpusReader.Read"/> and
+/// What a read did: documents yielded and lines skipped. Pass one to <see cref="CorpusReader.ReadAsync"/> and
 /// inspect it once the enumeration has finished.
 /// </summary>
 public sealed class CorpusReadReport

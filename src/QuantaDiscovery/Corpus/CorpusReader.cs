@@ -19,28 +19,16 @@ public enum CorpusFormat
 /// </summary>
 public static class CorpusReader
 {
-    /// <summary>Reads the documents of <paramref name="path"/> in file order.</summary>
+    /// <summary>
+    /// Reads the documents of <paramref name="path"/> in file order. Parquet is read asynchronously; JSON lines are
+    /// parsed synchronously between yields (decompression and parsing are CPU-bound).
+    /// </summary>
     /// <param name="report">filled in as the enumeration proceeds: documents read and lines skipped</param>
     /// <exception cref="InputException">
     /// the file is missing or has an unknown extension (thrown at once), or, while enumerating, a bad line or
     /// row (unless <see cref="CorpusReadOptions.SkipBadLines"/>), a truncated or corrupt compressed stream, or a
     /// Parquet file without a <c>text</c> column. Documents before the fault have already been yielded.
     /// </exception>
-    public static IEnumerable<CorpusDocument> Read(string path, CorpusReadOptions? options = null,
-        CorpusReadReport? report = null, CancellationToken cancellationToken = default)
-    {
-        var format = Validate(path, options);
-        options ??= new CorpusReadOptions();
-        report ??= new CorpusReadReport();
-        return format == CorpusFormat.Parquet
-            ? ParquetCorpus.ReadAsync(path, options, report, cancellationToken).ToBlockingEnumerable(cancellationToken)
-            : JsonLinesCorpus.Read(path, format, options, report, cancellationToken);
-    }
-
-    /// <summary>
-    /// <see cref="Read"/> as an async stream. Parquet is read asynchronously; JSON lines are parsed
-    /// synchronously between yields (decompression and parsing are CPU-bound).
-    /// </summary>
     public static IAsyncEnumerable<CorpusDocument> ReadAsync(string path, CorpusReadOptions? options = null,
         CorpusReadReport? report = null, CancellationToken cancellationToken = default)
     {

@@ -9,7 +9,7 @@ using TorchSharp;
 
 namespace QuantaDiscovery.Gradients;
 
-/// <summary>Settings of <see cref="GradientComputation.Run"/>.</summary>
+/// <summary>Settings of <see cref="GradientComputation.RunAsync"/>.</summary>
 public sealed record GradientOptions
 {
     /// <summary>"paper" (no layer norms, no embeddings; Michaud et al. 2023) or "all".</summary>
@@ -66,7 +66,7 @@ public sealed record GradientProgress(int Tokens, int TotalTokens, TimeSpan Elap
     public TimeSpan? Remaining => Tokens > 0 ? TimeSpan.FromSeconds(Elapsed.TotalSeconds * (TotalTokens - Tokens) / Tokens) : null;
 }
 
-/// <summary>What <see cref="GradientComputation.Run"/> wrote: gradients.npy float32 [n, d or k] and gradients.json.</summary>
+/// <summary>What <see cref="GradientComputation.RunAsync"/> wrote: gradients.npy float32 [n, d or k] and gradients.json.</summary>
 public sealed record GradientResult(string GradientsPath, string SettingsPath, int Samples, long Dimension, int Columns,
     long ForwardPasses, long BackwardPasses, double Seconds);
 
@@ -80,7 +80,7 @@ public static class GradientComputation
     public const string GradientsFileName = "gradients.npy";
     public const string SettingsFileName = "gradients.json";
 
-    public static GradientResult Run(string modelDirectory, string corpusPath, string samplesPath, string outputDirectory,
+    public static async Task<GradientResult> RunAsync(string modelDirectory, string corpusPath, string samplesPath, string outputDirectory,
         GradientOptions? options = null, IProgress<GradientProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         options ??= new GradientOptions();
@@ -90,9 +90,9 @@ public static class GradientComputation
         int context = TokenContext.Resolve(options.Context, [(folder.Config.MaxPositionEmbeddings, folder.ConfigPath)]);
         var tokenizer = ByteLevelBpeTokenizer.Load(folder.TokenizerPath);
         folder.ValidateVocabulary(tokenizer.VocabularySize);
-        var samples = SampleTable.Read(samplesPath);
+        var samples = await SampleTable.ReadAsync(samplesPath, cancellationToken);
         if (samples.Count == 0) throw new InputException("no samples", samplesPath);
-        var documents = DocumentPrefixes.Load(corpusPath, tokenizer, context, samples.Select(s => s.Doc).ToHashSet(), cancellationToken);
+        var documents = await DocumentPrefixes.LoadAsync(corpusPath, tokenizer, context, samples.Select(s => s.Doc).ToHashSet(), cancellationToken);
         foreach (var s in samples) DocumentPrefixes.Verify(documents, s.Doc, s.Pos, s.Token, samplesPath, corpusPath);
 
         using var model = CausalLanguageModel.Load(folder);

@@ -35,7 +35,7 @@ public static class StandInSuite
 
     public const string ModelsFolder = "models/pythia", HubFolder = "models/hub", CorpusPath = "data/pile/test.jsonl.zst";
 
-    public static IReadOnlyList<string> Create(string root, string tokenizerPath, string sourceCorpus, StandInOptions options)
+    public static async Task<IReadOnlyList<string>> CreateAsync(string root, string tokenizerPath, string sourceCorpus, StandInOptions options)
     {
         if (!File.Exists(tokenizerPath)) throw new InputException("tokenizer not found", tokenizerPath);
         if (options.Steps.Count == 0) throw new InputException("no checkpoint steps given");
@@ -58,7 +58,7 @@ public static class StandInSuite
                     : WriteHub(Path.Combine(root, HubFolder, $"models--EleutherAI--{name}"), revision, config, tokenizerPath, seed));
             }
         }
-        WriteCorpus(sourceCorpus, Path.Combine(root, CorpusPath), options.Documents);
+        await WriteCorpusAsync(sourceCorpus, Path.Combine(root, CorpusPath), options.Documents);
         return written;
     }
 
@@ -95,14 +95,14 @@ public static class StandInSuite
         return reference;
     }
 
-    private static void WriteCorpus(string source, string target, int documents)
+    private static async Task WriteCorpusAsync(string source, string target, int documents)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         using var output = File.Create(target);
         using var zstd = new ZstdSharp.CompressionStream(output, level: 3);
         using var writer = new StreamWriter(zstd, new System.Text.UTF8Encoding(false));
         int count = 0;
-        foreach (var document in CorpusReader.Read(source).Take(documents))
+        await foreach (var document in CorpusReader.ReadAsync(source, new CorpusReadOptions { MaxDocuments = documents }))
         {
             writer.Write(JsonSerializer.Serialize(new { text = document.Text, meta = new { pile_set_name = document.SetName ?? "unknown" } }));
             writer.Write('\n');

@@ -26,22 +26,6 @@ public static class AtomicFolder
         }
     }
 
-    /// <inheritdoc cref="WriteAsync"/>
-    public static void Write(string output, Action<string> write, bool replace = false)
-    {
-        var partial = Begin(output);
-        try
-        {
-            write(partial);
-            Publish(partial, output, replace);
-        }
-        catch
-        {
-            Abandon(partial);
-            throw;
-        }
-    }
-
     private static string Begin(string output)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);

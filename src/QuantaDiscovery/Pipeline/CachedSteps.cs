@@ -28,14 +28,14 @@ public sealed class CachedSteps(string cacheFolder, string outputFolder, string 
     /// <summary>The steps whose files were taken from the cache, in order.</summary>
     public IReadOnlyList<string> Reused => _reused;
 
-    public bool Run(string step, object settings, IReadOnlyList<string> dependsOn, Action<string> compute)
+    public async Task<bool> RunAsync(string step, object settings, IReadOnlyList<string> dependsOn, Func<string, Task> compute)
     {
         if (_keys.ContainsKey(step)) throw new ArgumentException($"step '{step}' ran already", nameof(step));
         var key = Key(step, settings, dependsOn);
         var folder = Path.Combine(cacheFolder, step, key[..StageFingerprint.FolderLength]);
         bool computed = recompute || !Directory.Exists(folder);
         if (computed)
-            AtomicFolder.Write(folder, partial => ComputeBesideEarlierFiles(step, partial, compute), replace: recompute);
+            await AtomicFolder.WriteAsync(folder, partial => ComputeBesideEarlierFilesAsync(step, partial, compute), replace: recompute);
         foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
             FileLink.LinkOrCopy(file, Path.Combine(outputFolder, Path.GetRelativePath(folder, file)));
         _keys[step] = key;
@@ -56,7 +56,7 @@ public sealed class CachedSteps(string cacheFolder, string outputFolder, string 
     }
 
     /// <summary>Runs <paramref name="compute"/> in <paramref name="partial"/> with the earlier steps' files linked in, then takes them out again.</summary>
-    private void ComputeBesideEarlierFiles(string step, string partial, Action<string> compute)
+    private async Task ComputeBesideEarlierFilesAsync(string step, string partial, Func<string, Task> compute)
     {
         var earlier = Directory.EnumerateFiles(outputFolder, "*", SearchOption.AllDirectories)
             .Select(file => Path.GetRelativePath(outputFolder, file)).ToList();
@@ -67,7 +67,7 @@ public sealed class CachedSteps(string cacheFolder, string outputFolder, string 
             FileLink.LinkOrCopy(Path.Combine(outputFolder, name), linked);
             before[name] = State(linked);
         }
-        compute(partial);
+        await compute(partial);
         foreach (var name in earlier)
         {
             var linked = Path.Combine(partial, name);

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace QuantaDiscovery.Pipeline;
 
 /// <summary>What a setting holds; <see cref="PipelineYaml"/> checks scalars against it when the file is loaded.</summary>
@@ -22,8 +24,29 @@ public enum SettingKind
 /// </summary>
 /// <param name="Default">the value used when the YAML or the command line leaves it out (as text); null: no value</param>
 /// <param name="Paper">the value of Michaud et al. (2023), where the paper has one</param>
+/// <param name="Choices">the values a text setting allows (null: any); <see cref="Check"/> enforces them for the YAML and the CLI alike</param>
 public sealed record StageSetting(string Name, SettingKind Kind, string Description, bool Required = false, string? Default = null,
-    string? Paper = null);
+    string? Paper = null, IReadOnlyList<string>? Choices = null)
+{
+    /// <summary>The help line: the description with the paper's value, where it has one.</summary>
+    public string Help => Paper is { } paper ? $"{Description} (the paper: {paper})" : Description;
+
+    /// <summary>What is wrong with <paramref name="text"/> as a value of this setting (e.g. "must be a whole number, not 'x'"); null when it is fine.</summary>
+    public string? Check(string text)
+    {
+        bool ok = Kind switch
+        {
+            SettingKind.Integer => long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _),
+            SettingKind.Number => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _),
+            SettingKind.Flag => text is "true" or "false",
+            _ => true,
+        };
+        if (!ok) return $"must be {Kind switch { SettingKind.Flag => "true or false", SettingKind.Integer => "a whole number", _ => "a number" }}, not '{text}'";
+        if (Choices is { } choices && !choices.Contains(text, StringComparer.Ordinal))
+            return $"must be {string.Join(", ", choices.SkipLast(1))}{(choices.Count > 1 ? " or " : "")}{choices[^1]}, not '{text}'";
+        return null;
+    }
+}
 
 /// <summary>
 /// A kind of pipeline stage. Adding one is a small class: name its settings, read them from the

@@ -178,15 +178,8 @@ public static partial class PipelineYaml
                 if (reference.Groups[1].Value == stage.Name)
                     throw Error(item.Location, $"stage '{stage.Name}' cannot read its own output");
             }
-            bool ok = setting.Kind switch
-            {
-                SettingKind.Integer => long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _),
-                SettingKind.Number => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _),
-                SettingKind.Flag => text is "true" or "false",
-                _ => true,
-            };
-            if (!ok)
-                throw Error(item.Location, $"setting '{setting.Name}' must be {setting.Kind switch { SettingKind.Flag => "true or false", SettingKind.Integer => "a whole number", _ => "a number" }}, not '{text}'");
+            if (setting.Check(text) is { } problem)
+                throw Error(item.Location, $"setting '{setting.Name}' {problem}");
             if (setting.Kind is SettingKind.InputPath or SettingKind.InputPaths && !text.Contains("${", StringComparison.Ordinal))
             {
                 var full = Path.GetFullPath(Path.Combine(definition.Root, text));

@@ -8,7 +8,7 @@ using QuantaDiscovery.Similarity;
 
 namespace QuantaDiscovery.Qdg;
 
-/// <summary>Settings of <see cref="QdgRun.Run"/>: one per stage, defaults the paper's.</summary>
+/// <summary>Settings of <see cref="QdgRun.RunAsync"/>: one per stage, defaults the paper's.</summary>
 public sealed record QdgOptions
 {
     public TokenSelectionOptions Selection { get; init; } = new();
@@ -54,7 +54,7 @@ public sealed record QdgOptions
     public (int First, int Last)? EnvelopeRanks { get; init; }
 }
 
-/// <summary>What <see cref="QdgRun.Run"/> wrote, step by step, into one folder (read back from the files, so the same whether a step was computed or reused).</summary>
+/// <summary>What <see cref="QdgRun.RunAsync"/> wrote, step by step, into one folder (read back from the files, so the same whether a step was computed or reused).</summary>
 /// <param name="Samples">the tokens selected (rows of samples.parquet)</param>
 /// <param name="GradientDimension">d, the gradient's length before any projection</param>
 /// <param name="RankFrequency">the rank-frequency envelope's fit, as written to rank_frequency.json</param>
@@ -78,11 +78,11 @@ public sealed record QdgResult(
 /// </summary>
 public static class QdgRun
 {
-    /// <summary>The names by which steps depend on the run's three inputs (<see cref="IStepRunner.Run"/>).</summary>
+    /// <summary>The names by which steps depend on the run's three inputs (<see cref="IStepRunner.RunAsync"/>).</summary>
     public const string ModelInput = "model", CorpusInput = "corpus", LossesInput = "losses";
 
     /// <param name="steps">runs (or reuses) each step; null: every step computed into <paramref name="outputDirectory"/></param>
-    public static QdgResult Run(string modelDirectory, string corpusPath, string lossesPath, string outputDirectory,
+    public static async Task<QdgResult> RunAsync(string modelDirectory, string corpusPath, string lossesPath, string outputDirectory,
         QdgOptions? options = null, IProgress<string>? stages = null, IProgress<GradientProgress>? gradientProgress = null,
         IStepRunner? steps = null, CancellationToken cancellationToken = default)
     {
@@ -94,10 +94,10 @@ public static class QdgRun
         steps ??= new InPlaceSteps(outputDirectory);
 
         stages?.Report("selecting tokens");
-        steps.Run("select", options.Selection, [LossesInput, CorpusInput, ModelInput],
-            folder => TokenSelection.Run(lossesPath, corpusPath, modelDirectory, folder, options.Selection, cancellationToken));
+        await steps.RunAsync("select", options.Selection, [LossesInput, CorpusInput, ModelInput],
+            folder => TokenSelection.RunAsync(lossesPath, corpusPath, modelDirectory, folder, options.Selection, cancellationToken));
         var samplesPath = Path.Combine(outputDirectory, SampleTable.FileName);
-        int chosen = SampleTable.Read(samplesPath).Count;
+        int chosen = (await SampleTable.ReadAsync(samplesPath, cancellationToken)).Count;
         if (chosen < 4)
             throw new InputException(
                 $"only {chosen} tokens were selected (loss below {options.Selection.MaxLoss} nats, stride {options.Selection.Stride}); " +
@@ -117,34 +117,35 @@ public static class QdgRun
 
         stages?.Report($"gradients of {chosen} tokens");
         var gradientOptions = options.Gradients with { Context = options.Selection.Context };
-        steps.Run("gradients", gradientOptions, ["select", CorpusInput, ModelInput], folder => GradientComputation.Run(modelDirectory, corpusPath,
+        await steps.RunAsync("gradients", gradientOptions, ["select", CorpusInput, ModelInput], folder => GradientComputation.RunAsync(modelDirectory, corpusPath,
             Path.Combine(folder, SampleTable.FileName), folder, gradientOptions, gradientProgress, cancellationToken));
         var gradientsPath = Path.Combine(outputDirectory, GradientComputation.GradientsFileName);
 
         var similarityFile = neighbours is null ? "similarity.npy" : "similarity.npz";
         stages?.Report(neighbours is { } m ? $"similarity graph, {m} nearest neighbours" : "similarity");
-        steps.Run("similarity", new { neighbours, search = neighbours is null ? null : options.NeighbourSearch }, ["gradients"], folder =>
+        await steps.RunAsync("similarity", new { neighbours, search = neighbours is null ? null : options.NeighbourSearch }, ["gradients"], folder =>
         {
             var gradients = Path.Combine(folder, GradientComputation.GradientsFileName);
             if (neighbours is { } m)
                 GradientSimilarity.WriteNearestNeighbourAffinity(gradients, Path.Combine(folder, similarityFile), m, options.NeighbourSearch);
             else
                 GradientSimilarity.WriteAffinity(gradients, Path.Combine(folder, similarityFile));
+            return Task.CompletedTask;
         });
         var similarityPath = Path.Combine(outputDirectory, similarityFile);
 
         stages?.Report($"clustering ({options.Clustering.Method}), K = {string.Join(", ", counts)}");
-        steps.Run("cluster", new { counts, options.Clustering }, ["similarity"], folder =>
-            AffinityClustering.Run(Path.Combine(folder, similarityFile), counts, sweep: true, Path.Combine(folder, ClustersFile), options.Clustering));
+        await steps.RunAsync("cluster", new { counts, options.Clustering }, ["similarity"], folder =>
+            AffinityClustering.RunAsync(Path.Combine(folder, similarityFile), counts, sweep: true, Path.Combine(folder, ClustersFile), options.Clustering, cancellationToken));
         var clustersPath = Path.ChangeExtension(Path.Combine(outputDirectory, ClustersFile), ".parquet");
 
         stages?.Report("report");
         var browser = new QuantaBrowserOptions(Examples: options.Examples, AlphaN: options.AlphaN?.AlphaN, AlphaNSource: options.AlphaN?.Source,
             FirstRank: options.EnvelopeRanks?.First, LastRank: options.EnvelopeRanks?.Last, Seed: options.Clustering.Seed);
         // α_N's source names a file by its absolute path: shown on the page, but not part of what the page is computed from
-        steps.Run("browse", browser with { AlphaNSource = null }, ["select", "gradients", "similarity", "cluster"], folder =>
-            QuantaBrowser.Write(Path.Combine(folder, SampleTable.FileName), Path.Combine(folder, similarityFile),
-                Path.ChangeExtension(Path.Combine(folder, ClustersFile), ".parquet"), Path.Combine(folder, ReportFile), browser));
+        await steps.RunAsync("browse", browser with { AlphaNSource = null }, ["select", "gradients", "similarity", "cluster"], folder =>
+            QuantaBrowser.WriteAsync(Path.Combine(folder, SampleTable.FileName), Path.Combine(folder, similarityFile),
+                Path.ChangeExtension(Path.Combine(folder, ClustersFile), ".parquet"), Path.Combine(folder, ReportFile), browser, cancellationToken));
         return new QdgResult(chosen, GradientComputation.ReadDimension(outputDirectory), counts, similarityPath, clustersPath,
             Path.Combine(outputDirectory, ReportFile), RankFrequency.ReadSummary(outputDirectory), stopwatch.Elapsed);
     }

@@ -39,7 +39,7 @@ public sealed record BrowsedCluster(int Id, int[] Members, double Cohesion, doub
     public int Size => Members.Length;
 }
 
-/// <summary>What <see cref="QuantaBrowser.Write"/> produced.</summary>
+/// <summary>What <see cref="QuantaBrowser.WriteAsync"/> produced.</summary>
 /// <param name="Clusters">the clusters of the clustering shown, largest first</param>
 public sealed record QuantaBrowserReport(int Samples, int K, IReadOnlyList<BrowsedCluster> Clusters, RankFrequencyResult RankFrequency,
     string Html, string HeatmapPng, ChartFiles RankFrequencyPlot);
@@ -64,11 +64,6 @@ public static class QuantaBrowser
     public static readonly string[] MetadataFiles = ["selection.json", "gradients.json"];
 
     /// <exception cref="InputException">an input file is malformed or the three disagree on the samples</exception>
-    public static QuantaBrowserReport Write(string samplesParquet, string similarityNpy, string clustersParquet, string outputHtml,
-        QuantaBrowserOptions options) =>
-        WriteAsync(samplesParquet, similarityNpy, clustersParquet, outputHtml, options).GetAwaiter().GetResult();
-
-    /// <inheritdoc cref="Write"/>
     public static async Task<QuantaBrowserReport> WriteAsync(string samplesParquet, string similarityNpy, string clustersParquet,
         string outputHtml, QuantaBrowserOptions options, CancellationToken cancellation = default)
     {

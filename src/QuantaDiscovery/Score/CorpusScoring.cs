@@ -8,7 +8,7 @@ using QuantaDiscovery.Tokenize;
 
 namespace QuantaDiscovery.Score;
 
-/// <summary>Settings of <see cref="CorpusScoring.Run"/>.</summary>
+/// <summary>Settings of <see cref="CorpusScoring.RunAsync"/>.</summary>
 public sealed record CorpusScoringOptions
 {
     /// <summary>Each document is cut to its first <see cref="Context"/> tokens; null: see <see cref="TokenContext.Resolve"/> (the paper: 1024).</summary>
@@ -45,7 +45,7 @@ public sealed record ScoringProgress(long Documents, long PredictedTokens, TimeS
     public double TokensPerSecond => Elapsed.TotalSeconds > 0 ? PredictedTokens / Elapsed.TotalSeconds : 0;
 }
 
-/// <summary>What <see cref="CorpusScoring.Run"/> wrote.</summary>
+/// <summary>What <see cref="CorpusScoring.RunAsync"/> wrote.</summary>
 /// <param name="ModelTables">per model, its Parquet table (doc, pos, token, loss[, set])</param>
 /// <param name="MatrixTable">with several models, the loss matrix as Parquet (one float32 column per model)</param>
 /// <param name="MatrixNpy">the same matrix as float32 [tokens, models] .npy, columns in <paramref name="ModelNames"/> order</param>
@@ -78,7 +78,7 @@ public static class CorpusScoring
 {
     public const string MatrixFileStem = "loss_matrix";
 
-    public static CorpusScoringResult Run(IReadOnlyList<string> modelDirectories, string corpusPath, string outputDirectory,
+    public static async Task<CorpusScoringResult> RunAsync(IReadOnlyList<string> modelDirectories, string corpusPath, string outputDirectory,
         CorpusScoringOptions? options = null, IProgress<ScoringProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         options ??= new CorpusScoringOptions();
@@ -93,21 +93,21 @@ public static class CorpusScoring
             var scorerOptions = options.Scorer with { MemoryShare = options.Scorer.MemoryShare / suite.Folders.Count };
             scorers.AddRange(suite.Folders.Select(f => new OnnxLossScorer(f, scorerOptions)));
             var stopwatch = Stopwatch.StartNew();
-            foreach (var chunk in Chunks(corpusPath, options, report, cancellationToken))
+            await foreach (var chunk in ChunksAsync(corpusPath, options, report, cancellationToken))
             {
                 var ids = suite.Tokenizer.EncodeBatch(chunk.Select(d => d.Text).ToList(), 1)
                     .Select(t => t.Length > suite.Context ? t[..suite.Context] : t).ToList();
-                tables.Append(chunk, ids, scorers.Select(s => s.ScoreBatch(ids)).ToList());
+                await tables.AppendAsync(chunk, ids, scorers.Select(s => s.ScoreBatch(ids)).ToList(), cancellationToken);
                 progress?.Report(new ScoringProgress(tables.Documents, tables.PredictedTokens, stopwatch.Elapsed, options.MaxDocuments));
             }
             if (tables.Documents == 0)
                 throw new InputException("the corpus holds no documents", corpusPath);
-            tables.Complete();
+            await tables.CompleteAsync(cancellationToken);
             batchSizes = [.. scorers.Select(s => s.BatchSizeDescription)];
         }
         catch
         {
-            tables.Abort();
+            await tables.DiscardAsync();
             throw;
         }
         finally
@@ -117,7 +117,7 @@ public static class CorpusScoring
 
         string? matrixNpy = null;
         if (tables.MatrixPath is { } matrixTable)
-            RowMajorLossMatrix.ExportNpy(matrixTable, matrixNpy = Path.Combine(outputDirectory, MatrixFileStem + ".npy"), suite.Names);
+            await RowMajorLossMatrix.ExportNpyAsync(matrixTable, matrixNpy = Path.Combine(outputDirectory, MatrixFileStem + ".npy"), suite.Names, cancellationToken);
         // models.csv last: it marks a finished scoring run (quanta scaling reads it beside the tables)
         var modelsCsv = WriteModelsCsv(outputDirectory, modelDirectories, suite);
         return new CorpusScoringResult(suite.Context, suite.Names, tables.ModelTablePaths, tables.MatrixPath, matrixNpy, modelsCsv,
@@ -142,13 +142,13 @@ public static class CorpusScoring
     }
 
     /// <summary>The documents to score (after <see cref="CorpusScoringOptions.SkipDocuments"/>), <see cref="CorpusScoringOptions.DocumentsPerChunk"/> at a time.</summary>
-    private static IEnumerable<IReadOnlyList<CorpusDocument>> Chunks(string corpusPath, CorpusScoringOptions options, CorpusReadReport report,
-        CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<IReadOnlyList<CorpusDocument>> ChunksAsync(string corpusPath, CorpusScoringOptions options, CorpusReadReport report,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var readOptions = new CorpusReadOptions { SkipBadLines = options.SkipBadLines, MaxDocuments = options.MaxDocuments };
         var chunk = new List<CorpusDocument>(options.DocumentsPerChunk);
         long ordinal = 0;
-        foreach (var document in CorpusReader.Read(corpusPath, readOptions, report, cancellationToken))
+        await foreach (var document in CorpusReader.ReadAsync(corpusPath, readOptions, report, cancellationToken))
         {
             if (ordinal++ < options.SkipDocuments) continue;
             chunk.Add(document);
@@ -175,7 +175,7 @@ public static class CorpusScoring
     /// <summary>
     /// The tables a scoring run writes as it goes: losses/&lt;model&gt;.parquet per model and, with several models,
     /// loss_matrix.parquet; created on the first chunk (whose documents say whether there is a set column), published
-    /// by <see cref="Complete"/>, deleted by <see cref="Abort"/>.
+    /// by <see cref="CompleteAsync"/>, deleted by <see cref="DiscardAsync"/>.
     /// </summary>
     private sealed class LossTables(string outputDirectory, IReadOnlyList<string> names)
     {
@@ -190,9 +190,10 @@ public static class CorpusScoring
         public string? MatrixPath => _matrix?.Path;
 
         /// <param name="losses">per model, per document, the losses of positions 1 … len−1</param>
-        public void Append(IReadOnlyList<CorpusDocument> chunk, IReadOnlyList<int[]> ids, IReadOnlyList<IReadOnlyList<float[]>> losses)
+        public async Task AppendAsync(IReadOnlyList<CorpusDocument> chunk, IReadOnlyList<int[]> ids, IReadOnlyList<IReadOnlyList<float[]>> losses,
+            CancellationToken cancellationToken)
         {
-            if (_models.Count == 0) Create(hasSet: chunk[0].SetName is not null);
+            if (_models.Count == 0) await CreateAsync(hasSet: chunk[0].SetName is not null, cancellationToken);
             for (int d = 0; d < chunk.Count; d++)
             {
                 var (doc, tokens, set) = (chunk[d].Index, ids[d], chunk[d].SetName);
@@ -209,27 +210,31 @@ public static class CorpusScoring
                 PredictedTokens += Math.Max(0, tokens.Length - 1);
             }
             Documents += chunk.Count;
+            foreach (var writer in _models) await writer.FlushAsync(cancellationToken);
+            if (_matrix is not null) await _matrix.FlushAsync(cancellationToken);
         }
 
-        private void Create(bool hasSet)
+        private async Task CreateAsync(bool hasSet, CancellationToken cancellationToken)
         {
             Directory.CreateDirectory(Path.Combine(outputDirectory, "losses"));
-            _models.AddRange(names.Select(n => TokenTableWriter.Create(
-                Path.Combine(outputDirectory, "losses", FileStem(n) + ".parquet"), TokenTableSchema.SingleModel(hasSet))));
+            foreach (var name in names)
+                _models.Add(await TokenTableWriter.CreateAsync(
+                    Path.Combine(outputDirectory, "losses", FileStem(name) + ".parquet"), TokenTableSchema.SingleModel(hasSet), cancellationToken: cancellationToken));
             if (names.Count > 1)
-                _matrix = TokenTableWriter.Create(Path.Combine(outputDirectory, MatrixFileStem + ".parquet"), TokenTableSchema.LossMatrix(names, hasSet));
+                _matrix = await TokenTableWriter.CreateAsync(Path.Combine(outputDirectory, MatrixFileStem + ".parquet"), TokenTableSchema.LossMatrix(names, hasSet),
+                    cancellationToken: cancellationToken);
         }
 
-        public void Complete()
+        public async Task CompleteAsync(CancellationToken cancellationToken)
         {
-            foreach (var writer in _models) writer.Complete();
-            _matrix?.Complete();
+            foreach (var writer in _models) await writer.CompleteAsync(cancellationToken);
+            if (_matrix is not null) await _matrix.CompleteAsync(cancellationToken);
         }
 
-        public void Abort()
+        public async Task DiscardAsync()
         {
-            foreach (var writer in _models) writer.Abort();
-            _matrix?.Abort();
+            foreach (var writer in _models) await writer.DiscardAsync();
+            if (_matrix is not null) await _matrix.DiscardAsync();
         }
     }
 

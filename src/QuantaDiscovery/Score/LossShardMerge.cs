@@ -76,7 +76,7 @@ public static class LossShardMerge
         {
             var modelTables = Enumerable.Range(0, models).Select(m => filesOfPart[m].Single(IsTable)).ToList();
             await ZipAsync(modelTables.Select(t => Path.Combine(outputFolder, t)).ToList(), names, Path.Combine(outputFolder, matrix), cancellationToken);
-            RowMajorLossMatrix.ExportNpy(Path.Combine(outputFolder, matrix), Path.Combine(outputFolder, CorpusScoring.MatrixFileStem + ".npy"), names);
+            await RowMajorLossMatrix.ExportNpyAsync(Path.Combine(outputFolder, matrix), Path.Combine(outputFolder, CorpusScoring.MatrixFileStem + ".npy"), names, cancellationToken);
         }
 
         foreach (var file in filesOfPart[0].Where(f => !IsTable(f) && f != ModelsCsv).Order(StringComparer.Ordinal))
@@ -84,7 +84,7 @@ public static class LossShardMerge
             cancellationToken.ThrowIfCancellationRequested();
             var besideTable = Path.ChangeExtension(file, ".parquet");
             if (file.EndsWith(".npy", StringComparison.Ordinal) && tables.Contains(besideTable))
-                RowMajorLossMatrix.ExportNpy(Path.Combine(outputFolder, besideTable), Path.Combine(outputFolder, file));
+                await RowMajorLossMatrix.ExportNpyAsync(Path.Combine(outputFolder, besideTable), Path.Combine(outputFolder, file), cancellationToken: cancellationToken);
             else
                 CopyIdentical(grid.SelectMany(parts => parts).Select(s => Path.Combine(s, file)).ToList(), Path.Combine(outputFolder, file));
         }
@@ -123,7 +123,7 @@ public static class LossShardMerge
             foreach (var part in parts)
             {
                 await using var reader = await TokenTableReader.OpenAsync(part, cancellationToken);
-                writer ??= TokenTableWriter.Create(target, reader.Schema);
+                writer ??= await TokenTableWriter.CreateAsync(target, reader.Schema, cancellationToken: cancellationToken);
                 if (!reader.LossColumns.SequenceEqual(writer.Schema.LossColumns) || reader.HasSet != writer.Schema.HasSet)
                     throw new InputException($"columns differ from the first shard's ({writer.Schema})", part);
                 bool first = true;
@@ -139,13 +139,14 @@ public static class LossShardMerge
                         writer.Append(group.Doc[r], group.Pos[r], group.Token[r], row, group.Set?[r]);
                     }
                     if (group.RowCount > 0) lastDoc = group.Doc[^1];
+                    await writer.FlushAsync(cancellationToken);
                 }
             }
             await writer!.CompleteAsync(cancellationToken);
         }
         catch
         {
-            writer?.Abort();
+            if (writer is not null) await writer.DiscardAsync();
             throw;
         }
     }
@@ -167,7 +168,7 @@ public static class LossShardMerge
                 if (reader.LossColumns.Count != 1 || reader.RowCount != rows || reader.HasSet != readers[0].HasSet)
                     throw new InputException($"expected one loss column over the {rows} rows of {modelTables[0]}", reader.Path);
             }
-            writer = TokenTableWriter.Create(target, TokenTableSchema.LossMatrix(names, readers[0].HasSet));
+            writer = await TokenTableWriter.CreateAsync(target, TokenTableSchema.LossMatrix(names, readers[0].HasSet), cancellationToken: cancellationToken);
             var cursors = readers.Select(r => r.ReadRowGroupsAsync(cancellationToken).GetAsyncEnumerator(cancellationToken)).ToList();
             var groups = new TokenTable?[cursors.Count];
             var offsets = new int[cursors.Count];
@@ -190,13 +191,14 @@ public static class LossShardMerge
                 var first = groups[0]!;
                 writer.Append(first.Doc[offsets[0]], first.Pos[offsets[0]], first.Token[offsets[0]], row, first.Set?[offsets[0]]);
                 for (int m = 0; m < cursors.Count; m++) offsets[m]++;
+                if (r % writer.RowGroupSize == writer.RowGroupSize - 1) await writer.FlushAsync(cancellationToken);
             }
             foreach (var cursor in cursors) await cursor.DisposeAsync();
             await writer.CompleteAsync(cancellationToken);
         }
         catch
         {
-            writer?.Abort();
+            if (writer is not null) await writer.DiscardAsync();
             throw;
         }
         finally

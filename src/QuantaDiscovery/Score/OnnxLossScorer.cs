@@ -107,16 +107,7 @@ public sealed class OnnxLossScorer : IDisposable
         if (!File.Exists(onnxPath))
             throw new InputException("ONNX file not found", onnxPath);
 
-        ModelProto model;
-        try
-        {
-            using var stream = File.OpenRead(onnxPath);
-            model = ModelProto.Parser.ParseFrom(stream);
-        }
-        catch (Google.Protobuf.InvalidProtocolBufferException e)
-        {
-            throw new InputException($"not an ONNX model: {e.Message}", onnxPath, inner: e);
-        }
+        var model = OnnxWeightsInPlace.Read(onnxPath);
         var logitsShape = model.Graph?.Output.FirstOrDefault(o => o.Name == "logits")?.Type?.TensorType?.Shape;
         _vocabSize = vocabSize ?? (logitsShape is { Dim.Count: 3 } && logitsShape.Dim[2].HasDimValue ? (int)logitsShape.Dim[2].DimValue : null);
         _precision = OnnxPrecisions.FromElementType(model.Graph?.Output.FirstOrDefault(o => o.Name == "logits")?.Type?.TensorType?.ElemType ?? 0) ?? OnnxPrecision.Float32;
@@ -177,6 +168,9 @@ public sealed class OnnxLossScorer : IDisposable
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             IntraOpNumThreads = options.IntraOpThreads,
             InterOpNumThreads = 1,
+            // The memory pattern plans one arena layout per input shape and reuses it only for that shape; batches of
+            // mixed-length documents change shape nearly every pass, so it would be planned anew each time.
+            EnableMemoryPattern = false,
         };
         // The model is passed as bytes, so external data files are looked up here rather than beside a path.
         sessionOptions.AddSessionConfigEntry("session.model_external_initializers_file_folder_path", modelDirectory);

@@ -19,7 +19,7 @@ public static class ScoringMemory
     /// Bytes of activations one document of <paramref name="length"/> tokens needs at the peak of the forward pass,
     /// with e = bytes per element of the compute type and T = length:
     /// logits T·V·(e + 4 + 4) in half precision, T·V·(4 + 4) in float32 (the logits, the loss head's float32 copy,
-    /// the exponentials inside ReduceLogSumExp);
+    /// the log-probabilities of its LogSoftmax);
     /// attention of one layer H·T²·(16 + 2e) in half precision, H·T²·16 in float32 (scores, their float32 copy,
     /// scaled, masked, softmax, the copy back);
     /// the MLP T·d_ff·3e (up, gate, activation); the residual stream and projections T·d·8e.

@@ -13,14 +13,14 @@ namespace QuantaDiscovery.Select;
 public static class DocumentPrefixes
 {
     /// <summary>Reads the corpus once, keeping only the documents whose index is in <paramref name="documents"/>.</summary>
-    public static Dictionary<long, int[]> Load(string corpusPath, ByteLevelBpeTokenizer tokenizer, int context,
+    public static async Task<Dictionary<long, int[]>> LoadAsync(string corpusPath, ByteLevelBpeTokenizer tokenizer, int context,
         IReadOnlySet<long> documents, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(context, 2);
         var tokens = new Dictionary<long, int[]>(documents.Count);
         if (documents.Count == 0) return tokens;
         long last = documents.Max();
-        foreach (var document in CorpusReader.Read(corpusPath, new CorpusReadOptions { MaxDocuments = last + 1 }, null, cancellationToken))
+        await foreach (var document in CorpusReader.ReadAsync(corpusPath, new CorpusReadOptions { MaxDocuments = last + 1 }, null, cancellationToken))
         {
             if (!documents.Contains(document.Index)) continue;
             var ids = tokenizer.Encode(document.Text);

@@ -19,7 +19,7 @@ public static class SampleTable
 {
     public const string FileName = "samples.parquet";
 
-    public static void Write(string path, IReadOnlyList<TokenSample> samples, bool hasSet)
+    public static async Task WriteAsync(string path, IReadOnlyList<TokenSample> samples, bool hasSet)
     {
         var sample = new DataField<int>("sample");
         var doc = new DataField<long>(TokenTableSchema.DocColumn);
@@ -32,7 +32,7 @@ public static class SampleTable
         var schema = new ParquetSchema(hasSet ? [sample, doc, pos, token, loss, set, context, target] : [sample, doc, pos, token, loss, context, target]);
 
         using var published = new PublishedFile(path);
-        WriteAsync(published.TemporaryPath, schema, async rowGroup =>
+        await WriteAsync(published.TemporaryPath, schema, async rowGroup =>
         {
             async Task Write<T>(DataField<T> field, Func<TokenSample, T> value) where T : struct =>
                 await rowGroup.WriteAsync(field, (ReadOnlyMemory<T>)samples.Select(value).ToArray());
@@ -46,7 +46,7 @@ public static class SampleTable
             if (hasSet) await WriteStrings(set, s => s.Set);
             await WriteStrings(context, s => s.Context);
             await WriteStrings(target, s => s.Target);
-        }).GetAwaiter().GetResult();
+        });
         published.Complete();
     }
 
@@ -60,17 +60,17 @@ public static class SampleTable
     }
 
     /// <summary>Reads samples.parquet; the sample column must be 0, 1, …, n−1 in order (row i is gradient row i).</summary>
-    public static IReadOnlyList<TokenSample> Read(string path)
+    public static async Task<IReadOnlyList<TokenSample>> ReadAsync(string path, CancellationToken cancellationToken = default)
     {
-        using var reader = TokenTableReader.Open(path);
-        var sample = reader.ReadColumn<int>("sample");
-        var doc = reader.ReadColumn<long>(TokenTableSchema.DocColumn);
-        var pos = reader.ReadColumn<int>(TokenTableSchema.PosColumn);
-        var token = reader.ReadColumn<int>(TokenTableSchema.TokenColumn);
-        var loss = reader.ReadColumn<float>(TokenTableSchema.SingleLossColumn);
-        var set = reader.HasSet ? reader.ReadColumn<string?>(TokenTableSchema.SetColumn) : null;
-        var context = reader.ReadColumn<string?>("context");
-        var target = reader.ReadColumn<string?>("target");
+        await using var reader = await TokenTableReader.OpenAsync(path, cancellationToken);
+        var sample = await reader.ReadColumnAsync<int>("sample", cancellationToken);
+        var doc = await reader.ReadColumnAsync<long>(TokenTableSchema.DocColumn, cancellationToken);
+        var pos = await reader.ReadColumnAsync<int>(TokenTableSchema.PosColumn, cancellationToken);
+        var token = await reader.ReadColumnAsync<int>(TokenTableSchema.TokenColumn, cancellationToken);
+        var loss = await reader.ReadColumnAsync<float>(TokenTableSchema.SingleLossColumn, cancellationToken);
+        var set = reader.HasSet ? await reader.ReadColumnAsync<string?>(TokenTableSchema.SetColumn, cancellationToken) : null;
+        var context = await reader.ReadColumnAsync<string?>("context", cancellationToken);
+        var target = await reader.ReadColumnAsync<string?>("target", cancellationToken);
         var samples = new TokenSample[sample.Length];
         for (int i = 0; i < samples.Length; i++)
         {

@@ -8,7 +8,7 @@ using QuantaDiscovery.Tokenize;
 
 namespace QuantaDiscovery.Select;
 
-/// <summary>Settings of <see cref="TokenSelection.Run"/>; defaults are the paper's (Michaud et al. 2023, §5).</summary>
+/// <summary>Settings of <see cref="TokenSelection.RunAsync"/>; defaults are the paper's (Michaud et al. 2023, §5).</summary>
 public sealed record TokenSelectionOptions
 {
     /// <summary>Candidates are tokens whose loss is strictly below this many nats (the paper: 0.1 under the smallest model).</summary>
@@ -116,20 +116,20 @@ public static class TokenSelection
 {
     public const string SettingsFileName = "selection.json";
 
-    public static TokenSelectionResult Run(string lossesPath, string corpusPath, string modelDirectory, string outputDirectory,
+    public static async Task<TokenSelectionResult> RunAsync(string lossesPath, string corpusPath, string modelDirectory, string outputDirectory,
         TokenSelectionOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new TokenSelectionOptions();
         options.Validate();
         var folder = ModelFolder.Open(modelDirectory);
         var tokenizer = ByteLevelBpeTokenizer.Load(folder.TokenizerPath);
-        var table = TokenTable.Read(lossesPath);
+        var table = await TokenTable.ReadAsync(lossesPath, cancellationToken);
         var lossColumn = options.LossColumn ?? (table.LossColumns.Count == 1 ? table.LossColumns[0]
             : throw new InputException($"the table has several loss columns ({string.Join(", ", table.LossColumns)}); choose one", lossesPath));
         var loss = table.Loss(lossColumn);
 
         var candidates = Enumerable.Range(0, table.RowCount).Where(r => loss[r] < options.MaxLoss).ToList();
-        var documents = DocumentPrefixes.Load(corpusPath, tokenizer, options.Context,
+        var documents = await DocumentPrefixes.LoadAsync(corpusPath, tokenizer, options.Context,
             candidates.Select(r => table.Doc[r]).ToHashSet(), cancellationToken);
         for (int r = 0; r < table.RowCount; r++)
             if (documents.ContainsKey(table.Doc[r]))
@@ -167,7 +167,7 @@ public static class TokenSelection
 
         Directory.CreateDirectory(outputDirectory);
         var samplesPath = Path.Combine(outputDirectory, SampleTable.FileName);
-        SampleTable.Write(samplesPath, samples, table.Set is not null);
+        await SampleTable.WriteAsync(samplesPath, samples, table.Set is not null);
         if (setShares.Count > 0) SetShare.Write(Path.Combine(outputDirectory, SetShare.FileName), setShares);
         var settingsPath = Path.Combine(outputDirectory, SettingsFileName);
         var settings = new SelectionSettings(RecordedPath.Of(lossesPath, outputDirectory), lossColumn, RecordedPath.Of(corpusPath, outputDirectory),

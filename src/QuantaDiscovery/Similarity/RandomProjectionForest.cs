@@ -30,11 +30,17 @@ public sealed record NeighbourSearchOptions
     /// <summary>Most samples in a leaf; 0: max(64, 2m).</summary>
     public int LeafSize { get; init; }
 
-    /// <summary>Rounds of neighbour-of-neighbour exploration after the trees (NN-descent's local join, one direction).</summary>
-    public int Rounds { get; init; } = 2;
+    /// <summary>Most rounds of neighbour-of-neighbour exploration after the trees (NN-descent's local join).</summary>
+    public int Rounds { get; init; } = 8;
 
-    /// <summary>In each round, the first this many neighbours of each of a sample's first this many neighbours are tried.</summary>
-    public int Explore { get; init; } = 10;
+    /// <summary>
+    /// In each round, a sample tries the neighbours of its neighbours, each side taken as its first this many (forward)
+    /// neighbours and up to this many samples that list it (reverse).
+    /// </summary>
+    public int Explore { get; init; } = 20;
+
+    /// <summary>Exploration stops after a round that improved fewer than this share of the n·m list entries.</summary>
+    public double StopBelow { get; init; } = 0.001;
 
     public int Seed { get; init; }
 
@@ -110,54 +116,151 @@ public static class RandomProjectionForest
                     {
                         int j = order[q];
                         float c = Dot(rowI, Row(unit, j, d));
-                        Offer(nearest, cosines, m, i, j, c);
-                        Offer(nearest, cosines, m, j, i, c);
+                        Offer(nearest, cosines, null, m, i, j, c);
+                        Offer(nearest, cosines, null, m, j, i, c);
                     }
                 }
             });
         }
-        int explore = Math.Min(options.Explore, m);
-        for (int round = 0; round < options.Rounds; round++)
-        {
-            var snapshot = (int[])nearest.Clone();
-            Parallel.For(0, n, () => new HashSet<int>(), (i, _, tried) =>
-            {
-                tried.Clear();
-                var rowI = Row(unit, i, d);
-                long own = (long)i * m;
-                for (int r = 0; r < explore; r++)
-                {
-                    int j = snapshot[own + r];
-                    if (j < 0) continue;
-                    for (int s = 0; s < explore; s++)
-                    {
-                        int k = snapshot[(long)j * m + s];
-                        if (k < 0 || k == i || !tried.Add(k)) continue;
-                        Offer(nearest, cosines, m, i, k, Dot(rowI, Row(unit, k, d)));
-                    }
-                }
-                return tried;
-            }, _ => { });
-        }
+        Explore(unit, n, d, m, Math.Min(options.Explore, m), options, nearest, cosines);
         return (nearest, cosines);
     }
 
-    /// <summary>Puts j into i's list (kept in descending cosine) when it beats the last entry and is not there yet.</summary>
-    private static void Offer(int[] nearest, float[] cosines, int m, int i, int j, float cosine)
+    /// <summary>
+    /// NN-descent's local join (Dong, Charikar &amp; Li 2011, §2.2–2.3): each round, every sample tries the neighbours of
+    /// its neighbours, "neighbours" meaning its first <paramref name="explore"/> list entries and up to as many samples that
+    /// list it (reverse neighbours), and a pair is tried only when one of its two links is new since the last round (the
+    /// others were tried then). Rounds stop when fewer than <see cref="NeighbourSearchOptions.StopBelow"/> of the entries
+    /// changed.
+    /// </summary>
+    private static void Explore(float[] unit, int n, int d, int m, int explore, NeighbourSearchOptions options, int[] nearest, float[] cosines)
+    {
+        var fresh = new bool[(long)n * m];
+        Array.Fill(fresh, true);
+        // the round's snapshot of the lists and their flags, and the reverse lists: allocated once, rewritten every round
+        var lists = new int[(long)n * m];
+        var listsFresh = new bool[(long)n * m];
+        var reverse = new ReverseLists(new int[n + 1], new int[(long)n * explore], new bool[(long)n * explore], new int[n]);
+        for (int round = 0; round < options.Rounds; round++)
+        {
+            Array.Copy(nearest, lists, lists.Length);
+            Array.Copy(fresh, listsFresh, listsFresh.Length);
+            Array.Clear(fresh);
+            ReverseNeighbours(lists, listsFresh, n, m, explore, reverse);
+            long updates = 0;
+            int workers = Math.Min(Environment.ProcessorCount, Math.Max(1, n / 1024));
+            Parallel.For(0, workers, worker =>
+            {
+                var stamp = new int[n];
+                Array.Fill(stamp, -1);
+                var near = new int[2 * explore];
+                var nearFresh = new bool[2 * explore];
+                var far = new int[2 * explore];
+                var farFresh = new bool[2 * explore];
+                long changed = 0;
+                for (int i = (int)((long)n * worker / workers); i < (int)((long)n * (worker + 1) / workers); i++)
+                {
+                    stamp[i] = i;
+                    for (long p = (long)i * m; p < (long)i * m + m; p++)
+                        if (lists[p] >= 0) stamp[lists[p]] = i;
+                    var rowI = Row(unit, i, d);
+                    int nearCount = Around(lists, listsFresh, reverse, i, m, explore, near, nearFresh);
+                    for (int a = 0; a < nearCount; a++)
+                    {
+                        int j = near[a];
+                        bool jFresh = nearFresh[a];
+                        if (jFresh && stamp[j] != i)
+                        {
+                            stamp[j] = i;
+                            if (Offer(nearest, cosines, fresh, m, i, j, Dot(rowI, Row(unit, j, d)))) changed++;
+                        }
+                        int farCount = Around(lists, listsFresh, reverse, j, m, explore, far, farFresh);
+                        for (int b = 0; b < farCount; b++)
+                        {
+                            int k = far[b];
+                            if (!(jFresh || farFresh[b]) || stamp[k] == i) continue;
+                            stamp[k] = i;
+                            if (Offer(nearest, cosines, fresh, m, i, k, Dot(rowI, Row(unit, k, d)))) changed++;
+                        }
+                    }
+                }
+                Interlocked.Add(ref updates, changed);
+            });
+            if (updates <= options.StopBelow * n * m) break;
+        }
+    }
+
+    /// <summary>Reverse neighbours as CSR, each with whether its link is new, and the count scratch that fills them.</summary>
+    private sealed record ReverseLists(int[] Start, int[] Members, bool[] Fresh, int[] Filled);
+
+    /// <summary>
+    /// Writes into <paramref name="samples"/> the first <paramref name="explore"/> forward neighbours of <paramref name="i"/>,
+    /// then its reverse neighbours, and into <paramref name="linkFresh"/> whether each link is new; returns how many.
+    /// </summary>
+    private static int Around(int[] lists, bool[] fresh, ReverseLists reverse, int i, int m, int explore, int[] samples, bool[] linkFresh)
+    {
+        int count = 0;
+        for (long p = (long)i * m; p < (long)i * m + explore; p++)
+            if (lists[p] >= 0)
+            {
+                samples[count] = lists[p];
+                linkFresh[count++] = fresh[p];
+            }
+        for (int p = reverse.Start[i]; p < reverse.Start[i + 1]; p++)
+        {
+            samples[count] = reverse.Members[p];
+            linkFresh[count++] = reverse.Fresh[p];
+        }
+        return count;
+    }
+
+    /// <summary>
+    /// Fills <paramref name="reverse"/>: for every sample, at most <paramref name="cap"/> samples that have it among their
+    /// first <paramref name="cap"/> neighbours; which ones when more qualify is fixed by sample order, so the result is
+    /// deterministic.
+    /// </summary>
+    private static void ReverseNeighbours(int[] lists, bool[] fresh, int n, int m, int cap, ReverseLists reverse)
+    {
+        var (start, members, linkFresh, filled) = reverse;
+        Array.Clear(start);
+        Array.Clear(filled);
+        for (int j = 0; j < n; j++)
+            for (long p = (long)j * m; p < (long)j * m + cap; p++)
+                if (lists[p] is int i and >= 0 && start[i + 1] < cap) start[i + 1]++;
+        for (int i = 0; i < n; i++) start[i + 1] += start[i];
+        for (int j = 0; j < n; j++)
+            for (long p = (long)j * m; p < (long)j * m + cap; p++)
+                if (lists[p] is int i and >= 0 && start[i] + filled[i] < start[i + 1])
+                {
+                    members[start[i] + filled[i]] = j;
+                    linkFresh[start[i] + filled[i]++] = fresh[p];
+                }
+    }
+
+    /// <summary>
+    /// Puts j into i's list (kept in descending cosine) when it beats the last entry and is not there yet; true when it did.
+    /// <paramref name="fresh"/>, when given, moves with the entries and marks j's as new; the caller then guarantees that j
+    /// is not in the list (the local join marks every entry it has seen).
+    /// </summary>
+    private static bool Offer(int[] nearest, float[] cosines, bool[]? fresh, int m, int i, int j, float cosine)
     {
         long start = (long)i * m;
-        if (cosine <= cosines[start + m - 1]) return;
-        for (long p = start; p < start + m; p++)
-            if (nearest[p] == j) return;
+        if (cosine <= cosines[start + m - 1]) return false;
+        if (fresh is null)
+            for (long p = start; p < start + m; p++)
+                if (nearest[p] == j) return false;
         long at = start + m - 1;
         while (at > start && cosines[at - 1] < cosine)
         {
             cosines[at] = cosines[at - 1];
             nearest[at] = nearest[at - 1];
+            if (fresh is not null) fresh[at] = fresh[at - 1];
             at--;
         }
         cosines[at] = cosine;
         nearest[at] = j;
+        if (fresh is not null) fresh[at] = true;
+        return true;
     }
 
     private static ReadOnlySpan<float> Row(float[] unit, int i, int d) => unit.AsSpan().Slice(i * d, d);

@@ -10,8 +10,8 @@ namespace QuantaDiscovery.Similarity;
 /// managed copy [4] — 20 n² — plus the column slab, its copy and its tensor [12 n·min(d, 8192)] and the memory-mapped
 /// gradient pages [4 n d];</item>
 /// <item>m-NN graph: the normalised rows [4 n d], the directed lists [8 n m], per worker thread a 256 × n block of
-/// cosines and its top-k scratch [8 · 256 n] (exact) or the lists' snapshot [4 n m] and the tree order and keys [8 n]
-/// (forest), then the symmetric union: both directions' entries [16 n m] and the validated copy [16 n m]; the .npz
+/// cosines and its top-k scratch [8 · 256 n] (exact) or the lists' snapshot and new-link flags [6 n m], the reverse
+/// lists [5 n e], per worker thread the join's marks [4 n] and the tree order and keys [8 n] (forest), then the symmetric union: both directions' entries [16 n m] and the validated copy [16 n m]; the .npz
 /// writer streams.</item>
 /// </list>
 /// Times assume <see cref="MemoryBudget.FlopsPerSecond"/>.
@@ -35,9 +35,13 @@ public static class SimilarityEstimate
                 common + threads * 8 * 256 * n, 2.0 * n * n * d / MemoryBudget.FlopsPerSecond);
         long leaf = search.LeafSize > 0 ? search.LeafSize : Math.Max(64, 2 * m);
         double depth = Math.Max(1, Math.Log2(Math.Max(2.0, n / (double)leaf)));
-        double flops = 2.0 * n * d * (search.Trees * (depth + leaf / 2.0) + search.Rounds * search.Explore * search.Explore);
+        // the local join tries up to (2e)² candidates per sample and round, a dot product [2d] and the bookkeeping [~64]
+        // each; rounds thin out as fewer links are new, about 3 full rounds in all (measured at n = 100,000, e = 20)
+        long explore = Math.Min(search.Explore, m);
+        double joinRounds = Math.Min(search.Rounds, 3);
+        double flops = 2.0 * n * d * search.Trees * (depth + leaf / 2.0) + joinRounds * n * (2.0 * explore) * (2.0 * explore) * (2.0 * d + 64);
         return new ResourceEstimate($"m-NN graph (random-projection forest, {search.Trees} trees), n = {n:N0}, d = {d:N0}, m = {m}",
-            common + 4 * n * m + 8 * n, flops / MemoryBudget.FlopsPerSecond);
+            common + 6 * n * m + 5 * n * explore + (4 + 8) * n * threads, flops / MemoryBudget.FlopsPerSecond);
     }
 
     /// <summary>What to suggest when a similarity of n rows does not fit: the largest m of a graph that does, if any.</summary>

@@ -12,14 +12,14 @@ public sealed record RowMajorLossMatrix(float[] Values, int Rows, IReadOnlyList<
     public float this[int row, int model] => Values[(long)row * Models.Count + model];
 
     /// <summary>Reads the loss columns of a token table (all of them, or those named in <paramref name="models"/>).</summary>
-    public static RowMajorLossMatrix Read(string tablePath, IReadOnlyList<string>? models = null)
+    public static async Task<RowMajorLossMatrix> ReadAsync(string tablePath, IReadOnlyList<string>? models = null, CancellationToken cancellationToken = default)
     {
-        using var reader = TokenTableReader.Open(tablePath);
+        await using var reader = await TokenTableReader.OpenAsync(tablePath, cancellationToken);
         models ??= reader.LossColumns;
         int rows = checked((int)reader.RowCount);
         var values = new float[checked(rows * models.Count)];
         int row = 0;
-        foreach (var (groupRows, columns) in reader.ReadLossRowGroupsAsync(models).ToBlockingEnumerable())
+        await foreach (var (groupRows, columns) in reader.ReadLossRowGroupsAsync(models, cancellationToken))
         {
             Interleave(columns, groupRows, values.AsSpan(row * models.Count, groupRows * models.Count));
             row += groupRows;
@@ -34,20 +34,21 @@ public sealed record RowMajorLossMatrix(float[] Values, int Rows, IReadOnlyList<
     /// Writes the loss columns of a token table to .npy (float32 [rows, models]) one row group at a time, so a
     /// table larger than memory can be exported. Returns the models, in column order.
     /// </summary>
-    public static IReadOnlyList<string> ExportNpy(string tablePath, string npyPath, IReadOnlyList<string>? models = null)
+    public static async Task<IReadOnlyList<string>> ExportNpyAsync(string tablePath, string npyPath, IReadOnlyList<string>? models = null,
+        CancellationToken cancellationToken = default)
     {
-        using var reader = TokenTableReader.Open(tablePath);
+        await using var reader = await TokenTableReader.OpenAsync(tablePath, cancellationToken);
         models ??= reader.LossColumns;
         int rows = checked((int)reader.RowCount);
         using var published = new PublishedFile(npyPath);
-        using (var output = File.Create(published.TemporaryPath))
+        await using (var output = File.Create(published.TemporaryPath))
         {
             Npy.WriteHeader(output, Npy.DescriptorOf<float>(), rows, models.Count);
-            foreach (var (groupRows, columns) in reader.ReadLossRowGroupsAsync(models).ToBlockingEnumerable())
+            await foreach (var (groupRows, columns) in reader.ReadLossRowGroupsAsync(models, cancellationToken))
             {
                 var block = new float[groupRows * models.Count];
                 Interleave(columns, groupRows, block);
-                output.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(block.AsSpan()));
+                await output.WriteAsync(System.Runtime.InteropServices.MemoryMarshal.AsBytes(block.AsSpan()).ToArray(), cancellationToken);
             }
         }
         published.Complete();

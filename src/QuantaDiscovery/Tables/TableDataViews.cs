@@ -7,7 +7,7 @@ namespace QuantaDiscovery.Tables;
 
 /// <summary>
 /// The study's tables as ML.NET <see cref="IDataView"/>s, one call each, so that .NET users can filter, join and train
-/// on them with ML.NET (<c>mlContext.Data.LoadTokenLosses("losses/pico-3k.parquet")</c>). Column names and types are
+/// on them with ML.NET (<c>await mlContext.Data.LoadTokenLossesAsync("losses/pico-3k.parquet")</c>). Column names and types are
 /// the files' own (int32 → Int32, int64 → Int64, float32 → Single, strings → Text); each view holds its table in memory.
 /// </summary>
 public static class TableDataViews
@@ -17,9 +17,9 @@ public static class TableDataViews
     /// columns): <c>doc</c> Int64, <c>pos</c> Int32, <c>token</c> Int32, one Single column per loss column, and <c>set</c>
     /// Text when the file has it.
     /// </summary>
-    public static IDataView LoadTokenLosses(this DataOperationsCatalog catalog, string path)
+    public static async Task<IDataView> LoadTokenLossesAsync(this DataOperationsCatalog catalog, string path, CancellationToken cancellationToken = default)
     {
-        var table = TokenTable.Read(path);
+        var table = await TokenTable.ReadAsync(path, cancellationToken);
         List<DataViewColumn> columns =
         [
             new(TokenTableSchema.DocColumn, table.Doc),
@@ -36,9 +36,9 @@ public static class TableDataViews
     /// <c>samples.parquet</c> (the tokens QDG clusters): <c>sample</c> Int32, <c>doc</c> Int64, <c>pos</c> Int32,
     /// <c>token</c> Int32, <c>loss</c> Single, <c>set</c> Text when present, <c>context</c> Text, <c>target</c> Text.
     /// </summary>
-    public static IDataView LoadSamples(this DataOperationsCatalog catalog, string path)
+    public static async Task<IDataView> LoadSamplesAsync(this DataOperationsCatalog catalog, string path, CancellationToken cancellationToken = default)
     {
-        var samples = SampleTable.Read(path);
+        var samples = await SampleTable.ReadAsync(path, cancellationToken);
         T[] Column<T>(Func<TokenSample, T> value) => samples.Select(value).ToArray();
         List<DataViewColumn> columns =
         [
@@ -55,9 +55,9 @@ public static class TableDataViews
     }
 
     /// <summary><c>clusters.parquet</c> in its long format: <c>sample</c>, <c>n_clusters</c>, <c>cluster</c>, all Int32, row for row.</summary>
-    public static IDataView LoadClusters(this DataOperationsCatalog catalog, string path)
+    public static async Task<IDataView> LoadClustersAsync(this DataOperationsCatalog catalog, string path, CancellationToken cancellationToken = default)
     {
-        var (sample, nClusters, cluster) = ClusterSweep.ReadColumnsAsync(path).GetAwaiter().GetResult();
+        var (sample, nClusters, cluster) = await ClusterSweep.ReadColumnsAsync(path, cancellationToken);
         return new ColumnarDataView([new("sample", sample), new("n_clusters", nClusters), new("cluster", cluster)]);
     }
 

@@ -8,7 +8,7 @@ namespace QuantaDiscovery.Tables;
 /// Reads a per-token table written by <see cref="TokenTableWriter"/> (or any Parquet file with the same columns,
 /// e.g. from pandas): the schema and row count come from the footer; data is read column by column.
 /// </summary>
-public sealed class TokenTableReader : IDisposable, IAsyncDisposable
+public sealed class TokenTableReader : IAsyncDisposable
 {
     private readonly ParquetReader _reader;
     private readonly Dictionary<string, DataField> _fields;
@@ -33,9 +33,6 @@ public sealed class TokenTableReader : IDisposable, IAsyncDisposable
 
     /// <summary>Opens a token table, checking its columns.</summary>
     /// <exception cref="InputException">not a Parquet file, or a column of the token table is missing or mistyped</exception>
-    public static TokenTableReader Open(string path) => OpenAsync(path).GetAwaiter().GetResult();
-
-    /// <inheritdoc cref="Open"/>
     public static async Task<TokenTableReader> OpenAsync(string path, CancellationToken cancellationToken = default)
     {
         var reader = await ParquetFiles.OpenAsync(path, cancellationToken);
@@ -73,9 +70,6 @@ public sealed class TokenTableReader : IDisposable, IAsyncDisposable
     /// Reads a whole column: <c>long</c> for doc, <c>int</c> for pos and token, <c>float</c> for a loss column,
     /// <c>string</c> (elements may be null) for set.
     /// </summary>
-    public T[] ReadColumn<T>(string name) => ReadColumnAsync<T>(name).GetAwaiter().GetResult();
-
-    /// <inheritdoc cref="ReadColumn{T}"/>
     public async Task<T[]> ReadColumnAsync<T>(string name, CancellationToken cancellationToken = default)
     {
         var field = FieldOf(name, typeof(T));
@@ -142,9 +136,6 @@ public sealed class TokenTableReader : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Reads every column into memory.</summary>
-    public TokenTable ReadAll() => ReadAllAsync().GetAwaiter().GetResult();
-
-    /// <inheritdoc cref="ReadAll"/>
     public async Task<TokenTable> ReadAllAsync(CancellationToken cancellationToken = default)
     {
         var doc = await ReadColumnAsync<long>(TokenTableSchema.DocColumn, cancellationToken);
@@ -189,8 +180,6 @@ public sealed class TokenTableReader : IDisposable, IAsyncDisposable
         }
     }
 
-    public void Dispose() => _reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
-
     public ValueTask DisposeAsync() => _reader.DisposeAsync();
 }
 
@@ -212,9 +201,9 @@ public sealed record TokenTable(long[] Doc, int[] Pos, int[] Token, IReadOnlyLis
     }
 
     /// <summary>Reads the whole table at <paramref name="path"/>.</summary>
-    public static TokenTable Read(string path)
+    public static async Task<TokenTable> ReadAsync(string path, CancellationToken cancellationToken = default)
     {
-        using var reader = TokenTableReader.Open(path);
-        return reader.ReadAll();
+        await using var reader = await TokenTableReader.OpenAsync(path, cancellationToken);
+        return await reader.ReadAllAsync(cancellationToken);
     }
 }

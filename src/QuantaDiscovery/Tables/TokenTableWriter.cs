@@ -5,12 +5,13 @@ namespace QuantaDiscovery.Tables;
 
 /// <summary>
 /// Streams per-token rows into a Parquet table (see <see cref="TokenTableSchema"/>), one row group every
-/// <c>rowGroupSize</c> rows, so memory stays at one row group however long the table.
-/// The file is written as <c>&lt;path&gt;.tmp</c> and renamed to <c>path</c> only by an explicit <see cref="Complete"/>:
+/// <c>rowGroupSize</c> rows. Appending only buffers (the rows arrive as spans); <see cref="FlushAsync"/> writes the row
+/// groups filled since the last flush, so a caller that flushes after each batch holds at most that batch's row groups.
+/// The file is written as <c>&lt;path&gt;.tmp</c> and renamed to <c>path</c> only by an explicit <see cref="CompleteAsync"/>:
 /// disposing a writer that was not completed (an exception unwinding, a cancelled run) discards the partial file, so a
 /// truncated table is never published. A killed process leaves at most a .tmp file.
 /// </summary>
-public sealed class TokenTableWriter : IDisposable, IAsyncDisposable
+public sealed class TokenTableWriter : IAsyncDisposable
 {
     /// <summary>
     /// 122,880 rows, DuckDB's row group size: about 3 MB per row group for a single-model table, so a writer's buffers
@@ -25,13 +26,21 @@ public sealed class TokenTableWriter : IDisposable, IAsyncDisposable
     private readonly DataField<int> _tokenField;
     private readonly DataField<float>[] _lossFields;
     private readonly DataField<string>? _setField;
-    private readonly long[] _doc;
-    private readonly int[] _pos;
-    private readonly int[] _token;
-    private readonly float[][] _losses;
-    private readonly string?[]? _set;
-    private int _buffered;
+    private readonly Queue<RowGroup> _full = new();
+    private readonly Stack<RowGroup> _spare = new();
+    private RowGroup _current;
     private bool _finished;
+
+    /// <summary>One row group's columns while they are buffered.</summary>
+    private sealed class RowGroup(int size, int lossColumns, bool hasSet)
+    {
+        public readonly long[] Doc = new long[size];
+        public readonly int[] Pos = new int[size];
+        public readonly int[] Token = new int[size];
+        public readonly float[][] Losses = [.. Enumerable.Range(0, lossColumns).Select(_ => new float[size])];
+        public readonly string?[]? Set = hasSet ? new string?[size] : null;
+        public int Count;
+    }
 
     /// <summary>The table's final path (the file being written is <see cref="TemporaryPath"/>).</summary>
     public string Path { get; }
@@ -56,15 +65,14 @@ public sealed class TokenTableWriter : IDisposable, IAsyncDisposable
         _tokenField = (DataField<int>)fields[2];
         _lossFields = [.. fields.Skip(3).Take(schema.LossColumns.Count).Cast<DataField<float>>()];
         _setField = schema.HasSet ? (DataField<string>)fields[^1] : null;
-        _doc = new long[rowGroupSize];
-        _pos = new int[rowGroupSize];
-        _token = new int[rowGroupSize];
-        _losses = [.. schema.LossColumns.Select(_ => new float[rowGroupSize])];
-        _set = schema.HasSet ? new string?[rowGroupSize] : null;
+        _current = NewRowGroup();
     }
 
+    private RowGroup NewRowGroup() => _spare.Count > 0 ? _spare.Pop() : new RowGroup(RowGroupSize, _lossFields.Length, _setField is not null);
+
     /// <summary>Starts a table at <paramref name="path"/> (written to <c>path.tmp</c> until completed).</summary>
-    public static TokenTableWriter Create(string path, TokenTableSchema schema, int rowGroupSize = DefaultRowGroupSize)
+    public static async Task<TokenTableWriter> CreateAsync(string path, TokenTableSchema schema, int rowGroupSize = DefaultRowGroupSize,
+        CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(schema);
@@ -73,12 +81,12 @@ public sealed class TokenTableWriter : IDisposable, IAsyncDisposable
         var file = new FileStream(path + ".tmp", FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
         try
         {
-            var writer = ParquetWriter.CreateAsync(parquetSchema, file).GetAwaiter().GetResult();
+            var writer = await ParquetWriter.CreateAsync(parquetSchema, file, cancellationToken: cancellationToken);
             return new TokenTableWriter(path, schema, rowGroupSize, file, writer, parquetSchema);
         }
         catch
         {
-            file.Dispose();
+            await file.DisposeAsync();
             File.Delete(path + ".tmp");
             throw;
         }
@@ -105,16 +113,22 @@ public sealed class TokenTableWriter : IDisposable, IAsyncDisposable
     public void Append(long doc, int pos, int token, ReadOnlySpan<float> losses, string? set = null)
     {
         CheckOpen();
-        if (losses.Length != _losses.Length)
-            throw new ArgumentException($"{losses.Length} losses given for {_losses.Length} loss columns", nameof(losses));
-        _doc[_buffered] = doc;
-        _pos[_buffered] = pos;
-        _token[_buffered] = token;
-        for (int c = 0; c < _losses.Length; c++) _losses[c][_buffered] = losses[c];
-        if (_set is not null) _set[_buffered] = set;
-        _buffered++;
+        if (losses.Length != _lossFields.Length)
+            throw new ArgumentException($"{losses.Length} losses given for {_lossFields.Length} loss columns", nameof(losses));
+        var group = _current;
+        int row = group.Count;
+        group.Doc[row] = doc;
+        group.Pos[row] = pos;
+        group.Token[row] = token;
+        for (int c = 0; c < _lossFields.Length; c++) group.Losses[c][row] = losses[c];
+        if (group.Set is not null) group.Set[row] = set;
+        group.Count++;
         RowCount++;
-        if (_buffered == RowGroupSize) FlushRowGroup();
+        if (group.Count == RowGroupSize)
+        {
+            _full.Enqueue(group);
+            _current = NewRowGroup();
+        }
     }
 
     /// <summary>
@@ -123,7 +137,7 @@ public sealed class TokenTableWriter : IDisposable, IAsyncDisposable
     /// </summary>
     public void AppendDocument(long doc, ReadOnlySpan<int> tokens, ReadOnlySpan<float> losses, string? set = null)
     {
-        int columns = _losses.Length;
+        int columns = _lossFields.Length;
         if (losses.Length != tokens.Length * columns)
             throw new ArgumentException(
                 $"{losses.Length} losses given for {tokens.Length} tokens × {columns} loss columns", nameof(losses));
@@ -138,7 +152,7 @@ public sealed class TokenTableWriter : IDisposable, IAsyncDisposable
     public void Append(ReadOnlySpan<long> doc, ReadOnlySpan<int> pos, ReadOnlySpan<int> token, ReadOnlySpan<float> losses,
         ReadOnlySpan<string?> set = default)
     {
-        int rows = doc.Length, columns = _losses.Length;
+        int rows = doc.Length, columns = _lossFields.Length;
         if (pos.Length != rows || token.Length != rows)
             throw new ArgumentException($"column lengths differ: doc {rows}, pos {pos.Length}, token {token.Length}");
         if (losses.Length != rows * columns)
@@ -151,23 +165,33 @@ public sealed class TokenTableWriter : IDisposable, IAsyncDisposable
 
     private void CheckOpen() => ObjectDisposedException.ThrowIf(_finished, this);
 
-    private void FlushRowGroup() => FlushRowGroupAsync(CancellationToken.None).GetAwaiter().GetResult();
-
-    private async Task FlushRowGroupAsync(CancellationToken cancellationToken)
+    /// <summary>Writes the row groups filled since the last flush (a partly filled one waits for more rows or <see cref="CompleteAsync"/>).</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
-        if (_buffered == 0) return;
+        CheckOpen();
+        while (_full.TryDequeue(out var group))
+        {
+            await WriteRowGroupAsync(group, cancellationToken);
+            _spare.Push(group);
+        }
+    }
+
+    private async Task WriteRowGroupAsync(RowGroup group, CancellationToken cancellationToken)
+    {
+        int rows = group.Count;
+        if (rows == 0) return;
         try
         {
             using var rowGroup = _writer.CreateRowGroup();
-            await rowGroup.WriteAsync(_docField, new ReadOnlyMemory<long>(_doc, 0, _buffered), cancellationToken: cancellationToken);
-            await rowGroup.WriteAsync(_posField, new ReadOnlyMemory<int>(_pos, 0, _buffered), cancellationToken: cancellationToken);
-            await rowGroup.WriteAsync(_tokenField, new ReadOnlyMemory<int>(_token, 0, _buffered), cancellationToken: cancellationToken);
-            for (int c = 0; c < _losses.Length; c++)
-                await rowGroup.WriteAsync(_lossFields[c], new ReadOnlyMemory<float>(_losses[c], 0, _buffered), cancellationToken: cancellationToken);
+            await rowGroup.WriteAsync(_docField, new ReadOnlyMemory<long>(group.Doc, 0, rows), cancellationToken: cancellationToken);
+            await rowGroup.WriteAsync(_posField, new ReadOnlyMemory<int>(group.Pos, 0, rows), cancellationToken: cancellationToken);
+            await rowGroup.WriteAsync(_tokenField, new ReadOnlyMemory<int>(group.Token, 0, rows), cancellationToken: cancellationToken);
+            for (int c = 0; c < _lossFields.Length; c++)
+                await rowGroup.WriteAsync(_lossFields[c], new ReadOnlyMemory<float>(group.Losses[c], 0, rows), cancellationToken: cancellationToken);
             if (_setField is not null)
             {
-                await rowGroup.WriteAsync(_setField, new ArraySegment<string>(_set!, 0, _buffered));
-                Array.Clear(_set!, 0, _buffered);
+                await rowGroup.WriteAsync(_setField, new ArraySegment<string>(group.Set!, 0, rows));
+                Array.Clear(group.Set!, 0, rows);
             }
             rowGroup.CompleteValidate();
         }
@@ -176,17 +200,15 @@ public sealed class TokenTableWriter : IDisposable, IAsyncDisposable
             await DiscardAsync();
             throw;
         }
-        _buffered = 0;
+        group.Count = 0;
     }
 
-    /// <summary>Writes the last row group and the footer, then renames the .tmp file to <see cref="Path"/>.</summary>
-    public void Complete() => CompleteAsync().GetAwaiter().GetResult();
-
-    /// <inheritdoc cref="Complete"/>
+    /// <summary>Writes the remaining rows and the footer, then renames the .tmp file to <see cref="Path"/>.</summary>
     public async Task CompleteAsync(CancellationToken cancellationToken = default)
     {
         if (_finished) return;
-        await FlushRowGroupAsync(cancellationToken);
+        await FlushAsync(cancellationToken);
+        await WriteRowGroupAsync(_current, cancellationToken);
         await _writer.DisposeAsync();
         await _file.DisposeAsync();
         _finished = true;
@@ -194,9 +216,7 @@ public sealed class TokenTableWriter : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Discards the table: the .tmp file is deleted and nothing appears at <see cref="Path"/>.</summary>
-    public void Abort() => DiscardAsync().GetAwaiter().GetResult();
-
-    private async Task DiscardAsync()
+    public async Task DiscardAsync()
     {
         if (_finished) return;
         _finished = true;
@@ -206,9 +226,6 @@ public sealed class TokenTableWriter : IDisposable, IAsyncDisposable
         File.Delete(TemporaryPath);
     }
 
-    /// <summary>Discards the table unless <see cref="Complete"/> published it.</summary>
-    public void Dispose() => Abort();
-
-    /// <inheritdoc cref="Dispose"/>
+    /// <summary>Discards the table unless <see cref="CompleteAsync"/> published it.</summary>
     public async ValueTask DisposeAsync() => await DiscardAsync();
 }

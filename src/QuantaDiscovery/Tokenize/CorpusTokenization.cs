@@ -5,7 +5,7 @@ using QuantaDiscovery.Corpus;
 
 namespace QuantaDiscovery.Tokenize;
 
-/// <summary>Outcome of <see cref="CorpusTokenization.WriteIdsJsonLines"/>.</summary>
+/// <summary>Outcome of <see cref="CorpusTokenization.WriteIdsJsonLinesAsync"/>.</summary>
 public sealed record CorpusTokenizationResult(long LinesWritten, long DocumentsEncoded, long Tokens, CorpusReadReport Report);
 
 /// <summary>Tokenizes a whole corpus into JSON lines of ids, one output line per input line.</summary>
@@ -19,7 +19,7 @@ public static class CorpusTokenization
     /// <c>{"ids":null}</c>, so output line i still belongs to input line i. The output appears under its final
     /// name only when complete (written to <c>&lt;output&gt;.tmp</c>, then renamed).
     /// </summary>
-    public static CorpusTokenizationResult WriteIdsJsonLines(ByteLevelBpeTokenizer tokenizer, string corpusPath,
+    public static async Task<CorpusTokenizationResult> WriteIdsJsonLinesAsync(ByteLevelBpeTokenizer tokenizer, string corpusPath,
         string outputPath, CorpusReadOptions? options = null, int maxDegreeOfParallelism = -1,
         CancellationToken cancellationToken = default)
     {
@@ -43,7 +43,7 @@ public static class CorpusTokenization
                 documents += batch.Count;
                 batch.Clear();
             }
-            foreach (var document in CorpusReader.Read(corpusPath, options, report, cancellationToken))
+            await foreach (var document in CorpusReader.ReadAsync(corpusPath, options, report, cancellationToken))
             {
                 batch.Add(document);
                 if (batch.Count == DocumentsPerBatch) Flush();
@@ -72,7 +72,7 @@ public static class CorpusTokenization
         output.Write("]}\n");
     }
 
-    /// <summary>Reads a file written by <see cref="WriteIdsJsonLines"/>; a skipped line reads as null.</summary>
+    /// <summary>Reads a file written by <see cref="WriteIdsJsonLinesAsync"/>; a skipped line reads as null.</summary>
     public static IEnumerable<int[]?> ReadIdsJsonLines(string path)
     {
         foreach (var line in File.ReadLines(path))

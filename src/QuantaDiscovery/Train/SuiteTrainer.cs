@@ -15,13 +15,13 @@ public sealed record SuiteMember(string Name, IModelConfig Config, TrainingResul
 /// </summary>
 public static class SuiteTrainer
 {
-    public static IReadOnlyList<SuiteMember> Run(ModelSuiteDefinition suite, string corpusPath, string tokenizerPath, string outputDirectory,
+    public static async Task<IReadOnlyList<SuiteMember>> RunAsync(ModelSuiteDefinition suite, string corpusPath, string tokenizerPath, string outputDirectory,
         int threads, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default,
         IReadOnlyCollection<string>? onlySizes = null)
     {
         Directory.CreateDirectory(outputDirectory);
         suite.Save(Path.Combine(outputDirectory, "suite.json"));
-        var stream = TokenStream.LoadOrBuild(corpusPath, tokenizerPath, outputDirectory, threads);
+        var stream = await TokenStream.LoadOrBuildAsync(corpusPath, tokenizerPath, outputDirectory, threads);
         var batches = new SequenceBatches(stream, suite.Context, suite.BatchSize, suite.Seed);
         int vocabulary = ByteLevelBpeTokenizer.Load(tokenizerPath).VocabularySize;
         var members = new List<SuiteMember>();

@@ -29,21 +29,29 @@ public sealed class TokenStream
     }
 
     /// <summary>Tokenizes every document of <paramref name="corpusPath"/>, each followed by &lt;|endoftext|&gt;.</summary>
-    public static TokenStream Build(string corpusPath, ByteLevelBpeTokenizer tokenizer, int threads = -1, string? tokenizerPath = null)
+    public static async Task<TokenStream> BuildAsync(string corpusPath, ByteLevelBpeTokenizer tokenizer, int threads = -1, string? tokenizerPath = null)
     {
         int endOfText = tokenizer.TokenId(EndOfTextToken)
             ?? throw new InputException($"the tokenizer has no {EndOfTextToken} token to separate documents", tokenizerPath);
         var tokens = new List<int>();
         int documents = 0;
-        foreach (var chunk in CorpusReader.Read(corpusPath).Chunk(512))
+        var chunk = new List<string>(512);
+        void Encode()
         {
-            foreach (var ids in tokenizer.EncodeBatch([.. chunk.Select(d => d.Text)], threads))
+            foreach (var ids in tokenizer.EncodeBatch(chunk, threads))
             {
                 tokens.AddRange(ids);
                 tokens.Add(endOfText);
             }
-            documents += chunk.Length;
+            documents += chunk.Count;
+            chunk.Clear();
         }
+        await foreach (var document in CorpusReader.ReadAsync(corpusPath))
+        {
+            chunk.Add(document.Text);
+            if (chunk.Count == 512) Encode();
+        }
+        Encode();
         if (documents == 0)
             throw new InputException("the corpus has no documents", corpusPath);
         return new TokenStream([.. tokens], endOfText, documents);
@@ -51,9 +59,9 @@ public sealed class TokenStream
 
     /// <summary>
     /// The stream cached in <paramref name="cacheDirectory"/> when it was made from the same corpus and tokenizer
-    /// (compared by SHA-256), otherwise <see cref="Build"/> and write the cache.
+    /// (compared by SHA-256), otherwise <see cref="BuildAsync"/> and write the cache.
     /// </summary>
-    public static TokenStream LoadOrBuild(string corpusPath, string tokenizerPath, string cacheDirectory, int threads = -1)
+    public static async Task<TokenStream> LoadOrBuildAsync(string corpusPath, string tokenizerPath, string cacheDirectory, int threads = -1)
     {
         if (!File.Exists(corpusPath)) throw new InputException("corpus not found", corpusPath);
         if (!File.Exists(tokenizerPath)) throw new InputException("tokenizer not found", tokenizerPath);
@@ -66,7 +74,7 @@ public sealed class TokenStream
             return new TokenStream(Npy.Read<int>(cachePath).Data, cached.EndOfTextId, cached.Documents);
 
         var tokenizer = ByteLevelBpeTokenizer.Load(tokenizerPath);
-        var stream = Build(corpusPath, tokenizer, threads, tokenizerPath);
+        var stream = await BuildAsync(corpusPath, tokenizer, threads, tokenizerPath);
         Directory.CreateDirectory(cacheDirectory);
         PublishedFile.Write(cachePath, temporary => Npy.Write<int>(temporary, stream.Tokens, stream.Tokens.Length));
         File.WriteAllText(infoPath, JsonSerializer.Serialize(info with { EndOfTextId = stream.EndOfTextId, Documents = stream.Documents },

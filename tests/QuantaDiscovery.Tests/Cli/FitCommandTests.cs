@@ -48,11 +48,11 @@ public class FitCommandParquetTests
     {
         var folder = QuantaDiscovery.Tests.Common.TestPaths.NewTempFolder();
         var input = Path.Combine(folder, "t.parquet");
-        using (var writer = QuantaDiscovery.Tables.TokenTableWriter.Create(input, QuantaDiscovery.Tables.TokenTableSchema.SingleModel(hasSet: true)))
+        await using (var writer = await QuantaDiscovery.Tables.TokenTableWriter.CreateAsync(input, QuantaDiscovery.Tables.TokenTableSchema.SingleModel(hasSet: true)))
         {
             for (int pos = 1; pos <= 6; pos++)
                 writer.Append(0, pos, 7, (float)(2.0 * Math.Pow(pos, -0.5)), pos % 2 == 0 ? "even" : "odd");
-            writer.Complete();
+            await writer.CompleteAsync();
         }
         var output = Path.Combine(folder, "fit.json");
         int code = await CliRun.Quiet(["fit", "--input", input, "--x", "pos", "--y", "loss", "--output", output]);

@@ -47,7 +47,7 @@ public class LlamaCommandsTests
             "--context", context, "--threads", "1"]));
 
         var documents = Texts.Select(t => TinyModels.Tokenizer.Encode(t).Take(Context).ToArray()).ToArray();
-        var table = TokenTable.Read(Path.Combine(output, "losses", "tiny-llama.parquet"));
+        var table = await TokenTable.ReadAsync(Path.Combine(output, "losses", "tiny-llama.parquet"));
         using var model = CausalLanguageModel.Load(modelFolder);
         int row = 0;
         using (no_grad())
@@ -62,7 +62,7 @@ public class LlamaCommandsTests
 
         var samples = Path.Combine(folder, SampleTable.FileName);
         (int Doc, int Pos)[] targets = [(0, 5), (0, 20), (2, 9), (1, 3)];
-        SampleTable.Write(samples, [.. targets.Select((t, i) => new TokenSample(i, t.Doc, t.Pos, documents[t.Doc][t.Pos], 0.1f, null, "", ""))], hasSet: false);
+        await SampleTable.WriteAsync(samples, [.. targets.Select((t, i) => new TokenSample(i, t.Doc, t.Pos, documents[t.Doc][t.Pos], 0.1f, null, "", ""))], hasSet: false);
         var gradientsFolder = Path.Combine(folder, "gradients");
         Assert.Equal(0, await QuantaCli.RunAsync(["gradients", "--model", modelFolder.Directory, "--input", corpus, "--samples", samples,
             "--output", gradientsFolder, "--context", context, "--threads", "1"]));

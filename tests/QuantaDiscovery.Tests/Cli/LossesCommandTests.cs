@@ -53,7 +53,7 @@ public class LossesCommandTests
         Assert.Equal(0, code);
 
         var expectedRows = Texts.Select(t => tokenizer.Encode(t).Take(Context).ToArray()).ToArray();
-        var matrix = TokenTable.Read(Path.Combine(output, "loss_matrix.parquet"));
+        var matrix = await TokenTable.ReadAsync(Path.Combine(output, "loss_matrix.parquet"));
         Assert.Equal(["small", "large"], matrix.LossColumns);
         Assert.Equal(expectedRows.Sum(ids => Math.Max(0, ids.Length - 1)), matrix.RowCount);
         var npy = Npy.Read<float>(Path.Combine(output, "loss_matrix.npy"));
@@ -61,7 +61,7 @@ public class LossesCommandTests
 
         for (int m = 0; m < models.Length; m++)
         {
-            var table = TokenTable.Read(Path.Combine(output, "losses", Path.GetFileName(models[m]) + ".parquet"));
+            var table = await TokenTable.ReadAsync(Path.Combine(output, "losses", Path.GetFileName(models[m]) + ".parquet"));
             Assert.Equal(matrix.Doc, table.Doc);
             Assert.Equal(matrix.Pos, table.Pos);
             Assert.Equal(matrix.Token, table.Token);

@@ -41,7 +41,7 @@ public class SelectGradientsCommandTests
         using var model = CausalLanguageModel.Load(modelFolder);
         var losses = Path.Combine(folder, "losses.parquet");
         var documents = Texts.Select(t => tokenizer.Encode(t).Take(Context).ToArray()).ToArray();
-        using (var writer = TokenTableWriter.Create(losses, TokenTableSchema.SingleModel()))
+        await using (var writer = await TokenTableWriter.CreateAsync(losses, TokenTableSchema.SingleModel()))
         using (no_grad())
         {
             for (int d = 0; d < documents.Length; d++)
@@ -51,7 +51,7 @@ public class SelectGradientsCommandTests
                 var values = model.TokenLosses(input).data<float>().ToArray();
                 for (int j = 1; j < documents[d].Length; j++) writer.Append(d, j, documents[d][j], values[j - 1]);
             }
-            writer.Complete();
+            await writer.CompleteAsync();
         }
 
         var selected = Path.Combine(folder, "selected");
@@ -59,7 +59,7 @@ public class SelectGradientsCommandTests
         Assert.Equal(0, await CliRun.Quiet(["select", "--losses", losses, "--input", corpus, "--model", modelFolder.Directory,
             "--output", selected, "--max-loss", "100", "--stride", "3", "--samples", "9", "--context", context]));
         var samplesPath = Path.Combine(selected, SampleTable.FileName);
-        var samples = SampleTable.Read(samplesPath);
+        var samples = await SampleTable.ReadAsync(samplesPath);
         Assert.Equal(9, samples.Count);
         Assert.True(samples.Select(s => s.Doc).Distinct().Count() > 1);
 
@@ -106,7 +106,7 @@ public class SelectGradientsCommandTests
         var corpus = Path.Combine(folder, "corpus.jsonl");
         File.WriteAllLines(corpus, [JsonSerializer.Serialize(new { text = "short text" })]);
         var samplesPath = Path.Combine(folder, SampleTable.FileName);
-        SampleTable.Write(samplesPath, [new TokenSample(0, 0, 40, 5, 0.01f, null, "", "")], hasSet: false);
+        await SampleTable.WriteAsync(samplesPath, [new TokenSample(0, 0, 40, 5, 0.01f, null, "", "")], hasSet: false);
 
         var error = new StringWriter();
         Assert.Equal(2, await QuantaCli.RunAsync(["gradients", "--model", modelFolder.Directory, "--input", corpus, "--samples", samplesPath,

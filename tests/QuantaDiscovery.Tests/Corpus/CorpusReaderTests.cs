@@ -51,7 +51,7 @@ public class CorpusReaderTests
     [InlineData("corpus.jsonl")]
     [InlineData("corpus.jsonl.zst")]
     [InlineData("corpus.jsonl.gz")]
-    public void JsonLinesRoundTripInEveryContainer(string name)
+    public async Task JsonLinesRoundTripInEveryContainer(string name)
     {
         var folder = TestPaths.NewTempFolder();
         var bytes = JsonLines(Documents.Select(PileLine));
@@ -60,7 +60,7 @@ public class CorpusReaderTests
         var path = Write(folder, name, bytes);
 
         var report = new CorpusReadReport();
-        var read = CorpusReader.Read(path, report: report).ToList();
+        var read = await CorpusReader.ReadAsync(path, report: report).ToListAsync();
 
         Assert.Equal(Documents, read);
         Assert.Equal(Documents.Length, report.DocumentsRead);
@@ -77,14 +77,14 @@ public class CorpusReaderTests
     }
 
     [Fact]
-    public void LinesLongerThanTheBufferAndCrlfEndingsAreRead()
+    public async Task LinesLongerThanTheBufferAndCrlfEndingsAreRead()
     {
         var longText = new string('x', 3_000_000);
         var content = "\uFEFF" + PileLine(new(0, longText, "Books3")) + "\r\n" + PileLine(new(1, "short", null)) + "\r\n"
             + PileLine(new(2, "no final newline", "Github"));
         var path = Write(TestPaths.NewTempFolder(), "long.jsonl", Encoding.UTF8.GetBytes(content));
 
-        var read = CorpusReader.Read(path).ToList();
+        var read = await CorpusReader.ReadAsync(path).ToListAsync();
 
         Assert.Equal([new(0, longText, "Books3"), new(1, "short", null), new(2, "no final newline", "Github")], read);
     }
@@ -96,13 +96,13 @@ public class CorpusReaderTests
     [InlineData("{\"text\": 42}", "'text' is a number, expected a string")]
     [InlineData("{\"text\": null}", "'text' is null, expected a string")]
     [InlineData("{\"text\": \"a\"} trailing", "malformed JSON")]
-    public void BadLineNamesFileAndLine(string badLine, string expected)
+    public async Task BadLineNamesFileAndLine(string badLine, string expected)
     {
         var lines = Documents.Take(2).Select(PileLine).Append(badLine).Concat(Documents.Skip(2).Select(PileLine));
         var path = Write(TestPaths.NewTempFolder(), "bad.jsonl", JsonLines(lines));
 
         var read = new List<CorpusDocument>();
-        var e = Assert.Throws<InputException>(() => { foreach (var d in CorpusReader.Read(path)) read.Add(d); });
+        var e = await Assert.ThrowsAsync<InputException>(async () => { await foreach (var d in CorpusReader.ReadAsync(path)) read.Add(d); });
 
         Assert.StartsWith($"{path}:3: ", e.Message);
         Assert.Contains(expected, e.Message);
@@ -111,7 +111,7 @@ public class CorpusReaderTests
     }
 
     [Fact]
-    public void SkipModeCountsBadLinesAndKeepsLineIndices()
+    public async Task SkipModeCountsBadLinesAndKeepsLineIndices()
     {
         string[] lines =
         [
@@ -125,7 +125,7 @@ public class CorpusReaderTests
         var path = Write(TestPaths.NewTempFolder(), "skip.jsonl", JsonLines(lines));
         var report = new CorpusReadReport();
 
-        var read = CorpusReader.Read(path, new CorpusReadOptions { SkipBadLines = true }, report).ToList();
+        var read = await CorpusReader.ReadAsync(path, new CorpusReadOptions { SkipBadLines = true }, report).ToListAsync();
 
         Assert.Equal([0L, 2L, 5L], read.Select(d => d.Index));
         Assert.Equal([Documents[0].Text, Documents[1].Text, Documents[2].Text], read.Select(d => d.Text));
@@ -139,13 +139,13 @@ public class CorpusReaderTests
     }
 
     [Fact]
-    public void ReportListsTheFirstSkipsAndCountsAll()
+    public async Task ReportListsTheFirstSkipsAndCountsAll()
     {
         var lines = Enumerable.Range(0, 25).Select(i => i % 2 == 0 ? "oops" : PileLine(new(i, $"doc {i}", null)));
         var path = Write(TestPaths.NewTempFolder(), "many.jsonl", JsonLines(lines));
         var report = new CorpusReadReport();
 
-        var read = CorpusReader.Read(path, new CorpusReadOptions { SkipBadLines = true }, report).ToList();
+        var read = await CorpusReader.ReadAsync(path, new CorpusReadOptions { SkipBadLines = true }, report).ToListAsync();
 
         Assert.Equal(12, read.Count);
         Assert.Equal(13, report.SkippedCount);
@@ -154,37 +154,37 @@ public class CorpusReaderTests
     }
 
     [Fact]
-    public void MaxDocumentsStopsAfterThatManyDocuments()
+    public async Task MaxDocumentsStopsAfterThatManyDocuments()
     {
         var lines = Documents.Select(PileLine).Prepend("bad");
         var path = Write(TestPaths.NewTempFolder(), "max.jsonl", JsonLines(lines));
 
-        var read = CorpusReader.Read(path, new CorpusReadOptions { SkipBadLines = true, MaxDocuments = 3 }).ToList();
+        var read = await CorpusReader.ReadAsync(path, new CorpusReadOptions { SkipBadLines = true, MaxDocuments = 3 }).ToListAsync();
 
         Assert.Equal([1L, 2L, 3L], read.Select(d => d.Index));
     }
 
     [Fact]
-    public void StoppingEarlyReleasesTheReadAheadOfACompressedFile()
+    public async Task StoppingEarlyReleasesTheReadAheadOfACompressedFile()
     {
         // ~8 MB decompressed: more than the read-ahead holds, so the background reader is blocked when we stop
         var lines = Enumerable.Range(0, 2000).Select(i => PileLine(new(i, new string((char)('a' + i % 26), 4000), "Books3")));
         var path = Write(TestPaths.NewTempFolder(), "big.jsonl.zst", Zstd(JsonLines(lines)));
 
-        var read = CorpusReader.Read(path, new CorpusReadOptions { MaxDocuments = 5 }).ToList();
+        var read = await CorpusReader.ReadAsync(path, new CorpusReadOptions { MaxDocuments = 5 }).ToListAsync();
 
         Assert.Equal([0L, 1, 2, 3, 4], read.Select(d => d.Index));
     }
 
     [Fact]
-    public void TruncatedZstdNamesTheLastCompleteLine()
+    public async Task TruncatedZstdNamesTheLastCompleteLine()
     {
         var lines = Enumerable.Range(0, 2000).Select(i => PileLine(new(i, $"document number {i} {Guid.NewGuid()}", "Github")));
         var compressed = Zstd(JsonLines(lines));
         var path = Write(TestPaths.NewTempFolder(), "cut.jsonl.zst", compressed[..(compressed.Length * 2 / 3)]);
 
         long count = 0;
-        var e = Assert.Throws<InputException>(() => { foreach (var d in CorpusReader.Read(path)) Assert.Equal(count++, d.Index); });
+        var e = await Assert.ThrowsAsync<InputException>(async () => { await foreach (var d in CorpusReader.ReadAsync(path)) Assert.Equal(count++, d.Index); });
 
         Assert.StartsWith($"{path}: zstd stream is truncated or corrupt after line {count}, the last complete line read", e.Message);
         Assert.InRange(count, 1, 1999);
@@ -193,14 +193,14 @@ public class CorpusReaderTests
     [Theory]
     [InlineData(4)]       // only the size field of the trailer missing
     [InlineData(5000)]    // cut inside the deflate data
-    public void TruncatedGzipNamesTheLastCompleteLine(int bytesCut)
+    public async Task TruncatedGzipNamesTheLastCompleteLine(int bytesCut)
     {
         var lines = Enumerable.Range(0, 2000).Select(i => PileLine(new(i, $"document number {i} {Guid.NewGuid()}", "ArXiv")));
         var compressed = Gzip(JsonLines(lines));
         var path = Write(TestPaths.NewTempFolder(), "cut.jsonl.gz", compressed[..^bytesCut]);
 
         long count = 0;
-        var e = Assert.Throws<InputException>(() => { foreach (var d in CorpusReader.Read(path)) Assert.Equal(count++, d.Index); });
+        var e = await Assert.ThrowsAsync<InputException>(async () => { await foreach (var d in CorpusReader.ReadAsync(path)) Assert.Equal(count++, d.Index); });
 
         Assert.StartsWith($"{path}: gzip stream is truncated", e.Message);
         Assert.Contains($"after line {count}, the last complete line read", e.Message);
@@ -208,12 +208,12 @@ public class CorpusReaderTests
     }
 
     [Fact]
-    public void TruncationIsAnErrorEvenWhenSkippingBadLines()
+    public async Task TruncationIsAnErrorEvenWhenSkippingBadLines()
     {
         var compressed = Zstd(JsonLines(Documents.Select(PileLine)));
         var path = Write(TestPaths.NewTempFolder(), "cut.zst", compressed[..^3]);
         var options = new CorpusReadOptions { SkipBadLines = true };
-        Assert.Throws<InputException>(() => CorpusReader.Read(path, options).ToList());
+        await Assert.ThrowsAsync<InputException>(async () => await CorpusReader.ReadAsync(path, options).ToListAsync());
     }
 
     [Fact]
@@ -221,12 +221,12 @@ public class CorpusReaderTests
     {
         var folder = TestPaths.NewTempFolder();
         var text = Write(folder, "corpus.txt", JsonLines(Documents.Select(PileLine)));
-        var e = Assert.Throws<InputException>(() => CorpusReader.Read(text));
+        var e = Assert.Throws<InputException>(() => CorpusReader.ReadAsync(text));
         Assert.Contains("unknown corpus format", e.Message);
         Assert.StartsWith(text, e.Message);
 
         var missing = Path.Combine(folder, "absent.jsonl");
-        Assert.Contains("file not found", Assert.Throws<InputException>(() => CorpusReader.Read(missing)).Message);
+        Assert.Contains("file not found", Assert.Throws<InputException>(() => CorpusReader.ReadAsync(missing)).Message);
     }
 
     // ---- Parquet ----
@@ -251,7 +251,7 @@ public class CorpusReaderTests
         var path = await WriteParquet(Path.Combine(TestPaths.NewTempFolder(), "struct.parquet"),
             new ParquetSchema(text, new StructField("meta", setName)), (text, Texts), (setName, SetNames));
 
-        Assert.Equal(Documents, CorpusReader.Read(path).ToList());
+        Assert.Equal(Documents, await CorpusReader.ReadAsync(path).ToListAsync());
     }
 
     [Fact]
@@ -278,7 +278,7 @@ public class CorpusReaderTests
         var path = await WriteParquet(Path.Combine(TestPaths.NewTempFolder(), "json.parquet"),
             new ParquetSchema(text, meta), (text, Texts), (meta, metas));
 
-        Assert.Equal(Documents, CorpusReader.Read(path).ToList());
+        Assert.Equal(Documents, await CorpusReader.ReadAsync(path).ToListAsync());
     }
 
     [Fact]
@@ -296,11 +296,11 @@ public class CorpusReaderTests
             }
         }
 
-        var e = Assert.Throws<InputException>(() => CorpusReader.Read(path).ToList());
+        var e = await Assert.ThrowsAsync<InputException>(async () => await CorpusReader.ReadAsync(path).ToListAsync());
         Assert.Equal($"{path} (document 2): 'text' is null", e.Message);
 
         var report = new CorpusReadReport();
-        var read = CorpusReader.Read(path, new CorpusReadOptions { SkipBadLines = true, MaxDocuments = 3 }, report).ToList();
+        var read = await CorpusReader.ReadAsync(path, new CorpusReadOptions { SkipBadLines = true, MaxDocuments = 3 }, report).ToListAsync();
         Assert.Equal([new(0, "a", null), new(1, "b", null), new(3, "d", null)], read);
         Assert.Equal("document 2", Assert.Single(report.FirstSkipped).Location);
     }
@@ -313,16 +313,16 @@ public class CorpusReaderTests
         var path = await WriteParquet(Path.Combine(TestPaths.NewTempFolder(), "notext.parquet"),
             new ParquetSchema(body, new StructField("meta", setName)), (body, Texts), (setName, SetNames));
 
-        var e = Assert.Throws<InputException>(() => CorpusReader.Read(path).ToList());
+        var e = await Assert.ThrowsAsync<InputException>(async () => await CorpusReader.ReadAsync(path).ToListAsync());
 
         Assert.Equal($"{path}: no 'text' column; the file has columns: body, meta.pile_set_name", e.Message);
     }
 
     [Fact]
-    public void NotAParquetFileIsAnInputError()
+    public async Task NotAParquetFileIsAnInputError()
     {
         var path = Write(TestPaths.NewTempFolder(), "fake.parquet", JsonLines(Documents.Select(PileLine)));
-        var e = Assert.Throws<InputException>(() => CorpusReader.Read(path).ToList());
+        var e = await Assert.ThrowsAsync<InputException>(async () => await CorpusReader.ReadAsync(path).ToListAsync());
         Assert.StartsWith($"{path}: not a readable Parquet file", e.Message);
     }
 }

@@ -5,11 +5,16 @@ using QuantaDiscovery.Tests.Common;
 
 namespace QuantaDiscovery.Tests.Gradients;
 
+[CollectionDefinition(nameof(TorchThreadCountSensitive), DisableParallelization = true)]
+public sealed class TorchThreadCountSensitive;
+
 /// <summary>
 /// gradients.npy is streamed to disk with durable progress records: a run stopped part-way, whose unrecorded rows are
 /// then overwritten with garbage (what a kill mid-block leaves), resumes from the last record and ends byte-identical to
-/// an uninterrupted run.
+/// an uninterrupted run. Byte-identical needs libtorch's intra-op thread count (process-wide, and changed by the
+/// commands and clustering tests that run beside it) to stay put during both runs: this class runs alone.
 /// </summary>
+[Collection(nameof(TorchThreadCountSensitive))]
 public class StreamedGradientsTests
 {
     private sealed class Synchronous<T>(Action<T> report) : IProgress<T>
@@ -20,7 +25,7 @@ public class StreamedGradientsTests
     [Theory]
     [InlineData("none")]
     [InlineData("factored:300")]
-    public void AStoppedRunResumesToTheSameFile(string projection)
+    public async Task AStoppedRunResumesToTheSameFile(string projection)
     {
         var folder = TestPaths.NewTempFolder();
         var model = TinyModels.Create(Path.Combine(folder, "model"), seed: 6, layers: 2);
@@ -36,19 +41,18 @@ public class StreamedGradientsTests
                 samples.Add(new TokenSample(samples.Count, d, pos, ids[pos], 0.1f, null, "", ""));
         }
         var samplesPath = Path.Combine(folder, SampleTable.FileName);
-        SampleTable.Write(samplesPath, samples, hasSet: false);
+        await SampleTable.WriteAsync(samplesPath, samples, hasSet: false);
         var (k, method) = GradientOptions.ParseProjection(projection);
         var options = new GradientOptions { Projection = k, Method = method, Context = 32, Seed = 4, ResumeBlockRows = 6 };
 
-        var whole = GradientComputation.Run(model.Directory, corpus, samplesPath, Path.Combine(folder, "whole"), options);
+        var whole = await GradientComputation.RunAsync(model.Directory, corpus, samplesPath, Path.Combine(folder, "whole"), options);
         var expected = File.ReadAllBytes(whole.GradientsPath);
 
         var output = Path.Combine(folder, "stopped");
         using (var stop = new CancellationTokenSource())
         {
             var progress = new Synchronous<GradientProgress>(p => { if (p.Tokens >= 21) stop.Cancel(); });
-            Assert.Throws<OperationCanceledException>(() =>
-                GradientComputation.Run(model.Directory, corpus, samplesPath, output, options, progress, stop.Token));
+            await Assert.ThrowsAsync<OperationCanceledException>(() => GradientComputation.RunAsync(model.Directory, corpus, samplesPath, output, options, progress, stop.Token));
         }
         var gradientsPath = Path.Combine(output, GradientComputation.GradientsFileName);
         Assert.False(File.Exists(gradientsPath));
@@ -63,7 +67,7 @@ public class StreamedGradientsTests
             partial.Write(Enumerable.Repeat((byte)0x7F, (int)rowBytes * 3).ToArray());
         }
 
-        var resumed = GradientComputation.Run(model.Directory, corpus, samplesPath, output, options);
+        var resumed = await GradientComputation.RunAsync(model.Directory, corpus, samplesPath, output, options);
         Assert.Equal(expected, File.ReadAllBytes(resumed.GradientsPath));
         Assert.False(File.Exists(gradientsPath + ".progress.json"));
         var settings = JsonDocument.Parse(File.ReadAllText(resumed.SettingsPath)).RootElement;
@@ -71,7 +75,7 @@ public class StreamedGradientsTests
         Assert.Equal(samples.Count - committedRows, resumed.BackwardPasses);
 
         // Another setting does not resume a stale partial file: a changed seed starts over.
-        var reseeded = GradientComputation.Run(model.Directory, corpus, samplesPath, output, options with { Seed = 5 });
+        var reseeded = await GradientComputation.RunAsync(model.Directory, corpus, samplesPath, output, options with { Seed = 5 });
         Assert.Equal(samples.Count, reseeded.BackwardPasses);
     }
 }

@@ -54,18 +54,18 @@ public class WeightChecksumsTests
         Assert.False(File.Exists(Path.Combine(folder, ModelFolder.OnnxFileName)));
     }
 
-    private static string HubCacheRoot()
+    private static async Task<string> HubCacheRoot()
     {
         var root = TestPaths.NewTempFolder();
-        StandInSuite.Create(root, TestPaths.InRepo("models/pico/tokenizer.json"), TestPaths.InRepo("data/mini-pile/test.jsonl.zst"),
+        await StandInSuite.CreateAsync(root, TestPaths.InRepo("models/pico/tokenizer.json"), TestPaths.InRepo("data/mini-pile/test.jsonl.zst"),
             new StandInOptions { Steps = [1000, 143000], Documents = 2, Layout = StandInLayout.Hub });
         return root;
     }
 
     [Fact]
-    public void A_hub_cache_is_read_offline_through_its_refs()
+    public async Task A_hub_cache_is_read_offline_through_its_refs()
     {
-        var root = HubCacheRoot();
+        var root = await HubCacheRoot();
         var repository = Path.Combine(root, StandInSuite.HubFolder, "models--EleutherAI--pythia-70m-v0");
         var reference = Path.Combine(repository, "refs", "step143000");
         var model = ModelFolder.Open(reference);
@@ -83,7 +83,7 @@ public class WeightChecksumsTests
     [InlineData("truncate")]
     public async Task A_corrupted_hub_blob_is_refused_with_the_file_named_and_exit_2(string damage)
     {
-        var root = HubCacheRoot();
+        var root = await HubCacheRoot();
         var reference = Path.Combine(root, StandInSuite.HubFolder, "models--EleutherAI--pythia-160m-v0", "refs", "step1000");
         var model = ModelFolder.Open(reference);
         var blob = new FileInfo(model.SafetensorsPath).LinkTarget!;
@@ -97,9 +97,9 @@ public class WeightChecksumsTests
     }
 
     [Fact]
-    public void A_ref_to_a_missing_snapshot_is_named()
+    public async Task A_ref_to_a_missing_snapshot_is_named()
     {
-        var root = HubCacheRoot();
+        var root = await HubCacheRoot();
         var reference = Path.Combine(root, StandInSuite.HubFolder, "models--EleutherAI--pythia-70m-v0", "refs", "step1000");
         File.WriteAllText(reference, "0123456789abcdef0123456789abcdef01234567");
         var error = Assert.Throws<InputException>(() => ModelFolder.Open(reference));

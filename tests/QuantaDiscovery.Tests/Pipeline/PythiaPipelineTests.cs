@@ -16,10 +16,10 @@ public class PythiaPipelineTests
 
     /// <summary>The values the file ships with are the paper's (see the citations in its comments).</summary>
     [Fact]
-    public void The_shipped_settings_are_the_papers()
+    public async Task The_shipped_settings_are_the_papers()
     {
         var root = TestPaths.NewTempFolder();
-        StandInSuite.Create(root, TestPaths.InRepo("models/pico/tokenizer.json"), TestPaths.InRepo("data/mini-pile/test.jsonl.zst"),
+        await StandInSuite.CreateAsync(root, TestPaths.InRepo("models/pico/tokenizer.json"), TestPaths.InRepo("data/mini-pile/test.jsonl.zst"),
             new StandInOptions { Documents = 1 });
         var definition = PipelineYaml.Load(PipelinePath, overrides: new PipelineOverrides(Root: root));
         var variables = definition.Variables!;
@@ -47,7 +47,7 @@ public class PythiaPipelineTests
     public async Task Runs_start_to_finish_on_stand_ins()
     {
         var root = TestPaths.NewTempFolder();
-        StandInSuite.Create(root, TestPaths.InRepo("models/pico/tokenizer.json"), TestPaths.InRepo("data/mini-pile/test.jsonl.zst"),
+        await StandInSuite.CreateAsync(root, TestPaths.InRepo("models/pico/tokenizer.json"), TestPaths.InRepo("data/mini-pile/test.jsonl.zst"),
             new StandInOptions { Steps = [1000, 72000, 143000], Documents = 6 });
         var overrides = new Dictionary<string, string>
         {

@@ -124,11 +124,11 @@ public partial class ShardedPipelineTests
 
         var reference = Directory.GetDirectories(Path.Combine(single, "losses")).Single();
         Assert.Equal(Path.GetFileName(reference), Path.GetFileName(outcomes["losses"].Output));
-        AssertSameLosses(reference, outcomes["losses"].Output!);
+        await AssertSameLosses(reference, outcomes["losses"].Output!);
 
         var byCommand = Path.Combine(folder, "merged-by-command");
         Assert.Equal(0, await CliRun.Quiet(["merge", "--inputs", outcomes["losses"].Output + ".shards", "--output", byCommand]));
-        AssertSameLosses(reference, byCommand);
+        await AssertSameLosses(reference, byCommand);
 
         AssertReportResolves(Path.Combine(outcomes["report"].Output!, ReportIndex.FileName));
     }
@@ -153,18 +153,18 @@ public partial class ShardedPipelineTests
         var losses = merged.Stages.Single(s => s.Name == "losses");
         Assert.Equal(StageStatus.Merged, losses.Status);
         Assert.True(File.Exists(Path.Combine(losses.Output + ".shards", "1-of-2.model-0-of-2", "losses", "large.parquet")));
-        AssertSameLosses(Directory.GetDirectories(Path.Combine(single, "losses")).Single(), losses.Output!);
+        await AssertSameLosses(Directory.GetDirectories(Path.Combine(single, "losses")).Single(), losses.Output!);
         Assert.True(merged.Succeeded, string.Join("\n", merged.Stages.Select(s => $"{s.Name}: {s.Status} {s.Error}")));
     }
 
-    internal static void AssertSameLosses(string expectedFolder, string actualFolder)
+    internal static async Task AssertSameLosses(string expectedFolder, string actualFolder)
     {
         var tables = Directory.GetFiles(expectedFolder, "*.parquet", SearchOption.AllDirectories);
         Assert.Equal(3, tables.Length); // losses/small, losses/large, loss_matrix
         foreach (var table in tables)
         {
-            var expected = TokenTable.Read(table);
-            var actual = TokenTable.Read(Path.Combine(actualFolder, Path.GetRelativePath(expectedFolder, table)));
+            var expected = await TokenTable.ReadAsync(table);
+            var actual = await TokenTable.ReadAsync(Path.Combine(actualFolder, Path.GetRelativePath(expectedFolder, table)));
             Assert.True(expected.RowCount > 20);
             Assert.Equal(expected.Doc, actual.Doc);
             Assert.Equal(expected.Pos, actual.Pos);

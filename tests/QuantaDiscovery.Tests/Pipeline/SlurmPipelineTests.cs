@@ -48,7 +48,7 @@ public class SlurmPipelineTests
         foreach (var unit in (string[])["0-of-2.model-0-of-2", "0-of-2.model-1-of-2", "1-of-2.model-0-of-2", "1-of-2.model-1-of-2"])
             Assert.True(Directory.Exists(Path.Combine(merged + ".shards", unit)), $"no shard {unit}");
         Assert.Contains("document block 1/2, model 1/2", File.ReadAllText(Path.Combine(work, "slurm", "shard-3.out")));
-        ShardedPipelineTests.AssertSameLosses(losses, merged);
+        await ShardedPipelineTests.AssertSameLosses(losses, merged);
         var report = Directory.GetDirectories(Path.Combine(work, "report")).Single(d => !d.Contains(".partial", StringComparison.Ordinal));
         ShardedPipelineTests.AssertReportResolves(Path.Combine(report, ReportIndex.FileName));
     }

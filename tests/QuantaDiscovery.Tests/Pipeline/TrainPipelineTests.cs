@@ -53,7 +53,7 @@ public class TrainPipelineTests
         Assert.Equal(12, File.ReadLines(Path.Combine(Output("tokenize"), "ids.jsonl")).Count());
         Assert.Equal(["name,params,step", "tiny-", "tiny-", "tiny-", "tiny-"], File.ReadAllLines(Path.Combine(Output("train"), "models.csv"))
             .Select((line, i) => i == 0 ? line : line[..5]));
-        var matrix = TokenTable.Read(Path.Combine(Output("losses"), "loss_matrix.parquet"));
+        var matrix = await TokenTable.ReadAsync(Path.Combine(Output("losses"), "loss_matrix.parquet"));
         Assert.Equal(2, matrix.LossColumns.Count);
         Assert.All(matrix.Token, token => Assert.InRange(token, 0, tokenizer.VocabularySize - 1));
         ReportPipelineTests.AssertNoPartialPaths(result);

@@ -10,7 +10,7 @@ public class QuantaBrowserChromiumTests(ITestOutputHelper output)
     public async Task ReportRendersInChromiumWithoutErrorsAndKeepsHostileTextAsText()
     {
         var data = await QuantaBrowserTestData.CreateAsync();
-        QuantaBrowser.Write(data.Samples, data.Similarity, data.Clusters, data.Html, new QuantaBrowserOptions(K: 4, Examples: 50));
+        await QuantaBrowser.WriteAsync(data.Samples, data.Similarity, data.Clusters, data.Html, new QuantaBrowserOptions(K: 4, Examples: 50));
 
         var screenshot = Path.Combine(data.Folder, "report.png");
         var dom = await HeadlessChromium.RunAsync(data.Html, "--dump-dom", "--hide-scrollbars", "--window-size=1280,2400",

@@ -14,7 +14,7 @@ public class QuantaBrowserTests
     {
         var data = await QuantaBrowserTestData.CreateAsync();
 
-        var report = QuantaBrowser.Write(data.Samples, data.Similarity, data.Clusters, data.Html, new QuantaBrowserOptions(K: 4));
+        var report = await QuantaBrowser.WriteAsync(data.Samples, data.Similarity, data.Clusters, data.Html, new QuantaBrowserOptions(K: 4));
 
         Assert.Equal(QuantaBrowserTestData.Groups, report.Clusters.Select(c => c.Size));
         Assert.Equal([0, 1, 2, 3], report.Clusters.Select(c => c.Id));
@@ -40,7 +40,7 @@ public class QuantaBrowserTests
     {
         var data = await QuantaBrowserTestData.CreateAsync();
 
-        QuantaBrowser.Write(data.Samples, data.Similarity, data.Clusters, data.Html, new QuantaBrowserOptions(K: 4, Examples: 50));
+        await QuantaBrowser.WriteAsync(data.Samples, data.Similarity, data.Clusters, data.Html, new QuantaBrowserOptions(K: 4, Examples: 50));
 
         var html = File.ReadAllText(data.Html);
         Assert.DoesNotContain("<script>alert(1)</script>", html);
@@ -59,7 +59,7 @@ public class QuantaBrowserTests
         var data = await QuantaBrowserTestData.CreateAsync();
         File.WriteAllText(Path.Combine(data.Folder, "selection.json"), """{ "model": "pythia-<70m>", "selection": { "samples": 48, "seed": 1 } }""");
 
-        var report = QuantaBrowser.Write(data.Samples, data.Similarity, data.Clusters, data.Html, QuantaBrowserOptions.Default);
+        var report = await QuantaBrowser.WriteAsync(data.Samples, data.Similarity, data.Clusters, data.Html, QuantaBrowserOptions.Default);
 
         Assert.Equal(6, report.K);
         Assert.Equal(6, report.Clusters.Count);
@@ -74,8 +74,7 @@ public class QuantaBrowserTests
         var data = await QuantaBrowserTestData.CreateAsync();
         Npy.Write<float>(data.Similarity, new float[47 * 47], 47, 47);
 
-        var e = Assert.Throws<InputException>(() =>
-            QuantaBrowser.Write(data.Samples, data.Similarity, data.Clusters, data.Html, QuantaBrowserOptions.Default));
+        var e = await Assert.ThrowsAsync<InputException>(() => QuantaBrowser.WriteAsync(data.Samples, data.Similarity, data.Clusters, data.Html, QuantaBrowserOptions.Default));
 
         Assert.Equal(data.Similarity, e.FilePath);
         Assert.Contains("(47, 47)", e.Message);
@@ -92,8 +91,7 @@ public class QuantaBrowserTests
         var sample = Enumerable.Range(0, data.Count).Select(i => i == data.Count - 1 ? data.Count : i).ToArray();
         await QuantaBrowserTestData.WriteClustersAsync(data.Clusters, [(2, labels)], sample);
 
-        var e = Assert.Throws<InputException>(() =>
-            QuantaBrowser.Write(data.Samples, data.Similarity, data.Clusters, data.Html, QuantaBrowserOptions.Default));
+        var e = await Assert.ThrowsAsync<InputException>(() => QuantaBrowser.WriteAsync(data.Samples, data.Similarity, data.Clusters, data.Html, QuantaBrowserOptions.Default));
 
         Assert.Equal(data.Clusters, e.FilePath);
         Assert.Contains("unknown sample 48", e.Message);
@@ -106,11 +104,9 @@ public class QuantaBrowserTests
         int[] ids = [0, 1, 1];
         await QuantaBrowserTestData.WriteSamplesAsync(data.Samples, ids, [0, 0, 0], [1, 2, 3], [5, 6, 7], [1, 1, 1], ["a", "b", "c"], ["x", "y", "z"]);
 
-        var repeated = Assert.Throws<InputException>(() =>
-            QuantaBrowser.Write(data.Samples, data.Similarity, data.Clusters, data.Html, QuantaBrowserOptions.Default));
+        var repeated = await Assert.ThrowsAsync<InputException>(() => QuantaBrowser.WriteAsync(data.Samples, data.Similarity, data.Clusters, data.Html, QuantaBrowserOptions.Default));
         File.WriteAllText(data.Samples, "not parquet");
-        var garbage = Assert.Throws<InputException>(() =>
-            QuantaBrowser.Write(data.Samples, data.Similarity, data.Clusters, data.Html, QuantaBrowserOptions.Default));
+        var garbage = await Assert.ThrowsAsync<InputException>(() => QuantaBrowser.WriteAsync(data.Samples, data.Similarity, data.Clusters, data.Html, QuantaBrowserOptions.Default));
 
         Assert.Equal(data.Samples, repeated.FilePath);
         Assert.Contains("sample id 1 appears twice", repeated.Message);
@@ -151,8 +147,8 @@ public class QuantaBrowserTests
         var graphPath = Path.Combine(data.Folder, "similarity.npz");
         SparseAffinity.Create(n, rowStarts.ToArray(), columns.ToArray(), values.ToArray()).Save(graphPath);
 
-        var sparse = QuantaBrowser.Write(data.Samples, graphPath, data.Clusters, data.Html, QuantaBrowserOptions.Default with { K = 4 });
-        var fromDense = QuantaBrowser.Write(data.Samples, data.Similarity, data.Clusters, Path.Combine(data.Folder, "dense.html"),
+        var sparse = await QuantaBrowser.WriteAsync(data.Samples, graphPath, data.Clusters, data.Html, QuantaBrowserOptions.Default with { K = 4 });
+        var fromDense = await QuantaBrowser.WriteAsync(data.Samples, data.Similarity, data.Clusters, Path.Combine(data.Folder, "dense.html"),
             QuantaBrowserOptions.Default with { K = 4 });
 
         // K = 4 is the planted grouping: every member's neighbours in its cluster are in the graph, so cohesion is unchanged.

@@ -16,13 +16,13 @@ public class LossShardMergeTests
     private static readonly Row[] Rows = Enumerable.Range(0, 13)
         .Select(i => new Row(i / 4, i % 4 + 1, 100 + i, 0.5f * i, 10f + i, i % 2 == 0 ? "Prose" : "Code")).ToArray();
 
-    private static void WriteShard(string folder, string model, int parameters, Func<Row, float> loss, IEnumerable<Row> rows, int rowGroupSize)
+    private static async Task WriteShard(string folder, string model, int parameters, Func<Row, float> loss, IEnumerable<Row> rows, int rowGroupSize)
     {
         Directory.CreateDirectory(Path.Combine(folder, "losses"));
         File.WriteAllLines(Path.Combine(folder, "models.csv"), ["name,params", $"{model},{parameters}"]);
-        using var writer = TokenTableWriter.Create(Path.Combine(folder, "losses", model + ".parquet"), TokenTableSchema.SingleModel(hasSet: true), rowGroupSize);
+        await using var writer = await TokenTableWriter.CreateAsync(Path.Combine(folder, "losses", model + ".parquet"), TokenTableSchema.SingleModel(hasSet: true), rowGroupSize);
         foreach (var row in rows) writer.Append(row.Doc, row.Pos, row.Token, loss(row), row.Set);
-        writer.Complete();
+        await writer.CompleteAsync();
     }
 
     [Fact]
@@ -32,14 +32,14 @@ public class LossShardMergeTests
         (IEnumerable<Row> Rows, int Block)[] blocks = [(Rows.Take(8), 0), (Rows.Skip(8), 1)];
         foreach (var (rows, block) in blocks)
         {
-            WriteShard(Path.Combine(shards, $"{block}-of-2.model-0-of-2"), "small", 10, r => r.Small, rows, rowGroupSize: 3);
-            WriteShard(Path.Combine(shards, $"{block}-of-2.model-1-of-2"), "large", 20, r => r.Large, rows, rowGroupSize: 5);
+            await WriteShard(Path.Combine(shards, $"{block}-of-2.model-0-of-2"), "small", 10, r => r.Small, rows, rowGroupSize: 3);
+            await WriteShard(Path.Combine(shards, $"{block}-of-2.model-1-of-2"), "large", 20, r => r.Large, rows, rowGroupSize: 5);
         }
         var output = Path.Combine(TestPaths.NewTempFolder(), "merged");
         await LossShardMerge.MergeAsync(LossShardMerge.ShardFolders([shards]), output);
 
         Assert.Equal(["name,params", "small,10", "large,20"], File.ReadAllLines(Path.Combine(output, "models.csv")));
-        var matrix = TokenTable.Read(Path.Combine(output, "loss_matrix.parquet"));
+        var matrix = await TokenTable.ReadAsync(Path.Combine(output, "loss_matrix.parquet"));
         Assert.Equal(["small", "large"], matrix.LossColumns);
         Assert.Equal(Rows.Select(r => r.Doc), matrix.Doc);
         Assert.Equal(Rows.Select(r => r.Pos), matrix.Pos);
@@ -47,7 +47,7 @@ public class LossShardMergeTests
         Assert.Equal(Rows.Select(r => r.Set), matrix.Set!);
         Assert.Equal(Rows.Select(r => r.Small), matrix.Loss("small"));
         Assert.Equal(Rows.Select(r => r.Large), matrix.Loss("large"));
-        Assert.Equal(Rows.Select(r => r.Large), TokenTable.Read(Path.Combine(output, "losses", "large.parquet")).Loss("loss"));
+        Assert.Equal(Rows.Select(r => r.Large), (await TokenTable.ReadAsync(Path.Combine(output, "losses", "large.parquet"))).Loss("loss"));
         var npy = Npy.Read<float>(Path.Combine(output, "loss_matrix.npy"));
         Assert.Equal([13, 2], npy.Shape);
         Assert.Equal(Rows.SelectMany(r => new[] { r.Small, r.Large }), npy.Data);
@@ -57,8 +57,8 @@ public class LossShardMergeTests
     public async Task ModelShardsScoredOnDifferentTokensAreRejected()
     {
         var shards = TestPaths.NewTempFolder();
-        WriteShard(Path.Combine(shards, "0-of-1.model-0-of-2"), "small", 10, r => r.Small, Rows, rowGroupSize: 4);
-        WriteShard(Path.Combine(shards, "0-of-1.model-1-of-2"), "large", 20, r => r.Large, Rows.Select(r => r.Pos == 3 ? r with { Token = 7 } : r), rowGroupSize: 4);
+        await WriteShard(Path.Combine(shards, "0-of-1.model-0-of-2"), "small", 10, r => r.Small, Rows, rowGroupSize: 4);
+        await WriteShard(Path.Combine(shards, "0-of-1.model-1-of-2"), "large", 20, r => r.Large, Rows.Select(r => r.Pos == 3 ? r with { Token = 7 } : r), rowGroupSize: 4);
         var error = await Assert.ThrowsAsync<InputException>(() => LossShardMerge.MergeAsync(LossShardMerge.ShardFolders([shards]), Path.Combine(shards, "out")));
         Assert.Contains("not scored on the same tokens", error.Message);
     }

@@ -1,7 +1,9 @@
 using QuantaDiscovery.Common;
 using QuantaDiscovery.Models;
+using QuantaDiscovery.Models.GptNeoX;
 using QuantaDiscovery.Models.Onnx;
 using QuantaDiscovery.Score;
+using QuantaDiscovery.Tests.Common;
 using QuantaDiscovery.Tests.Models;
 using static TorchSharp.torch;
 
@@ -69,9 +71,10 @@ public class OnnxLossScorerTests
     }
 
     [Fact]
-    public void Loss_head_uses_the_opset_18_form_of_ReduceLogSumExp_when_the_graph_imports_opset_18()
+    public void Loss_head_scores_alike_when_the_graph_imports_opset_18()
     {
-        // Every operator of the export means the same at opsets 17 and 18, so only the loss head changes.
+        // Every operator of the export means the same at opsets 17 and 18 (opset 18 moved the axes of Reduce* to an
+        // input), so any operator of the loss head whose form differs by opset is checked here.
         var folder = Exported("tiny-parallel");
         var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(folder.OnnxPath));
         model.OpsetImport.Single().Version = 18;
@@ -161,6 +164,47 @@ public class OnnxLossScorerTests
             Assert.Equal(alone[d].Length, together[d].Length);
             for (int j = 0; j < alone[d].Length; j++)
                 Assert.True(Math.Abs(alone[d][j] - together[d][j]) < 1e-5, $"document {d}, token {j + 1}");
+        }
+    }
+
+    /// <summary>
+    /// A mix of short documents as the scorer batches them by default (up to 32 documents and 1,024 positions, padded to
+    /// the longest of each batch): each document's losses are those it gets alone, and again when the same documents
+    /// come in the opposite order (other batches, so other shapes on the same session). The model's logits are spread
+    /// (initializer range 0.2), so losses differ from token to token by far more than the tolerance.
+    /// </summary>
+    [Fact]
+    public void Mixed_lengths_batched_by_default_score_as_each_document_alone()
+    {
+        var folder = RandomModel.Create(TestPaths.NewTempFolder(), new GptNeoXConfig
+        {
+            HiddenSize = 32, NumHiddenLayers = 2, NumAttentionHeads = 4, IntermediateSize = 64, VocabSize = 300,
+            MaxPositionEmbeddings = 64, InitializerRange = 0.2,
+        }, seed: 13);
+        OnnxExporter.Export(folder);
+        var random = new Random(17);
+        var documents = Enumerable.Range(0, 40).Select(_ => Enumerable.Range(0, random.Next(1, 61)).Select(_ => random.Next(300)).ToArray()).ToArray();
+
+        using var batched = new OnnxLossScorer(folder, new OnnxScorerOptions { IntraOpThreads = 1 });
+        Assert.Equal(32, batched.DocumentsPerBatch(20));
+        var together = batched.ScoreBatch(documents);
+        var reversed = Enumerable.Reverse(batched.ScoreBatch(Enumerable.Reverse(documents).ToArray())).ToArray();
+        using var single = new OnnxLossScorer(folder, new OnnxScorerOptions { MaxBatchSize = 1, IntraOpThreads = 1 });
+        var alone = documents.Select(d => single.ScoreBatch([d])[0]).ToArray();
+
+        var all = alone.SelectMany(l => l).ToArray();
+        double mean = all.Average();
+        Assert.True(Math.Sqrt(all.Average(l => (l - mean) * (l - mean))) > 0.5, "losses barely vary, so the comparison would say little");
+        for (int d = 0; d < documents.Length; d++)
+        {
+            Assert.Equal(documents[d].Length - 1, alone[d].Length);
+            Assert.Equal(alone[d].Length, together[d].Length);
+            Assert.Equal(alone[d].Length, reversed[d].Length);
+            for (int j = 0; j < alone[d].Length; j++)
+            {
+                Assert.True(Math.Abs(alone[d][j] - together[d][j]) < 1e-5, $"document {d}, token {j + 1}: {together[d][j]} batched, {alone[d][j]} alone");
+                Assert.True(Math.Abs(alone[d][j] - reversed[d][j]) < 1e-5, $"document {d}, token {j + 1}: {reversed[d][j]} batched in reverse, {alone[d][j]} alone");
+            }
         }
     }
 

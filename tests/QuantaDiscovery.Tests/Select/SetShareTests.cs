@@ -55,7 +55,7 @@ public class SetShareTests
         var setOfRow = Enumerable.Range(0, 2 * n).Select(i => i < n ? "DM Mathematics" : "Github").ToArray<string?>();
         SetShare.Write(Path.Combine(data.Folder, SetShare.FileName), SetShare.Count(setOfRow, Enumerable.Range(0, n + 10), Enumerable.Range(0, n + 10)));
 
-        QuantaBrowser.Write(data.Samples, data.Similarity, data.Clusters, data.Html, new QuantaBrowserOptions(K: 4));
+        await QuantaBrowser.WriteAsync(data.Samples, data.Similarity, data.Clusters, data.Html, new QuantaBrowserOptions(K: 4));
 
         var html = File.ReadAllText(data.Html);
         Assert.Contains("<h2>Samples by corpus set</h2>", html);

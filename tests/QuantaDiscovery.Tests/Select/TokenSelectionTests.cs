@@ -20,7 +20,7 @@ public class TokenSelectionTests
 
     /// <summary>A corpus, a model folder holding a truncated Pythia tokenizer, and a loss table over them whose
     /// losses alternate 0.05 / 1.0 / 0.07 by row, so that candidates are known without a model.</summary>
-    private static (string Corpus, string Model, string Losses, ByteLevelBpeTokenizer Tokenizer) Fixture(string folder, int context,
+    private static async Task<(string Corpus, string Model, string Losses, ByteLevelBpeTokenizer Tokenizer)> Fixture(string folder, int context,
         Func<long, int, int, int>? corruptToken = null)
     {
         var tokenizer = TinyModels.Tokenizer;
@@ -28,7 +28,7 @@ public class TokenSelectionTests
         var corpus = Path.Combine(folder, "corpus.jsonl");
         File.WriteAllLines(corpus, Texts.Select((t, i) => JsonSerializer.Serialize(new { text = t, meta = new { pile_set_name = i % 2 == 0 ? "A" : "B" } })));
         var losses = Path.Combine(folder, "losses.parquet");
-        var writer = TokenTableWriter.Create(losses, TokenTableSchema.SingleModel(hasSet: true));
+        var writer = await TokenTableWriter.CreateAsync(losses, TokenTableSchema.SingleModel(hasSet: true));
         int row = 0;
         for (int d = 0; d < Texts.Length; d++)
         {
@@ -36,20 +36,20 @@ public class TokenSelectionTests
             for (int j = 1; j < ids.Length; j++, row++)
                 writer.Append(d, j, corruptToken?.Invoke(d, j, ids[j]) ?? ids[j], LossOfRow(row), d % 2 == 0 ? "A" : "B");
         }
-        writer.Complete();
+        await writer.CompleteAsync();
         return (corpus, model.Directory, losses, tokenizer);
     }
 
     private static float LossOfRow(int row) => (row % 3) switch { 0 => 0.05f, 1 => 1.0f, _ => 0.07f };
 
     [Fact]
-    public void ChoosesLowLossNonInductionTokensEveryStrideWithContexts()
+    public async Task ChoosesLowLossNonInductionTokensEveryStrideWithContexts()
     {
         const int context = 20;
         var folder = TestPaths.NewTempFolder();
-        var (corpus, model, losses, tokenizer) = Fixture(folder, context);
+        var (corpus, model, losses, tokenizer) = await Fixture(folder, context);
         var options = new TokenSelectionOptions { Stride = 2, Samples = 5, Context = context };
-        var result = TokenSelection.Run(losses, corpus, model, Path.Combine(folder, "out"), options);
+        var result = await TokenSelection.RunAsync(losses, corpus, model, Path.Combine(folder, "out"), options);
 
         // Independent expectation: the rows of the table in order, filtered by hand.
         var expected = new List<(long Doc, int Pos, int Token, float Loss)>();
@@ -73,7 +73,7 @@ public class TokenSelectionTests
         Assert.Equal(induction, result.InductionRemoved);
         Assert.Equal(chosen.Count, result.Chosen);
 
-        var samples = SampleTable.Read(result.SamplesPath);
+        var samples = await SampleTable.ReadAsync(result.SamplesPath);
         Assert.Equal(chosen, samples.Select(s => (s.Doc, s.Pos, s.Token, s.Loss)));
         foreach (var s in samples)
         {
@@ -91,13 +91,12 @@ public class TokenSelectionTests
     }
 
     [Fact]
-    public void TableFromAnotherTokenizationIsRefusedNamingTheDocument()
+    public async Task TableFromAnotherTokenizationIsRefusedNamingTheDocument()
     {
         const int context = 20;
         var folder = TestPaths.NewTempFolder();
-        var (corpus, model, losses, _) = Fixture(folder, context, (doc, pos, token) => doc == 3 && pos == 4 ? token + 1 : token);
-        var error = Assert.Throws<InputException>(() =>
-            TokenSelection.Run(losses, corpus, model, Path.Combine(folder, "out"), new TokenSelectionOptions { Context = context }));
+        var (corpus, model, losses, _) = await Fixture(folder, context, (doc, pos, token) => doc == 3 && pos == 4 ? token + 1 : token);
+        var error = await Assert.ThrowsAsync<InputException>(() => TokenSelection.RunAsync(losses, corpus, model, Path.Combine(folder, "out"), new TokenSelectionOptions { Context = context }));
         Assert.Contains("doc 3, pos 4", error.Message);
         Assert.Contains(losses, error.Message);
     }

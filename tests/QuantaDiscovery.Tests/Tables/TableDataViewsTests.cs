@@ -23,7 +23,7 @@ public class TableDataViewsTests
     }
 
     [Fact]
-    public void LossMatrixWithSetRoundTrips()
+    public async Task LossMatrixWithSetRoundTrips()
     {
         var random = new Random(5);
         int rows = 1_000;
@@ -34,13 +34,13 @@ public class TableDataViewsTests
         float[] large = [.. Enumerable.Range(0, rows).Select(_ => random.NextSingle() * 2)];
         string?[] set = [.. Enumerable.Range(0, rows).Select(i => i % 3 == 0 ? "Github" : i % 3 == 1 ? "ArXiv" : null)];
         var path = Path.Combine(TestPaths.NewTempFolder(), "loss_matrix.parquet");
-        using (var writer = TokenTableWriter.Create(path, TokenTableSchema.LossMatrix(["pico-3k", "pico-336k"], hasSet: true), rowGroupSize: 300))
+        await using (var writer = await TokenTableWriter.CreateAsync(path, TokenTableSchema.LossMatrix(["pico-3k", "pico-336k"], hasSet: true), rowGroupSize: 300))
         {
             for (int i = 0; i < rows; i++) writer.Append(doc[i], pos[i], token[i], [small[i], large[i]], set[i]);
-            writer.Complete();
+            await writer.CompleteAsync();
         }
 
-        var view = Ml.Data.LoadTokenLosses(path);
+        var view = await Ml.Data.LoadTokenLossesAsync(path);
 
         Assert.Equal(rows, view.GetRowCount());
         AssertSchema(view, ("doc", NumberDataViewType.Int64), ("pos", NumberDataViewType.Int32), ("token", NumberDataViewType.Int32),
@@ -58,17 +58,17 @@ public class TableDataViewsTests
     }
 
     [Fact]
-    public void SingleModelTableWithoutSetHasNoSetColumn()
+    public async Task SingleModelTableWithoutSetHasNoSetColumn()
     {
         var path = Path.Combine(TestPaths.NewTempFolder(), "losses.parquet");
-        using (var writer = TokenTableWriter.Create(path, TokenTableSchema.SingleModel()))
+        await using (var writer = await TokenTableWriter.CreateAsync(path, TokenTableSchema.SingleModel()))
         {
             writer.Append(7, 1, 42, 2.5f);
             writer.Append(7, 2, 43, 0.25f);
-            writer.Complete();
+            await writer.CompleteAsync();
         }
 
-        var view = Ml.Data.LoadTokenLosses(path);
+        var view = await Ml.Data.LoadTokenLossesAsync(path);
 
         AssertSchema(view, ("doc", NumberDataViewType.Int64), ("pos", NumberDataViewType.Int32), ("token", NumberDataViewType.Int32),
             ("loss", NumberDataViewType.Single));
@@ -76,7 +76,7 @@ public class TableDataViewsTests
     }
 
     [Fact]
-    public void SamplesRoundTrip()
+    public async Task SamplesRoundTrip()
     {
         TokenSample[] samples =
         [
@@ -85,9 +85,9 @@ public class TableDataViewsTests
             new(2, 41, 3, 50_000, 0.0f, "Github", "naïve “quotes”", "é"),
         ];
         var path = Path.Combine(TestPaths.NewTempFolder(), SampleTable.FileName);
-        SampleTable.Write(path, samples, hasSet: true);
+        await SampleTable.WriteAsync(path, samples, hasSet: true);
 
-        var view = Ml.Data.LoadSamples(path);
+        var view = await Ml.Data.LoadSamplesAsync(path);
 
         Assert.Equal(samples.Length, view.GetRowCount());
         AssertSchema(view, ("sample", NumberDataViewType.Int32), ("doc", NumberDataViewType.Int64), ("pos", NumberDataViewType.Int32),
@@ -104,14 +104,14 @@ public class TableDataViewsTests
     }
 
     [Fact]
-    public void ClustersRoundTripInLongFormat()
+    public async Task ClustersRoundTripInLongFormat()
     {
         int[] k2 = [0, 1, 1, 0, 1];
         int[] k3 = [2, 0, 1, 1, 0];
         var path = Path.Combine(TestPaths.NewTempFolder(), "clusters.parquet");
-        ClusterTable.Write(path, [3, 2], [k3, k2]);
+        await ClusterTable.WriteAsync(path, [3, 2], [k3, k2]);
 
-        var view = Ml.Data.LoadClusters(path);
+        var view = await Ml.Data.LoadClustersAsync(path);
 
         Assert.Equal(10, view.GetRowCount());
         AssertSchema(view, ("sample", NumberDataViewType.Int32), ("n_clusters", NumberDataViewType.Int32), ("cluster", NumberDataViewType.Int32));
@@ -157,11 +157,11 @@ public class TableDataViewsTests
     }
 
     [Fact]
-    public void AGetterOfTheWrongTypeIsRefused()
+    public async Task AGetterOfTheWrongTypeIsRefused()
     {
         var path = Path.Combine(TestPaths.NewTempFolder(), "clusters.parquet");
-        ClusterTable.Write(path, [1], [[0, 0]]);
-        var view = Ml.Data.LoadClusters(path);
+        await ClusterTable.WriteAsync(path, [1], [[0, 0]]);
+        var view = await Ml.Data.LoadClustersAsync(path);
         using var cursor = view.GetRowCursor(view.Schema);
         Assert.True(cursor.MoveNext());
         Assert.Throws<InvalidOperationException>(() => cursor.GetGetter<float>(view.Schema["cluster"]));

@@ -55,15 +55,15 @@ public class TrainingTests
         .Select(line => double.Parse(line.Split(',')[2], CultureInfo.InvariantCulture)).ToArray();
 
     [Fact]
-    public void Token_stream_joins_documents_with_end_of_text_and_its_cache_gives_the_same_batches()
+    public async Task Token_stream_joins_documents_with_end_of_text_and_its_cache_gives_the_same_batches()
     {
         var folder = TestPaths.NewTempFolder();
         var (corpus, tokenizerPath) = Fixture(folder, repeats: 2);
         var tokenizer = ByteLevelBpeTokenizer.Load(tokenizerPath);
         int[] expected = [.. Enumerable.Repeat(Documents, 2).SelectMany(d => d).SelectMany(text => tokenizer.Encode(text).Append(0))];
 
-        var built = TokenStream.LoadOrBuild(corpus, tokenizerPath, folder);
-        var cached = TokenStream.LoadOrBuild(corpus, tokenizerPath, folder);
+        var built = await TokenStream.LoadOrBuildAsync(corpus, tokenizerPath, folder);
+        var cached = await TokenStream.LoadOrBuildAsync(corpus, tokenizerPath, folder);
         Assert.True(File.Exists(Path.Combine(folder, TokenStream.CacheFileName)));
         Assert.Equal(0, built.EndOfTextId);
         Assert.Equal(expected, built.Tokens);
@@ -87,11 +87,11 @@ public class TrainingTests
     }
 
     [Fact]
-    public void Training_loss_falls_over_thirty_steps()
+    public async Task Training_loss_falls_over_thirty_steps()
     {
         var folder = TestPaths.NewTempFolder();
         var (corpus, tokenizer) = Fixture(folder);
-        var stream = TokenStream.LoadOrBuild(corpus, tokenizer, folder);
+        var stream = await TokenStream.LoadOrBuildAsync(corpus, tokenizer, folder);
         var options = TinyOptions(30, 30);
         var config = TinyConfig(ByteLevelBpeTokenizer.Load(tokenizer).VocabularySize);
         var run = Path.Combine(folder, "tiny");
@@ -103,12 +103,12 @@ public class TrainingTests
     }
 
     [Fact]
-    public void Interrupted_and_resumed_run_ends_with_the_weights_of_an_uninterrupted_run()
+    public async Task Interrupted_and_resumed_run_ends_with_the_weights_of_an_uninterrupted_run()
     {
         set_num_threads(1);
         var folder = TestPaths.NewTempFolder();
         var (corpus, tokenizer) = Fixture(folder);
-        var stream = TokenStream.LoadOrBuild(corpus, tokenizer, folder);
+        var stream = await TokenStream.LoadOrBuildAsync(corpus, tokenizer, folder);
         var options = TinyOptions(12, 6, 12);
         var config = TinyConfig(ByteLevelBpeTokenizer.Load(tokenizer).VocabularySize, hidden: 32, layers: 2);
         var batches = new SequenceBatches(stream, 16, 4, options.Seed);
@@ -133,12 +133,12 @@ public class TrainingTests
     }
 
     [Fact]
-    public void A_run_killed_between_checkpoints_resumes_from_its_last_state_save_and_each_session_has_a_timing_row()
+    public async Task A_run_killed_between_checkpoints_resumes_from_its_last_state_save_and_each_session_has_a_timing_row()
     {
         set_num_threads(1);
         var folder = TestPaths.NewTempFolder();
         var (corpus, tokenizer) = Fixture(folder);
-        var stream = TokenStream.LoadOrBuild(corpus, tokenizer, folder);
+        var stream = await TokenStream.LoadOrBuildAsync(corpus, tokenizer, folder);
         var options = TinyOptions(12, 12) with { StateEvery = 4 };
         var config = TinyConfig(ByteLevelBpeTokenizer.Load(tokenizer).VocabularySize, hidden: 32, layers: 1);
         var batches = new SequenceBatches(stream, 16, 4, options.Seed);
@@ -155,11 +155,11 @@ public class TrainingTests
     }
 
     [Fact]
-    public void Resuming_with_other_settings_is_refused()
+    public async Task Resuming_with_other_settings_is_refused()
     {
         var folder = TestPaths.NewTempFolder();
         var (corpus, tokenizer) = Fixture(folder, repeats: 2);
-        var stream = TokenStream.LoadOrBuild(corpus, tokenizer, folder);
+        var stream = await TokenStream.LoadOrBuildAsync(corpus, tokenizer, folder);
         var config = TinyConfig(ByteLevelBpeTokenizer.Load(tokenizer).VocabularySize);
         var run = Path.Combine(folder, "run");
         LanguageModelTrainer.Train(config, new SequenceBatches(stream, 16, 4, 3), run, tokenizer, TinyOptions(2, 2));
@@ -168,11 +168,11 @@ public class TrainingTests
     }
 
     [Fact]
-    public void Saved_checkpoint_reloads_with_the_losses_of_the_model_in_memory()
+    public async Task Saved_checkpoint_reloads_with_the_losses_of_the_model_in_memory()
     {
         var folder = TestPaths.NewTempFolder();
         var (corpus, tokenizer) = Fixture(folder, repeats: 2);
-        var stream = TokenStream.LoadOrBuild(corpus, tokenizer, folder);
+        var stream = await TokenStream.LoadOrBuildAsync(corpus, tokenizer, folder);
         var config = TinyConfig(ByteLevelBpeTokenizer.Load(tokenizer).VocabularySize);
         var options = TinyOptions(1, 0, 1);
         var run = Path.Combine(folder, "run");

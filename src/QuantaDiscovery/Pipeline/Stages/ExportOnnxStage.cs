@@ -14,19 +14,13 @@ public sealed class ExportOnnxStage : PipelineStage
     public override string Kind => "export-onnx";
     public override string Description => "ONNX export of GPT-NeoX or Llama model folders, for scoring";
 
-    public override IReadOnlyList<StageSetting> Settings { get; } =
-    [
-        new("models", SettingKind.InputPaths, "model folders (config.json, model.safetensors, tokenizer.json)", Required: true),
-        new("dtype", SettingKind.Text, "f32, f16 or bf16: type of the weights and matrix products (the loss head stays float32)", Default: "f32"),
-    ];
+    public override IReadOnlyList<StageSetting> Settings => OnnxExportSettings.Stage;
 
     public override Task RunAsync(StageContext context, CancellationToken cancellationToken)
     {
         var sources = context.Paths("models");
         var names = CorpusScoring.ModelNames(sources);
-        var dtype = context.Text("dtype");
-        if (!OnnxPrecisions.ByName.TryGetValue(dtype, out var precision))
-            throw context.Error("dtype", $"'{dtype}' is not f32, f16 or bf16");
+        var precision = OnnxPrecisions.ByName[context.Text("dtype")];
         for (int i = 0; i < sources.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -8,29 +8,11 @@ public sealed class GrokStage : PipelineStage
     public override string Kind => "grok";
     public override string Description => "a modular-arithmetic grokking run (Power et al. 2022; Omnigrok)";
 
-    public override IReadOnlyList<StageSetting> Settings { get; } =
-    [
-        new("preset", SettingKind.Text, "light (the fast CPU setting: MLP, p 59, train-frac 0.5, 3000 steps, seed 0) or omnigrok (Omnigrok's transformer run: p 113, train-frac 0.3, float64, 15,000 steps, seed 42)", Default: "light"),
-        new("task", SettingKind.Text, "binary operation, e.g. x+y, x/y, s5 (unset: the preset's, x+y)"),
-        new("p", SettingKind.Integer, "prime modulus (unset: the preset's)"),
-        new("train-frac", SettingKind.Number, "fraction of the table used for training (unset: the preset's)"),
-        new("steps", SettingKind.Integer, "full-batch optimiser steps (unset: the preset's)"),
-        new("weight-decay", SettingKind.Number, "AdamW weight decay γ (unset: the preset's, 1)"),
-        new("seed", SettingKind.Integer, "seed of the split and the initialisation (unset: the preset's)"),
-        new("threads", SettingKind.Integer, "libtorch CPU threads (default: libtorch's choice)"),
-    ];
+    public override IReadOnlyList<StageSetting> Settings => GrokSettings.Stage;
 
     public override Task RunAsync(StageContext context, CancellationToken cancellationToken)
     {
-        GrokkingOptions preset;
-        try
-        {
-            preset = GrokkingOptions.Preset(context.Text("preset"));
-        }
-        catch (Common.InputException)
-        {
-            throw context.Error("preset", $"'{context.Text("preset")}' is not light or omnigrok");
-        }
+        var preset = GrokkingOptions.Preset(context.Text("preset"));
         var options = preset with
         {
             Operation = context.Has("task") ? BinaryOperations.Parse(context.Text("task")) : preset.Operation,

@@ -5,7 +5,7 @@ using QuantaDiscovery.Score;
 namespace QuantaDiscovery.Pipeline.Stages;
 
 /// <summary>
-/// <c>losses</c>: per-token losses of a model suite over a corpus (<see cref="CorpusScoring.Run"/>): losses/&lt;model&gt;.parquet,
+/// <c>losses</c>: per-token losses of a model suite over a corpus (<see cref="CorpusScoring.RunAsync"/>): losses/&lt;model&gt;.parquet,
 /// loss_matrix.parquet/.npy, models.csv. Data-parallel: shard i/N scores the contiguous block i of the documents
 /// (see <see cref="Shard"/>), with every model or, with models split (<c>--model m/M</c>), with model folder m alone;
 /// <see cref="LossShardMerge"/> puts the blocks and models back together.
@@ -18,7 +18,7 @@ public sealed class LossesStage : PipelineStage
 
     public override IReadOnlyList<StageSetting> Settings => ScoringSettings.All;
 
-    public override Task RunAsync(StageContext context, CancellationToken cancellationToken)
+    public override async Task RunAsync(StageContext context, CancellationToken cancellationToken)
     {
         var corpus = context.Path("corpus");
         long? maxDocuments = context.OptionalLong("max-documents");
@@ -36,7 +36,7 @@ public sealed class LossesStage : PipelineStage
         if (context.Shard is { } shard)
         {
             context.Report("counting documents");
-            long total = CountDocuments(corpus, maxDocuments, context.Flag("skip-bad-lines"), cancellationToken);
+            long total = await CountDocumentsAsync(corpus, maxDocuments, context.Flag("skip-bad-lines"), cancellationToken);
             (skip, long end) = shard.Block(total);
             if (end == skip)
                 throw context.Error("corpus", $"shard {shard} of {total} documents is empty: use fewer shards");
@@ -62,10 +62,9 @@ public sealed class LossesStage : PipelineStage
         var progress = new Progress<ScoringProgress>(p => context.Report(
             $"{p.Documents:N0} documents, {p.PredictedTokens:N0} tokens, {p.TokensPerSecond:N0} tokens/s",
             documents is > 0 ? Math.Min(1, (double)p.Documents / documents.Value) : null));
-        var result = CorpusScoring.Run(models, corpus, context.OutputFolder, options, progress, cancellationToken);
+        var result = await CorpusScoring.RunAsync(models, corpus, context.OutputFolder, options, progress, cancellationToken);
         context.Log($"{result.Documents:N0} documents, {result.PredictedTokens:N0} losses per model; {result.Report.Summary()}");
         foreach (var line in result.BatchSizes.Distinct()) context.Log(line);
-        return Task.CompletedTask;
     }
 
     private static int? BatchSize(StageContext context)
@@ -83,6 +82,7 @@ public sealed class LossesStage : PipelineStage
     public override Task MergeShardsAsync(IReadOnlyList<string> shardFolders, string outputFolder, CancellationToken cancellationToken) =>
         LossShardMerge.MergeAsync(shardFolders, outputFolder, cancellationToken);
 
-    private static long CountDocuments(string corpus, long? maxDocuments, bool skipBadLines, CancellationToken cancellationToken) =>
-        CorpusReader.Read(corpus, new CorpusReadOptions { MaxDocuments = maxDocuments, SkipBadLines = skipBadLines }, null, cancellationToken).LongCount();
+    private static async Task<long> CountDocumentsAsync(string corpus, long? maxDocuments, bool skipBadLines, CancellationToken cancellationToken) =>
+        await CorpusReader.ReadAsync(corpus, new CorpusReadOptions { MaxDocuments = maxDocuments, SkipBadLines = skipBadLines }, null, cancellationToken)
+            .LongCountAsync(cancellationToken);
 }

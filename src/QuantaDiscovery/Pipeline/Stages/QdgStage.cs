@@ -7,7 +7,7 @@ using QuantaDiscovery.Select;
 namespace QuantaDiscovery.Pipeline.Stages;
 
 /// <summary>
-/// <c>qdg</c>: <see cref="QdgRun.Run"/>, quanta discovery from gradients, into the stage's folder (report.html and every
+/// <c>qdg</c>: <see cref="QdgRun.RunAsync"/>, quanta discovery from gradients, into the stage's folder (report.html and every
 /// intermediate file). Its steps (select, gradients, similarity, cluster, browse) are cached each on its own settings
 /// and inputs (<see cref="CachedSteps"/>), so a changed clustering setting reuses the gradients and the similarity.
 /// </summary>
@@ -18,7 +18,7 @@ public sealed class QdgStage : PipelineStage
 
     public override IReadOnlyList<StageSetting> Settings => QdgSettings.All;
 
-    public override Task RunAsync(StageContext context, CancellationToken cancellationToken)
+    public override async Task RunAsync(StageContext context, CancellationToken cancellationToken)
     {
         int seed = context.Integer("seed");
         var (projection, projectionMethod) = GradientOptions.ParseProjection(context.Text("projection"));
@@ -45,7 +45,7 @@ public sealed class QdgStage : PipelineStage
             [QdgRun.CorpusInput] = context.InputIdentity("corpus"),
             [QdgRun.LossesInput] = context.InputIdentity("losses"),
         }, context.Log, recompute: context.Forced);
-        var result = QdgRun.Run(context.Path("model"), context.Path("corpus"), context.Path("losses"), context.OutputFolder, options,
+        var result = await QdgRun.RunAsync(context.Path("model"), context.Path("corpus"), context.Path("losses"), context.OutputFolder, options,
             new Progress<string>(stage => context.Report(stage)),
             new Progress<GradientProgress>(p => context.Report($"gradients {p.Tokens}/{p.TotalTokens}", (double)p.Tokens / p.TotalTokens)),
             steps, cancellationToken);
@@ -53,14 +53,17 @@ public sealed class QdgStage : PipelineStage
         context.Log($"rank-frequency envelope fitted over ranks {fit.FirstRank}–{fit.LastRank}: slope {fit.Slope?.ToString("G4", System.Globalization.CultureInfo.InvariantCulture) ?? "none"}");
         context.Log($"{result.Samples} tokens, gradient dimension {result.GradientDimension}, K = {string.Join(", ", result.ClusterCounts)}; " +
             $"steps computed: {string.Join(", ", steps.Computed)}; reused: {(steps.Reused.Count > 0 ? string.Join(", ", steps.Reused) : "none")}");
-        return Task.CompletedTask;
     }
 
     private static (int, int) ParseRanks(StageContext context, string text)
     {
-        var parts = text.Split(':');
-        if (parts.Length == 2 && int.TryParse(parts[0], out int first) && int.TryParse(parts[1], out int last) && first >= 1 && last >= first)
-            return (first, last);
-        throw context.Error("envelope-ranks", $"'{text}': expected first:last with 1 ≤ first ≤ last (the paper: 101:1000)");
+        try
+        {
+            return QdgCommandSettings.ParseEnvelopeRanks(text);
+        }
+        catch (Common.InputException e)
+        {
+            throw context.Error("envelope-ranks", e.Message);
+        }
     }
 }

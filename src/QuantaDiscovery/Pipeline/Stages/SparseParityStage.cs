@@ -13,36 +13,11 @@ public sealed class SparseParityStage : PipelineStage
     public override string Kind => "sparse-parity";
     public override string Description => "multitask sparse parity: per-task losses show the tasks learned one by one (Michaud et al. 2023, §3)";
 
-    public override IReadOnlyList<StageSetting> Settings { get; } =
-    [
-        new("preset", SettingKind.Text, "reduced (32 tasks, n 32, 30,000 steps: about a CPU-minute) or paper", Default: "reduced"),
-        new("n-tasks", SettingKind.Integer, "number of tasks"),
-        new("n", SettingKind.Integer, "number of data bits"),
-        new("k", SettingKind.Integer, "bits per parity"),
-        new("alpha", SettingKind.Number, "α: task i has frequency ∝ i^−(α+1)"),
-        new("width", SettingKind.Integer, "hidden width w"),
-        new("batch", SettingKind.Integer, "batch size"),
-        new("steps", SettingKind.Integer, "optimiser steps"),
-        new("lr", SettingKind.Number, "AdamW learning rate"),
-        new("weight-decay", SettingKind.Number, "AdamW weight decay"),
-        new("dataset-size", SettingKind.Integer, "train on a fixed dataset of D samples (default: fresh samples every step)"),
-        new("eval-every", SettingKind.Integer, "steps between per-task evaluations"),
-        new("convergence-loss", SettingKind.Number, "a task has converged when its loss first drops below this (nats)"),
-        new("seed", SettingKind.Integer, "seed of the task subsets, data and initialisation", Default: "0"),
-        new("threads", SettingKind.Integer, "libtorch CPU threads"),
-    ];
+    public override IReadOnlyList<StageSetting> Settings => SparseParitySettings.Stage;
 
     public override Task RunAsync(StageContext context, CancellationToken cancellationToken)
     {
-        SparseParityOptions preset;
-        try
-        {
-            preset = SparseParityOptions.Preset(context.Text("preset"));
-        }
-        catch (ArgumentException e)
-        {
-            throw context.Error("preset", e.Message);
-        }
+        var preset = SparseParityOptions.Preset(context.Text("preset"));
         int Integer(string name, int fallback) => context.Has(name) ? context.Integer(name) : fallback;
         double Number(string name, double fallback) => context.Has(name) ? context.Number(name) : fallback;
         var options = preset with
