@@ -26,6 +26,7 @@ internal static class QdgCommand
         var knn = SettingOptions.From<int?>(QdgSettings.Neighbours);
         var method = SettingOptions.From<string>(QdgSettings.Method);
         var nInit = SettingOptions.From<int>(QdgSettings.Restarts);
+        var assignLabels = SettingOptions.From<string>(QdgSettings.AssignLabels);
         var parameters = SettingOptions.From<string>(GradientSettings.Params);
         var projection = SettingOptions.From<string>(QdgSettings.Projection);
         var seed = SettingOptions.From<int>(QdgSettings.Seed);
@@ -34,7 +35,7 @@ internal static class QdgCommand
         var envelopeRanks = SettingOptions.From<string?>(QdgSettings.EnvelopeRanks);
         var maxMemory = SettingOptions.From<string?>(MemorySettings.MaxMemory);
         var command = new Command("qdg", "Quanta discovery from gradients: select → gradients → similarity → clusters → report.html")
-            .With(model, input, losses, output, maxLoss, samples, stride, maxSetShare, noInduction, uniform, clusters, knn, method, nInit, parameters,
+            .With(model, input, losses, output, maxLoss, samples, stride, maxSetShare, noInduction, uniform, clusters, knn, method, nInit, assignLabels, parameters,
                 projection, seed, context, alphaN, envelopeRanks, maxMemory);
         ProgressReporter.AddOptions(command);
         command.SetAction(async (parse, cancellation) =>
@@ -56,7 +57,10 @@ internal static class QdgCommand
                 },
                 Clusters = parse.GetValue(clusters),
                 Neighbours = parse.GetValue(knn),
-                Clustering = new ClusteringOptions { Method = parse.GetValue(method)!, Restarts = parse.GetValue(nInit), Seed = parse.GetValue(seed) },
+                Clustering = new ClusteringOptions
+                {
+                    Method = parse.GetValue(method)!, Restarts = parse.GetValue(nInit), AssignLabels = parse.GetValue(assignLabels)!, Seed = parse.GetValue(seed),
+                },
                 AlphaN = parse.GetValue(alphaN) is { } given ? RankFrequency.ReadAlphaN(given) : null,
                 EnvelopeRanks = parse.GetValue(envelopeRanks) is { } ranks ? QdgCommandSettings.ParseEnvelopeRanks(ranks) : null,
                 MaxMemory = parse.GetValue(maxMemory) is { } limit ? Common.MemoryBudget.Parse(limit) : null,

@@ -17,5 +17,5 @@ public static class ClusterSettings
 
     /// <summary>The <c>cluster</c> command's flags.</summary>
     public static IReadOnlyList<StageSetting> Command { get; } =
-        [Affinity, Clusters, Output, QdgSettings.Method, QdgSettings.Restarts, QdgSettings.Seed, Solver, MemorySettings.MaxMemory];
+        [Affinity, Clusters, Output, QdgSettings.Method, QdgSettings.Restarts, QdgSettings.AssignLabels, QdgSettings.Seed, Solver, MemorySettings.MaxMemory];
 }
