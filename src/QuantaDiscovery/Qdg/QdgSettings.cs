@@ -21,10 +21,12 @@ public static class QdgSettings
     public static readonly StageSetting Clusters = new("clusters", SettingKind.Text, "K, a list or start:stop:step (default: samples/25, at most 400, swept over K/4..K)");
     public static readonly StageSetting Neighbours = new("knn", SettingKind.Integer,
         $"m of the sparse m-nearest-neighbour similarity graph (similarity.npz) instead of the dense matrix (default: dense up to {QdgOptions.DenseSampleLimit:N0} tokens, m = {QdgOptions.DefaultNeighbours} beyond)");
-    public static readonly StageSetting Method = new("method", SettingKind.Text, $"clustering method ({string.Join(", ", ClusteringMethods.Names)})",
-        Default: ClusteringMethods.Default, Paper: "spectral");
+    public static readonly StageSetting Method = new("method", SettingKind.Text, "clustering method",
+        Default: ClusteringMethods.Default, Paper: "spectral", Choices: [.. ClusteringMethods.Names]);
     public static readonly StageSetting Restarts = new("n-init", SettingKind.Integer, "k-means restarts", Default: "30", Paper: "30");
-    public static readonly StageSetting AssignLabels = new("assign-labels", SettingKind.Text, $"how spectral clustering labels its embedding ({string.Join(", ", LabelAssignment.Names)}; cluster_qr: no restarts, less memory)", Default: LabelAssignment.KMeansLabels, Paper: "kmeans");
+    public static readonly StageSetting AssignLabels = new("assign-labels", SettingKind.Text,
+        "how spectral clustering labels its embedding (cluster_qr: no restarts, less memory)", Default: LabelAssignment.KMeansLabels, Paper: "kmeans",
+        Choices: [.. LabelAssignment.Names]);
     public static readonly StageSetting Projection = new("projection", SettingKind.Text,
         "none; k or sparse:k for a sparse random projection to k dimensions; factored:B for the factored (LoGra-style) projection with B columns",
         Default: "none", Paper: "none");
