@@ -30,7 +30,7 @@ public sealed record ClusterSizes(int K, int[] Sizes)
 /// <param name="Fit">size ∝ rank^(−α) over the fit range; null when the range holds fewer than 3 ranks of positive size</param>
 /// <param name="AlphaN">the scaling exponent α_N, when given</param>
 /// <param name="AlphaNSource">where α_N came from: a summary.json path, or "given"</param>
-/// <param name="SlopeInterval">percentile bootstrap interval of the slope over resampled samples (<see cref="RankFrequency.BootstrapSlope"/>);
+/// <param name="SlopeInterval">normal bootstrap interval of the slope over resampled samples (<see cref="RankFrequency.BootstrapSlope"/>);
 /// null when not computed or when too few replicates could be fitted</param>
 public sealed record RankFrequencyResult(double[] Envelope, IReadOnlyList<ClusterSizes> Sweep, int FirstRank, int LastRank,
     PowerLawFitResult? Fit, double? AlphaN = null, string? AlphaNSource = null, SlopeBootstrap? SlopeInterval = null)

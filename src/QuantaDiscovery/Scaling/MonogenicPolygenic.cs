@@ -172,13 +172,13 @@ public static class MonogenicPolygenic
             return bin >= 0 ? bin + 1 : ~bin;
         }
 
+        var lines = classified.Select(FitShape).ToArray();
         var random = new Random(seed);
         var curve = new double[m];
         long monogenic = 0, changed = 0;
         for (int replicate = 0; replicate < NoiseReplicates; replicate++)
-            foreach (int t in classified)
+            foreach (var (a, slope) in lines)
             {
-                var (a, slope) = FitShape(t);
                 var pool = NearestNonEmpty(residuals, Bin(a + slope * shapeMean));
                 var noise = pool[random.Next(pool.Count)];
                 for (int k = 0; k < m; k++) curve[k] = a + slope * shape[k] + noise[k];

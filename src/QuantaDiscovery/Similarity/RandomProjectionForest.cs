@@ -141,6 +141,10 @@ public static class RandomProjectionForest
         var lists = new int[(long)n * m];
         var listsFresh = new bool[(long)n * m];
         var reverse = new ReverseLists(new int[n + 1], new int[(long)n * explore], new bool[(long)n * explore], new int[n]);
+        // each worker's marks (stamp[k] == i: k already tried for i), kept across rounds: a worker handles the same samples
+        // every round, and a candidate tried for i before either joined its list or fell below a threshold that only rises
+        int workers = Math.Min(Environment.ProcessorCount, Math.Max(1, n / 1024));
+        var stamps = new int[workers][];
         for (int round = 0; round < options.Rounds; round++)
         {
             Array.Copy(nearest, lists, lists.Length);
@@ -148,11 +152,14 @@ public static class RandomProjectionForest
             Array.Clear(fresh);
             ReverseNeighbours(lists, listsFresh, n, m, explore, reverse);
             long updates = 0;
-            int workers = Math.Min(Environment.ProcessorCount, Math.Max(1, n / 1024));
             Parallel.For(0, workers, worker =>
             {
-                var stamp = new int[n];
-                Array.Fill(stamp, -1);
+                var stamp = stamps[worker];
+                if (stamp is null)
+                {
+                    stamp = stamps[worker] = new int[n];
+                    Array.Fill(stamp, -1);
+                }
                 var near = new int[2 * explore];
                 var nearFresh = new bool[2 * explore];
                 var far = new int[2 * explore];
