@@ -8,7 +8,7 @@
       where the exact graph is too slow to build)
   compare.py ari <truth.npy> <labels.npy>
       adjusted Rand index of our labels ([n] or a sweep [len(ks), n]) against the planted truth
-  compare.py sklearn <graph.npz> <truth.npy> --clusters K [--seed 0]
+  compare.py sklearn <graph.npz> <truth.npy> --clusters K [--seed 0] [--assign-labels kmeans|cluster_qr]
       scikit-learn's SpectralClustering on the same graph (affinity="precomputed", arpack, n_init 10): wall time, ARI"""
 import argparse
 import json
@@ -39,6 +39,7 @@ def main():
     parser.add_argument("--clusters", type=int)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--rows", type=int, default=2000)
+    parser.add_argument("--assign-labels", default="kmeans", choices=["kmeans", "cluster_qr"])
     a = parser.parse_args()
     if a.what == "recall":
         exact, approximate = top_m(sp.load_npz(a.first).tocsr(), a.m), top_m(sp.load_npz(a.second).tocsr(), a.m)
@@ -78,8 +79,8 @@ def main():
         graph, truth = sp.load_npz(a.first).tocsr(), np.load(a.second)
         start = time.time()
         labels = SpectralClustering(a.clusters, affinity="precomputed", eigen_solver="arpack", n_init=10,
-                                    random_state=a.seed).fit_predict(graph)
-        print(json.dumps({"n": len(truth), "clusters": a.clusters, "seconds": time.time() - start,
+                                    assign_labels=a.assign_labels, random_state=a.seed).fit_predict(graph)
+        print(json.dumps({"n": len(truth), "clusters": a.clusters, "assign_labels": a.assign_labels, "seconds": time.time() - start,
                           "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                           "ari": adjusted_rand_score(truth, labels)}))
         sys.stdout.flush()

@@ -35,7 +35,7 @@ internal static class ClusterCommand
             var affinityPath = parse.GetValue(affinity)!;
             var (n, entries, sparse) = ClusterEstimate.Shape(affinityPath);
             long budget = MemoryBudget.Budget(parse.GetValue(maxMemory));
-            var estimate = ClusterEstimate.Estimate(n, entries, sparse, counts.Max(), options.AssignLabels);
+            var estimate = ClusterEstimate.Estimate(n, entries, sparse, counts.Max(), options.AssignLabels, options.Solver);
             parse.Err().WriteLine($"estimate: {estimate}");
             MemoryBudget.Check(estimate, budget, ClusterEstimate.LargestFitting(n, entries, sparse, budget, options.AssignLabels), affinityPath);
             NativeHeap.ReturnLargeBlocks();

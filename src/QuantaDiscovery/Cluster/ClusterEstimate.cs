@@ -8,9 +8,11 @@ namespace QuantaDiscovery.Cluster;
 /// <list type="bullet">
 /// <item>reading the affinity: dense, the matrix and its normalised tensor [8 n²]; sparse, the archive's buffers, the
 /// validated CSR and the normalised copy [<see cref="SparseLoadBytesPerEntry"/> per entry];</item>
-/// <item>the eigensolver: dense (n ≤ 1,000 or 3K ≥ n), float64 eigh with its workspace [24 n²]; subspace, the n × K float32
-/// locked vectors and <see cref="SubspaceBlocks"/> blocks of n × b float32, b = min(K, 256) + guard vectors (the sliding
-/// window of <see cref="SubspaceEigensolver"/>);</item>
+/// <item>the eigensolver: dense (n ≤ 1,000 or 3K ≥ n), float64 eigh with its workspace [24 n²]; block
+/// (<see cref="BlockEigensolver"/>), <see cref="BlockSolverBlocks"/> blocks of n × (K + K/5) float32; windowed subspace, the
+/// n × K float32 locked vectors and <see cref="SubspaceBlocks"/> blocks of n × b float32, b = min(K, 256) + guard vectors (the
+/// sliding window of <see cref="SubspaceEigensolver"/>); <see cref="IterativeSolver"/> picks the block solver unless it needs
+/// more memory than the windowed one;</item>
 /// <item>labelling: the embedding as a managed array and as the tensor k-means centres (or cluster_qr rotates) [8 n K];
 /// k-means restarts and cluster_qr work a few thousand rows at a time.</item>
 /// </list>
@@ -25,6 +27,15 @@ public static class ClusterEstimate
     /// </summary>
     public const double SubspaceBlocks = 7;
 
+    /// <summary>
+    /// Resident n × b float32 blocks at the block solver's peak: the block and its product (the Chebyshev recurrence runs in
+    /// place; Householder QR's copy replaces the product's), row chunks on top.
+    /// </summary>
+    public const double BlockSolverBlocks = 2;
+
+    /// <summary>Outer iterations of the block solver assumed by the time estimate (planted clusters converge in a few; a rough figure).</summary>
+    private const double BlockIterations = 8;
+
     /// <summary>Bytes per stored entry while a sparse affinity is read (archive, validated CSR, normalised copy).</summary>
     public const long SparseLoadBytesPerEntry = 40;
 
@@ -34,26 +45,58 @@ public static class ClusterEstimate
     /// <summary>Chebyshev-filter sweeps per window of the subspace solver (a rough figure for the time estimate).</summary>
     private const double SweepsPerWindow = 60;
 
-    public static ResourceEstimate Estimate(long n, long entries, bool sparse, int clusters, string assignLabels = LabelAssignment.KMeansLabels)
+    /// <summary>
+    /// The iterative eigensolver for K eigenvectors of n samples: <see cref="EigenSolver.Block"/> unless its two n × (K + K/5)
+    /// blocks need more memory than the windowed solver's locked vectors and blocks, else <see cref="EigenSolver.Subspace"/>.
+    /// </summary>
+    public static EigenSolver IterativeSolver(long n, int clusters) =>
+        BlockSolverBytes(n, clusters) <= WindowedSolverBytes(n, clusters) ? EigenSolver.Block : EigenSolver.Subspace;
+
+    private static long BlockColumns(long n, int clusters) => BlockEigensolver.Columns(n, Math.Max(1, clusters - 1));
+
+    private static long BlockSolverBytes(long n, int clusters) => (long)(BlockSolverBlocks * 4 * n * BlockColumns(n, clusters));
+
+    private static long WindowColumns(int clusters)
+    {
+        int window = Math.Min(clusters, SubspaceEigensolver.BlockColumns);
+        return window + SubspaceEigensolver.GuardColumns(window);
+    }
+
+    private static long WindowedSolverBytes(long n, int clusters) => 4 * n * clusters + (long)(SubspaceBlocks * 4 * n * WindowColumns(clusters));
+
+    /// <param name="solver">the eigensolver asked for; <see cref="EigenSolver.Auto"/> as <see cref="SpectralEmbedding"/> resolves it</param>
+    public static ResourceEstimate Estimate(long n, long entries, bool sparse, int clusters, string assignLabels = LabelAssignment.KMeansLabels,
+        EigenSolver solver = EigenSolver.Auto)
     {
         long k = clusters;
-        long window = Math.Min(k, SubspaceEigensolver.BlockColumns);
-        long b = window + SubspaceEigensolver.GuardColumns((int)window);
-        bool denseSolver = !sparse && (n <= 1000 || 3 * k >= n);
+        if (solver == EigenSolver.Auto)
+            solver = !sparse && (n <= 1000 || 3 * k >= n) ? EigenSolver.Dense : IterativeSolver(n, clusters);
         long held = sparse ? SparseHeldBytesPerEntry * entries + 16 * n : 8 * n * n;
         long reading = sparse ? SparseLoadBytesPerEntry * entries : 8 * n * n;
-        long solver = held + (denseSolver ? 24 * n * n : 4 * n * k + (long)(SubspaceBlocks * 4 * n * b));
+        long solverBytes = held + solver switch
+        {
+            EigenSolver.Dense => 24 * n * n,
+            EigenSolver.Block => BlockSolverBytes(n, clusters),
+            _ => WindowedSolverBytes(n, clusters),
+        };
         long labelling = held + 8 * n * k;
-        long peak = Math.Max(reading, Math.Max(solver, labelling));
+        long peak = Math.Max(reading, Math.Max(solverBytes, labelling));
 
+        long b = solver == EigenSolver.Block ? BlockColumns(n, clusters) : WindowColumns(clusters);
         double productFlops = sparse ? 2.0 * entries * b : 2.0 * n * n * b;
-        // Per sweep ~12 products, each followed by a projection against the locked vectors (on average K/2 of them), and
-        // Rayleigh–Ritz with orthonormalisation (~8 n b²); one window per 256 eigenpairs.
+        // Windowed: per sweep ~12 products, each followed by a projection against the locked vectors (on average K/2 of them), and
+        // Rayleigh–Ritz with orthonormalisation (~8 n b²); one window per 256 eigenpairs. Block: per outer iteration ~12 products
+        // and ~10 n b² (Householder QR 4, Rayleigh–Ritz's projection 2, rotating the block and its product 4).
         double windows = Math.Ceiling((double)k / SubspaceEigensolver.BlockColumns);
-        double flops = denseSolver ? 10.0 * n * n * n
-            : windows * SweepsPerWindow * (12 * (productFlops + 4.0 * n * (k / 2.0) * b) + 8.0 * n * b * b);
+        double flops = solver switch
+        {
+            EigenSolver.Dense => 10.0 * n * n * n,
+            EigenSolver.Block => BlockIterations * (12 * productFlops + 10.0 * n * b * b),
+            _ => windows * SweepsPerWindow * (12 * (productFlops + 4.0 * n * (k / 2.0) * b) + 8.0 * n * b * b),
+        };
         flops += assignLabels == LabelAssignment.ClusterQrLabels ? 4.0 * n * k * k : 30 * 50 * 2.0 * n * k * k;
-        return new ResourceEstimate($"spectral clustering ({(sparse ? "sparse" : "dense")} affinity, {(denseSolver ? "dense" : "subspace")} eigensolver, " +
+        string solverName = solver switch { EigenSolver.Dense => "dense", EigenSolver.Block => "block subspace", _ => "subspace" };
+        return new ResourceEstimate($"spectral clustering ({(sparse ? "sparse" : "dense")} affinity, {solverName} eigensolver, " +
             $"{assignLabels}), n = {n:N0}, K = {k:N0}", MemoryBudget.ProcessBaseBytes + peak, flops / MemoryBudget.FlopsPerSecond);
     }
 

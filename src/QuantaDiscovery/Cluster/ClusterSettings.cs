@@ -13,7 +13,7 @@ public static class ClusterSettings
     public static readonly StageSetting Output = new("output", SettingKind.Text,
         "labels .npy, int32 [n] (one k) or [len(ks), n] (sweep); a .json beside it lists the ks", Required: true);
     public static readonly StageSetting Solver = new("eigen-solver", SettingKind.Text, "spectral embedding's eigensolver",
-        Default: "auto", Choices: ["auto", "dense", "subspace"]);
+        Default: "auto", Choices: ["auto", "dense", "subspace", "block"]);
 
     /// <summary>The <c>cluster</c> command's flags.</summary>
     public static IReadOnlyList<StageSetting> Command { get; } =

@@ -28,6 +28,12 @@ internal abstract class NormalisedAffinity
     /// <summary>M·X for an n × b block X.</summary>
     public abstract Tensor Multiply(Tensor block);
 
+    /// <summary>
+    /// One step of a Chebyshev recurrence in place: <paramref name="previous"/> ← scale·(M − centre)·<paramref name="current"/> − previous,
+    /// for n × b float32 blocks, <paramref name="previous"/> contiguous.
+    /// </summary>
+    public abstract void ChebyshevStep(Tensor current, Tensor previous, float centre, float scale);
+
     /// <summary>M as a dense float32 n × n tensor (for the dense eigensolver).</summary>
     public abstract Tensor ToDense();
 
@@ -76,6 +82,13 @@ internal abstract class NormalisedAffinity
         public override int Size => (int)matrix.shape[0];
         public override Tensor Multiply(Tensor block) => TorchThreads.MatMul(matrix, block);
         public override Tensor ToDense() => matrix;
+
+        public override void ChebyshevStep(Tensor current, Tensor previous, float centre, float scale)
+        {
+            using var scope = NewDisposeScope();
+            using Scalar minusCentre = -centre, factor = scale;
+            previous.neg_().add_(Multiply(current).add_(current, minusCentre).mul_(factor));
+        }
     }
 
     /// <summary>CSR M (same pattern as A; the diagonal stored as 0); products split by rows over .NET threads.</summary>
@@ -115,6 +128,45 @@ internal abstract class NormalisedAffinity
                 });
             }
             return y;
+        }
+
+        /// <summary>Row by row (row i of the result needs only row i of <paramref name="previous"/>), so no third n × b block.</summary>
+        public override unsafe void ChebyshevStep(Tensor current, Tensor previous, float centre, float scale)
+        {
+            using var x = current.contiguous();
+            if (!previous.is_contiguous()) throw new ArgumentException("the block written in place must be contiguous", nameof(previous));
+            int width = (int)x.shape[1];
+            int chunks = Math.Min(size, 16 * Environment.ProcessorCount);
+            fixed (byte* xBytes = x.bytes, yBytes = previous.bytes)
+            {
+                nint xAddress = (nint)xBytes, yAddress = (nint)yBytes;
+                Parallel.For(0, chunks, () => new float[width], (chunk, _, sum) =>
+                {
+                    float* xs = (float*)xAddress, ys = (float*)yAddress;
+                    for (int i = (int)((long)chunk * size / chunks); i < (int)((long)(chunk + 1) * size / chunks); i++)
+                    {
+                        Array.Clear(sum);
+                        for (int p = rowStarts[i]; p < rowStarts[i + 1]; p++)
+                            MultiplyAdd(values[p], new ReadOnlySpan<float>(xs + (long)columns[p] * width, width), sum);
+                        Combine(sum, new ReadOnlySpan<float>(xs + (long)i * width, width), new Span<float>(ys + (long)i * width, width), centre, scale);
+                    }
+                    return sum;
+                }, _ => { });
+            }
+        }
+
+        /// <summary>y ← scale·(s − centre·x) − y.</summary>
+        private static void Combine(ReadOnlySpan<float> s, ReadOnlySpan<float> x, Span<float> y, float centre, float scale)
+        {
+            int i = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                var c = new Vector<float>(centre);
+                var f = new Vector<float>(scale);
+                for (; i <= y.Length - Vector<float>.Count; i += Vector<float>.Count)
+                    (f * (new Vector<float>(s[i..]) - c * new Vector<float>(x[i..])) - new Vector<float>(y[i..])).CopyTo(y[i..]);
+            }
+            for (; i < y.Length; i++) y[i] = scale * (s[i] - centre * x[i]) - y[i];
         }
 
         /// <summary>y += a·x.</summary>

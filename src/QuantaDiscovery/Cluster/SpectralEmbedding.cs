@@ -7,7 +7,10 @@ namespace QuantaDiscovery.Cluster;
 /// <summary>How the eigenvectors of the normalised Laplacian are found.</summary>
 public enum EigenSolver
 {
-    /// <summary><see cref="Dense"/> for small matrices (or when most eigenvectors are wanted), else <see cref="Subspace"/>.</summary>
+    /// <summary>
+    /// <see cref="Dense"/> for small matrices (or when most eigenvectors are wanted), else <see cref="Block"/> where it needs no more
+    /// memory than <see cref="Subspace"/> (<see cref="ClusterEstimate.IterativeSolver"/>), else <see cref="Subspace"/>.
+    /// </summary>
     Auto,
 
     /// <summary>Full symmetric eigendecomposition in float64 (LAPACK through libtorch): O(n³).</summary>
@@ -15,9 +18,16 @@ public enum EigenSolver
 
     /// <summary>
     /// Chebyshev-filtered subspace iteration with locking (Zhou &amp; Saad 2007, "A Chebyshev–Davidson
-    /// algorithm for large symmetric eigenproblems"): O(n² k) per sweep, float32 matrix products.
+    /// algorithm for large symmetric eigenproblems") on a sliding window of at most 256 wanted columns: O(n² k) per sweep,
+    /// float32 matrix products; memory n × K plus a few n × 307 blocks whatever K is.
     /// </summary>
     Subspace,
+
+    /// <summary>
+    /// Chebyshev-filtered subspace iteration on all K + K/5 columns at once with soft locking (<see cref="BlockEigensolver"/>):
+    /// no projection against locked vectors, two n × (K + K/5) float32 blocks.
+    /// </summary>
+    Block,
 }
 
 public sealed record SpectralEmbeddingOptions
@@ -153,11 +163,14 @@ public sealed class SpectralEmbedding
             throw new ArgumentOutOfRangeException(nameof(components), $"components must be in [1, {n}], got {components}");
         var solver = options.Solver;
         if (solver == EigenSolver.Auto)
-            solver = n <= options.DenseLimit || 3 * components >= n ? EigenSolver.Dense : EigenSolver.Subspace;
+            solver = n <= options.DenseLimit || 3 * components >= n ? EigenSolver.Dense : ClusterEstimate.IterativeSolver(n, components);
 
-        EigenResult result = solver == EigenSolver.Dense
-            ? DenseTop(normalised.ToDense(), components)
-            : new SubspaceEigensolver(normalised, components, options, normalised.TopEigenvector).Solve();
+        EigenResult result = solver switch
+        {
+            EigenSolver.Dense => DenseTop(normalised.ToDense(), components),
+            EigenSolver.Block => new BlockEigensolver(normalised, components, options, normalised.TopEigenvector).Solve(),
+            _ => new SubspaceEigensolver(normalised, components, options, normalised.TopEigenvector).Solve(),
+        };
 
         // u = D^(-1/2) x, then the deterministic sign flip of sklearn.utils.extmath._deterministic_vector_sign_flip; the subspace
         // solver's float32 vectors are scaled in place (no float64 n × K copy), a few columns at a time for the flip.

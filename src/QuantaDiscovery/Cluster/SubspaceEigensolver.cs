@@ -31,7 +31,7 @@ internal sealed class SubspaceEigensolver(NormalisedAffinity matrix, int wanted,
     private const int MaxDegree = 12;
     private const int LanczosSteps = 40;
     /// <summary>Rows per chunk of the n-row passes: 4,096 × (256 + 51) float32 is 5 MB, below glibc's 8 MiB mapping threshold (<c>quanta cluster</c>).</summary>
-    private const int RowChunk = 1 << 12;
+    internal const int RowChunk = 1 << 12;
 
     private readonly int _n = matrix.Size;
     private readonly int _window = options.WindowColumns;
@@ -53,11 +53,11 @@ internal sealed class SubspaceEigensolver(NormalisedAffinity matrix, int wanted,
             if (wanted == 1)
                 return new SpectralEmbedding.EigenResult(lockedStore, [1.0], 0, 0, true);
         }
-        double lower = LowerSpectrumBound(random, Locked());
+        double lower = LowerSpectrumBound(matrix, random, Locked());
         double maxResidual = 0;
         bool allConverged = true;
         double? tolerance = null;
-        var block = Orthonormalise(RandomBlock(Width(wanted - lockedCount, guard, lockedCount), random), Locked());
+        var block = Orthonormalise(RandomBlock(_n, Width(wanted - lockedCount, guard, lockedCount), random), Locked());
         int sweepsWithoutLocking = 0;
         for (int iteration = 1; ; iteration++)
         {
@@ -137,7 +137,7 @@ internal sealed class SubspaceEigensolver(NormalisedAffinity matrix, int wanted,
         if (width > keep)
         {
             using var fresh = NewDisposeScope();
-            var extra = RandomBlock(width - keep, random);
+            var extra = RandomBlock(_n, width - keep, random);
             x.narrow(1, keep, width - keep).copy_(extra);
             mx.narrow(1, keep, width - keep).copy_(matrix.Multiply(extra));
         }
@@ -160,15 +160,16 @@ internal sealed class SubspaceEigensolver(NormalisedAffinity matrix, int wanted,
     }
 
     /// <summary>‖M v − θ v‖ per column, a few thousand rows at a time (no n × b temporary).</summary>
-    private double[] ResidualNorms(Tensor vectors, Tensor products, double[] theta)
+    internal static double[] ResidualNorms(Tensor vectors, Tensor products, double[] theta)
     {
+        long n = vectors.shape[0];
         using var scope = NewDisposeScope();
         var thetas = tensor(theta.Select(t => (float)t).ToArray()).unsqueeze(0);
         var squares = zeros(theta.Length, ScalarType.Float64);
-        for (long start = 0; start < _n; start += RowChunk)
+        for (long start = 0; start < n; start += RowChunk)
         {
             using var chunk = NewDisposeScope();
-            long rows = Math.Min(RowChunk, _n - start);
+            long rows = Math.Min(RowChunk, n - start);
             squares.add_(products.narrow(0, start, rows).sub(vectors.narrow(0, start, rows).mul(thetas)).pow(Two).sum(0, type: ScalarType.Float64));
         }
         return squares.sqrt().data<double>().ToArray();
@@ -206,13 +207,14 @@ internal sealed class SubspaceEigensolver(NormalisedAffinity matrix, int wanted,
         return current;
     }
 
-    private Tensor ColumnNorms(Tensor block)
+    internal static Tensor ColumnNorms(Tensor block)
     {
+        long n = block.shape[0];
         var squares = zeros(1, block.shape[1], ScalarType.Float32);
-        for (long start = 0; start < _n; start += RowChunk)
+        for (long start = 0; start < n; start += RowChunk)
         {
             using var chunk = NewDisposeScope();
-            squares.add_(block.narrow(0, start, Math.Min(RowChunk, _n - start)).pow(Two).sum(0, keepdim: true));
+            squares.add_(block.narrow(0, start, Math.Min(RowChunk, n - start)).pow(Two).sum(0, keepdim: true));
         }
         return squares.sqrt_();
     }
@@ -221,7 +223,7 @@ internal sealed class SubspaceEigensolver(NormalisedAffinity matrix, int wanted,
     /// The largest degree m ≤ 12 for which T_m at the top wanted Ritz value exceeds T_m at the last wanted
     /// one by at most 10³ (T_m(t) ≈ cosh(m·arccosh t) for t &gt; 1).
     /// </summary>
-    private static int Degree(double bottom, double upper, double top, double lastWanted)
+    internal static int Degree(double bottom, double upper, double top, double lastWanted)
     {
         double e = (upper - bottom) / 2, c = (upper + bottom) / 2;
         double tTop = (top - c) / e, tLast = (lastWanted - c) / e;
@@ -238,12 +240,13 @@ internal sealed class SubspaceEigensolver(NormalisedAffinity matrix, int wanted,
     /// about ±10⁻² of 0, so a margin taken from a range that includes 1 would widen the filter's damped interval many
     /// times over, slowing every sweep and loosening the relative residual tolerance.
     /// </summary>
-    private double LowerSpectrumBound(Random random, Tensor locked)
+    internal static double LowerSpectrumBound(NormalisedAffinity matrix, Random random, Tensor locked)
     {
         using var scope = NewDisposeScope();
-        int steps = Math.Min(LanczosSteps, _n);
-        var basis = zeros(_n, steps, ScalarType.Float32);
-        var q = ProjectOut(RandomBlock(1, random), locked).squeeze(1);
+        int n = matrix.Size;
+        int steps = Math.Min(LanczosSteps, n);
+        var basis = zeros(n, steps, ScalarType.Float32);
+        var q = ProjectOut(RandomBlock(n, 1, random), locked).squeeze(1);
         q.div_(q.pow(Two).sum().sqrt());
         var alpha = new double[steps];
         var beta = new double[steps];
@@ -273,13 +276,13 @@ internal sealed class SubspaceEigensolver(NormalisedAffinity matrix, int wanted,
         return Math.Max(-1, smallest - residual - 0.01 * (largest - smallest));
     }
 
-    private Tensor RandomBlock(int columns, Random random)
+    internal static Tensor RandomBlock(long n, int columns, Random random)
     {
-        var block = empty(_n, columns, ScalarType.Float32);
-        for (long start = 0; start < _n; start += RowChunk)
+        var block = empty(n, columns, ScalarType.Float32);
+        for (long start = 0; start < n; start += RowChunk)
         {
             using var chunk = NewDisposeScope();
-            long rows = Math.Min(RowChunk, _n - start);
+            long rows = Math.Min(RowChunk, n - start);
             var values = new float[rows * columns];
             for (long i = 0; i < values.Length; i++)
                 values[i] = (float)(random.NextDouble() * 2 - 1);
@@ -289,7 +292,7 @@ internal sealed class SubspaceEigensolver(NormalisedAffinity matrix, int wanted,
     }
 
     /// <summary>x − L Lᵀ x in place (L the locked vectors).</summary>
-    private static Tensor ProjectOut(Tensor x, Tensor locked)
+    internal static Tensor ProjectOut(Tensor x, Tensor locked)
     {
         if (locked.shape[1] == 0) return x;
         using var coefficients = mm(locked.t(), x);
@@ -297,7 +300,7 @@ internal sealed class SubspaceEigensolver(NormalisedAffinity matrix, int wanted,
     }
 
     /// <summary>An orthonormal basis of span(X) orthogonal to the locked vectors (two passes of project + QR); consumes X.</summary>
-    private static Tensor Orthonormalise(Tensor x, Tensor locked)
+    internal static Tensor Orthonormalise(Tensor x, Tensor locked)
     {
         var q = x;
         for (int pass = 0; pass < 2; pass++)

@@ -24,8 +24,10 @@ public class SparseAffinityTests
         Assert.True(ari >= Math.Min(0.9, c.SklearnAri - 0.02), $"{name}: ARI {ari:F4} (scikit-learn, dense: {c.SklearnAri:F4})");
     }
 
-    [Fact]
-    public void SparseOperator_GivesTheDenseEmbedding_OfTheSameMatrix()
+    [Theory]
+    [InlineData(EigenSolver.Subspace)]
+    [InlineData(EigenSolver.Block)]
+    public void SparseOperator_GivesTheDenseEmbedding_OfTheSameMatrix(EigenSolver solver)
     {
         // Every entry of a dense affinity stored sparsely: both paths must compute the same Laplacian eigenvectors.
         var c = ClusterFixtures.Get("gradients_medium");
@@ -34,7 +36,7 @@ public class SparseAffinityTests
         var rowStarts = Enumerable.Range(0, n + 1).Select(i => i * n).ToArray();
         var columns = Enumerable.Range(0, n * n).Select(p => p % n).ToArray();
         var sparse = SparseAffinity.Create(n, rowStarts, columns, (float[])dense.Values.Clone());
-        var options = new SpectralEmbeddingOptions { Solver = EigenSolver.Subspace };
+        var options = new SpectralEmbeddingOptions { Solver = solver };
         var fromDense = SpectralEmbedding.Compute(dense, c.Clusters, options);
         var fromSparse = SpectralEmbedding.Compute(sparse, c.Clusters, options);
         for (int i = 0; i < c.Clusters; i++)
@@ -53,6 +55,38 @@ public class SparseAffinityTests
         for (int i = 0; i < k; i++)
             Assert.Equal(dense.LaplacianEigenvalues[i], subspace.LaplacianEigenvalues[i], 4);
         Assert.True(SpectralClusteringTests.SmallestPrincipalCosine(dense.Maps(k), subspace.Maps(k), graph.Size, k) > 0.999);
+    }
+
+    [Theory]
+    [InlineData(12)]
+    [InlineData(30)]
+    public void BlockSolver_AgreesWithDense_OnAGraph(int k)
+    {
+        var graph = Graph("gradients_hard", 10);
+        var dense = SpectralEmbedding.Compute(graph, k, new SpectralEmbeddingOptions { Solver = EigenSolver.Dense });
+        var block = SpectralEmbedding.Compute(graph, k, new SpectralEmbeddingOptions { Solver = EigenSolver.Block });
+        Assert.Equal(EigenSolver.Block, block.Solver);
+        Assert.True(block.Converged, $"residual {block.MaxResidual} after {block.Iterations} iterations");
+        for (int i = 0; i < k; i++)
+            Assert.Equal(dense.LaplacianEigenvalues[i], block.LaplacianEigenvalues[i], 4);
+        Assert.True(SpectralClusteringTests.SmallestPrincipalCosine(dense.Maps(k), block.Maps(k), graph.Size, k) > 0.999);
+    }
+
+    [Theory]
+    [InlineData(LabelAssignment.KMeansLabels)]
+    [InlineData(LabelAssignment.ClusterQrLabels)]
+    public void BlockSolver_RecoversManySmallPlantedClusters(string assignLabels)
+    {
+        // K large relative to n (400 clusters of 10 samples), as K = 1,000 at 100,000 tokens is at scale; Auto picks the block solver.
+        const int n = 4000, clusters = 400;
+        var (graph, truth) = ClusterEstimateTests.PlantedGraph(n, clusters, 12, seed: 5);
+        var options = new ClusteringOptions { Restarts = 2, AssignLabels = assignLabels };
+        var embedding = SpectralClustering.Embed(graph, clusters, options);
+        Assert.Equal(EigenSolver.Block, embedding.Solver);
+        Assert.True(embedding.Converged, $"residual {embedding.MaxResidual} after {embedding.Iterations} iterations");
+        double ari = AdjustedRandIndex.Compute(truth, SpectralClustering.Fit(embedding, clusters, options));
+        // cluster_qr recovers every cluster; k-means (2 restarts of k-means++ with 400 centres) may merge a pair and split another.
+        Assert.True(ari > (assignLabels == LabelAssignment.ClusterQrLabels ? 0.999 : 0.99), $"ARI {ari:F4} against {clusters} planted clusters");
     }
 
     [Fact]

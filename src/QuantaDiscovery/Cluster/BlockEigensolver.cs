@@ -1,0 +1,146 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using static QuantaDiscovery.Common.Scalars;
+
+namespace QuantaDiscovery.Cluster;
+
+/// <summary>
+/// The <paramref name="wanted"/> largest eigenpairs of a symmetric float32 matrix M whose spectrum lies in [−1, 1], by
+/// Chebyshev-filtered subspace iteration on the whole block at once (Zhou &amp; Saad 2007; Saad, "Numerical Methods for Large
+/// Eigenvalue Problems", 2nd ed., §7.4): b = K′ + guard columns, K′ the pairs wanted besides the known top one. Each outer
+/// iteration runs one Rayleigh–Ritz on the whole block, one Chebyshev filter over all its columns and one Householder QR,
+/// with soft locking: converged Ritz pairs stay in the block and are only counted, so no filter step projects against
+/// locked vectors (the windowed <see cref="SubspaceEigensolver"/> does, at 4·n·K·b flops a step). Only the known top
+/// eigenvector (μ = 1) is projected out, one column. Memory: two n × b float32 blocks (the recurrence runs in place,
+/// <see cref="NormalisedAffinity.ChebyshevStep"/>; rotations and residuals go a few thousand rows at a time).
+/// The degree and the damped interval follow the windowed solver (<see cref="SubspaceEigensolver.Degree"/>).
+/// </summary>
+/// <param name="knownTop">an eigenvector of M for its largest eigenvalue 1, if known: it is kept out of the block</param>
+internal sealed class BlockEigensolver(NormalisedAffinity matrix, int wanted, SpectralEmbeddingOptions options, Tensor? knownTop = null)
+{
+    private readonly int _n = matrix.Size;
+
+    /// <summary>Columns b of the block for <paramref name="wanted"/> eigenpairs of an n × n matrix (the known top one excluded).</summary>
+    public static int Columns(long n, int wanted) =>
+        (int)Math.Min(wanted + SubspaceEigensolver.GuardColumns(wanted), Math.Max(1, n - 1));
+
+    public SpectralEmbedding.EigenResult Solve()
+    {
+        var random = new Random(options.Seed);
+        var top = knownTop is null
+            ? empty(_n, 0, ScalarType.Float32)
+            : knownTop.div(knownTop.pow(Two).sum().sqrt()).to_type(ScalarType.Float32).reshape(_n, 1);
+        int known = (int)top.shape[1];
+        int need = wanted - known;
+        if (need == 0)
+            return new SpectralEmbedding.EigenResult(top, [1.0], 0, 0, true);
+        int columns = Columns(_n - known + 1, need);
+        double lower = SubspaceEigensolver.LowerSpectrumBound(matrix, random, top);
+        var block = RowMajor(SubspaceEigensolver.Orthonormalise(SubspaceEigensolver.RandomBlock(_n, columns, random), top));
+        double? tolerance = null;
+        int best = 0, stalled = 0;
+        for (int iteration = 1; ; iteration++)
+        {
+            var product = matrix.Multiply(block);
+            var theta = RayleighRitz(block, product);
+            var residuals = SubspaceEigensolver.ResidualNorms(block, product, theta);
+            // The tolerance is relative to the width of the spectrum below the known top eigenvalue, fixed at the first iteration.
+            tolerance ??= options.Tolerance * Math.Max(theta[0] - lower, 1e-12);
+            int converged = 0;
+            while (converged < need && residuals[converged] <= tolerance) converged++;
+            (best, stalled) = converged > best ? (converged, 0) : (best, stalled + 1);
+            if (converged == need || stalled >= options.MaxIterations)
+            {
+                product.Dispose();
+                var vectors = empty(_n, wanted, ScalarType.Float32);
+                using (NewDisposeScope())
+                {
+                    if (known > 0) vectors.narrow(1, 0, known).copy_(top);
+                    vectors.narrow(1, known, need).copy_(block.narrow(1, 0, need));
+                }
+                block.Dispose();
+                double[] values = [.. Enumerable.Repeat(1.0, known), .. theta.Take(need)];
+                return new SpectralEmbedding.EigenResult(vectors, values, iteration, residuals.Take(need).Max(), converged == need);
+            }
+            double upper = theta[^1];
+            // The damped interval [bottom, upper] must not be empty; its floor is relative to the unresolved width.
+            double bottom = Math.Min(lower, upper - 1e-2 * Math.Max(theta[0] - lower, 1e-12));
+            int degree = SubspaceEigensolver.Degree(bottom, upper, theta[converged], theta[need - 1]);
+            var filtered = ChebyshevFilter(block, product, top, degree, bottom, upper);
+            SubspaceEigensolver.ProjectOut(filtered, top);
+            var (q, r) = linalg.qr(filtered);
+            r.Dispose();
+            filtered.Dispose();
+            block = RowMajor(SubspaceEigensolver.ProjectOut(q, top));
+        }
+    }
+
+    /// <summary>A row-major copy of LAPACK's column-major Q (the sparse product and the in-place steps want rows); disposes Q.</summary>
+    private static Tensor RowMajor(Tensor q)
+    {
+        if (q.is_contiguous()) return q;
+        var rows = q.contiguous();
+        q.Dispose();
+        return rows;
+    }
+
+    /// <summary>
+    /// Rayleigh–Ritz on the orthonormal <paramref name="block"/> with its product: both are rotated in place to the Ritz
+    /// vectors and their products; returns the Ritz values, descending.
+    /// </summary>
+    private static double[] RayleighRitz(Tensor block, Tensor product)
+    {
+        using var scope = NewDisposeScope();
+        var projected = TorchThreads.MatMul(block.t(), product).to_type(ScalarType.Float64);
+        projected = projected.add(projected.t(), One).mul_(OneHalf);
+        var (values, vectors) = linalg.eigh(projected);
+        var rotation = vectors.flip(1).to_type(ScalarType.Float32).contiguous();
+        RotateInPlace(block, rotation);
+        RotateInPlace(product, rotation);
+        return values.flip(0).data<double>().ToArray();
+    }
+
+    /// <summary>X ← X·R, a row chunk at a time (each row's result needs only that row), chunks on .NET threads.</summary>
+    private static void RotateInPlace(Tensor x, Tensor rotation)
+    {
+        long n = x.shape[0];
+        int chunks = (int)((n + SubspaceEigensolver.RowChunk - 1) / SubspaceEigensolver.RowChunk);
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, chunk =>
+        {
+            long start = (long)chunk * SubspaceEigensolver.RowChunk;
+            using var rows = x.narrow(0, start, Math.Min(SubspaceEigensolver.RowChunk, n - start));
+            using var rotated = mm(rows, rotation);
+            rows.copy_(rotated);
+        });
+    }
+
+    /// <summary>
+    /// p_m(M)·X with p_m(t) = T_m((t − c)/e), c ± e = [bottom, upper], by Y_{j+1} = (2/e)(M − c)Y_j − Y_{j−1} written over
+    /// Y_{j−1}: the two blocks given (X and M·X) and nothing more. Columns are rescaled as they grow (the recurrence is linear
+    /// per column) and kept orthogonal to the known top vector. Consumes both blocks; returns the one that holds the result.
+    /// </summary>
+    private Tensor ChebyshevFilter(Tensor x, Tensor mx, Tensor top, int degree, double bottom, double upper)
+    {
+        float e = (float)((upper - bottom) / 2), c = (float)((upper + bottom) / 2);
+        using Scalar minusCentre = -c, inverseHalfWidth = 1 / e;
+        using Scalar tiny = 1e-30f;
+        var previous = x;
+        var current = mx.add_(x, minusCentre).mul_(inverseHalfWidth);
+        for (int j = 2; j <= degree; j++)
+        {
+            matrix.ChebyshevStep(current, previous, c, 2 / e);
+            var next = previous;
+            SubspaceEigensolver.ProjectOut(next, top);
+            using (NewDisposeScope())
+            {
+                var scale = SubspaceEigensolver.ColumnNorms(next).clamp_min_(tiny).reciprocal_();
+                current.mul_(scale);
+                next.mul_(scale);
+            }
+            previous = current;
+            current = next;
+        }
+        previous.Dispose();
+        return current;
+    }
+}
