@@ -40,6 +40,11 @@ internal static class ClusterCommand
             MemoryBudget.Check(estimate, budget, ClusterEstimate.LargestFitting(n, entries, sparse, budget, options.AssignLabels), affinityPath);
             NativeHeap.ReturnLargeBlocks();
             var reporter = ProgressReporter.For(parse, parse.Err(), parse.Out(), ReferenceEquals(parse.Err(), Console.Error) && !Console.IsErrorRedirected);
+            options = options with
+            {
+                EigenProgress = reporter.For<EigenProgress>(p => new("eigensolver", (double)p.Converged / p.Wanted,
+                    $"iteration {p.Iteration}: {p.Converged:N0} of {p.Wanted:N0} eigenpairs converged, filter degree {p.FilterDegree}")),
+            };
             var run = await AffinityClustering.RunAsync(parse.GetValue(affinity)!, counts, sweep, parse.GetValue(output)!, options, cancellation);
             foreach (var warning in run.Warnings) parse.Err().WriteLine($"warning: {warning}");
             reporter.Result(new { Command = "cluster", run.Method, run.Samples, ClusterCounts = counts, run.Warnings, Output = run.LabelsPath },

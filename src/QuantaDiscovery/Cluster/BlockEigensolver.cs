@@ -36,11 +36,15 @@ internal sealed class BlockEigensolver(NormalisedAffinity matrix, int wanted, Sp
             return new SpectralEmbedding.EigenResult(top, [1.0], 0, 0, true);
         int columns = Columns(_n - known + 1, need);
         double lower = SubspaceEigensolver.LowerSpectrumBound(matrix, random, top);
-        var block = RowMajor(SubspaceEigensolver.Orthonormalise(SubspaceEigensolver.RandomBlock(_n, columns, random), top));
+        Tensor block;
+        using (NewDisposeScope())
+            block = RowMajor(SubspaceEigensolver.Orthonormalise(SubspaceEigensolver.RandomBlock(_n, columns, random), top)).MoveToOuterDisposeScope();
         double? tolerance = null;
         int best = 0, stalled = 0;
         for (int iteration = 1; ; iteration++)
         {
+            // In-place operations hand back tensor handles of their own: the scope disposes them with each iteration's temporaries.
+            using var scope = NewDisposeScope();
             var product = matrix.Multiply(block);
             var theta = RayleighRitz(block, product);
             var residuals = SubspaceEigensolver.ResidualNorms(block, product, theta);
@@ -49,7 +53,13 @@ internal sealed class BlockEigensolver(NormalisedAffinity matrix, int wanted, Sp
             int converged = 0;
             while (converged < need && residuals[converged] <= tolerance) converged++;
             (best, stalled) = converged > best ? (converged, 0) : (best, stalled + 1);
-            if (converged == need || stalled >= options.MaxIterations)
+            bool done = converged == need || stalled >= options.MaxIterations;
+            double upper = theta[^1];
+            // The damped interval [bottom, upper] must not be empty; its floor is relative to the unresolved width.
+            double bottom = Math.Min(lower, upper - 1e-2 * Math.Max(theta[0] - lower, 1e-12));
+            int degree = done ? 0 : SubspaceEigensolver.Degree(bottom, upper, theta[converged], theta[need - 1]);
+            options.Progress?.Report(new EigenProgress(iteration, known + converged, wanted, degree));
+            if (done)
             {
                 product.Dispose();
                 var vectors = empty(_n, wanted, ScalarType.Float32);
@@ -60,18 +70,15 @@ internal sealed class BlockEigensolver(NormalisedAffinity matrix, int wanted, Sp
                 }
                 block.Dispose();
                 double[] values = [.. Enumerable.Repeat(1.0, known), .. theta.Take(need)];
-                return new SpectralEmbedding.EigenResult(vectors, values, iteration, residuals.Take(need).Max(), converged == need);
+                return new SpectralEmbedding.EigenResult(vectors.MoveToOuterDisposeScope(), values, iteration, residuals.Take(need).Max(), converged == need);
             }
-            double upper = theta[^1];
-            // The damped interval [bottom, upper] must not be empty; its floor is relative to the unresolved width.
-            double bottom = Math.Min(lower, upper - 1e-2 * Math.Max(theta[0] - lower, 1e-12));
-            int degree = SubspaceEigensolver.Degree(bottom, upper, theta[converged], theta[need - 1]);
             var filtered = ChebyshevFilter(block, product, top, degree, bottom, upper);
             SubspaceEigensolver.ProjectOut(filtered, top);
             var (q, r) = linalg.qr(filtered);
             r.Dispose();
             filtered.Dispose();
-            block = RowMajor(SubspaceEigensolver.ProjectOut(q, top));
+            SubspaceEigensolver.ProjectOut(q, top);
+            block = RowMajor(q).MoveToOuterDisposeScope();
         }
     }
 

@@ -17,6 +17,9 @@ public sealed record ClusteringOptions
     /// <summary>Eigensolver of methods that embed the affinity spectrally.</summary>
     public EigenSolver Solver { get; init; } = EigenSolver.Auto;
 
+    /// <summary>Progress of spectral clustering's iterative eigensolver, if wanted.</summary>
+    public IProgress<EigenProgress>? EigenProgress { get; init; }
+
     /// <summary>How spectral clustering labels its embedding (scikit-learn's assign_labels): a name from <see cref="LabelAssignment"/>.</summary>
     public string AssignLabels { get; init; } = LabelAssignment.KMeansLabels;
 

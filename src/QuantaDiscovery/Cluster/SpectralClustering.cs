@@ -46,5 +46,5 @@ public static class SpectralClustering
         SpectralEmbedding.Compute(affinity, components, EmbeddingOptions(options));
 
     private static SpectralEmbeddingOptions EmbeddingOptions(ClusteringOptions options) =>
-        new() { Solver = options.Solver, Seed = options.Seed };
+        new() { Solver = options.Solver, Seed = options.Seed, Progress = options.EigenProgress };
 }

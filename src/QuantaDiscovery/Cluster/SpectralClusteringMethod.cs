@@ -25,6 +25,7 @@ public sealed class SpectralClusteringMethod : IClusteringMethod
             ["assign_labels"] = options.AssignLabels,
             ["eigen_solver"] = embedding.Solver.ToString().ToLowerInvariant(),
             ["eigen_converged"] = embedding.Converged,
+            ["eigen_iterations"] = embedding.Iterations,
             ["eigen_max_residual"] = embedding.MaxResidual,
             ["laplacian_eigenvalues"] = embedding.LaplacianEigenvalues,
         };

@@ -30,6 +30,9 @@ public enum EigenSolver
     Block,
 }
 
+/// <summary>An iterative eigensolver's state after a Rayleigh–Ritz: eigenpairs converged (the known top one included) of those wanted.</summary>
+public readonly record struct EigenProgress(int Iteration, int Converged, int Wanted, int FilterDegree);
+
 public sealed record SpectralEmbeddingOptions
 {
     public EigenSolver Solver { get; init; } = EigenSolver.Auto;
@@ -53,6 +56,9 @@ public sealed record SpectralEmbeddingOptions
 
     /// <summary>Seed of the subspace solver's random starting block.</summary>
     public int Seed { get; init; }
+
+    /// <summary>Told after every Rayleigh–Ritz of the iterative solvers how many eigenpairs have converged.</summary>
+    public IProgress<EigenProgress>? Progress { get; init; }
 
     /// <summary>Subspace solver: wanted columns in its sliding window (smaller only to test the window's sliding on small problems).</summary>
     internal int WindowColumns { get; init; } = SubspaceEigensolver.BlockColumns;

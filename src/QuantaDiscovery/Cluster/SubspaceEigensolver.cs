@@ -107,7 +107,9 @@ internal sealed class SubspaceEigensolver(NormalisedAffinity matrix, int wanted,
             // The damped interval [bottom, upper] must not be empty; its floor is relative to the unresolved width.
             double bottom = Math.Min(lower, upper - 1e-2 * Math.Max(top - lower, 1e-12));
             var (x, mx) = NextWindow(ritzVectors, ritzProducts, converged, keep, width, random);
-            var filtered = ChebyshevFilter(x, mx, Locked(), Degree(bottom, upper, top, lastWanted), bottom, upper);
+            int degree = Degree(bottom, upper, top, lastWanted);
+            options.Progress?.Report(new EigenProgress(iteration, lockedCount, wanted, degree));
+            var filtered = ChebyshevFilter(x, mx, Locked(), degree, bottom, upper);
             block = Orthonormalise(filtered, Locked()).MoveToOuterDisposeScope();
         }
     }

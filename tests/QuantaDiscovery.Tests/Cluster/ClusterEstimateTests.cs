@@ -61,10 +61,11 @@ public class ClusterEstimateTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(40_000, LabelAssignment.KMeansLabels)]
-    [InlineData(80_000, LabelAssignment.ClusterQrLabels)]
-    [InlineData(120_000, LabelAssignment.KMeansLabels)]
-    public void SpectralClusteringOfAGraph(int n, string assignLabels)
+    [InlineData(40_000, LabelAssignment.KMeansLabels, EigenSolver.Auto)]
+    [InlineData(80_000, LabelAssignment.ClusterQrLabels, EigenSolver.Auto)]
+    [InlineData(120_000, LabelAssignment.KMeansLabels, EigenSolver.Auto)]
+    [InlineData(80_000, LabelAssignment.ClusterQrLabels, EigenSolver.Subspace)]
+    public void SpectralClusteringOfAGraph(int n, string assignLabels, EigenSolver solver)
     {
         if (!ChildProcessPeak.Available) return;
         const int clusters = 64, m = 15;
@@ -74,9 +75,10 @@ public class ClusterEstimateTests(ITestOutputHelper output)
         graph.Save(path);
         var labelsPath = Path.Combine(folder, "labels.npy");
         var (peak, error) = ChildProcessPeak.Quanta("cluster", "--affinity", path, "--clusters", $"{clusters}", "--n-init", "2",
-            "--assign-labels", assignLabels, "--output", labelsPath);
-        Assert.Contains("estimate: spectral clustering (sparse affinity, subspace eigensolver", error);
-        AssertWithin25Percent(ClusterEstimate.Estimate(n, graph.Entries, sparse: true, clusters, assignLabels), peak);
+            "--assign-labels", assignLabels, "--eigen-solver", solver.ToString().ToLowerInvariant(), "--output", labelsPath);
+        // K = 64: Auto picks the block solver (2 blocks of n × 79 columns against 64 locked columns and 7 blocks of n × 80).
+        Assert.Contains($"estimate: spectral clustering (sparse affinity, {(solver == EigenSolver.Auto ? "block subspace" : "subspace")} eigensolver", error);
+        AssertWithin25Percent(ClusterEstimate.Estimate(n, graph.Entries, sparse: true, clusters, assignLabels, solver), peak);
         var labels = Npy.Read<int>(labelsPath).Data;
         double ari = AdjustedRandIndex.Compute(truth, labels);
         output.WriteLine($"ARI against the planted clusters: {ari:F3}");
