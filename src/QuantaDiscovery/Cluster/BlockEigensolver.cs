@@ -11,8 +11,8 @@ namespace QuantaDiscovery.Cluster;
 /// iteration runs one Rayleigh–Ritz on the whole block, one Chebyshev filter over all its columns and one Householder QR,
 /// with soft locking: converged Ritz pairs stay in the block and are only counted, so no filter step projects against
 /// locked vectors (the windowed <see cref="SubspaceEigensolver"/> does, at 4·n·K·b flops a step). Only the known top
-/// eigenvector (μ = 1) is projected out, one column. Memory: two n × b float32 blocks (the recurrence runs in place,
-/// <see cref="NormalisedAffinity.ChebyshevStep"/>; rotations and residuals go a few thousand rows at a time).
+/// eigenvector (μ = 1) is projected out, one column. Memory: two n × b float32 blocks, three while LAPACK's QR runs (the
+/// recurrence runs in place, <see cref="NormalisedAffinity.ChebyshevStep"/>; rotations and residuals go a few thousand rows at a time).
 /// The degree and the damped interval follow the windowed solver (<see cref="SubspaceEigensolver.Degree"/>).
 /// </summary>
 /// <param name="knownTop">an eigenvector of M for its largest eigenvalue 1, if known: it is kept out of the block</param>

@@ -29,12 +29,19 @@ public static class ClusterEstimate
 
     /// <summary>
     /// Resident n × b float32 blocks at the block solver's peak: the block and its product (the Chebyshev recurrence runs in
-    /// place; Householder QR's copy replaces the product's), row chunks on top. Beside them the block solver's phase counts
-    /// the reading phase's bytes as well: with two blocks the solver is lean enough that the managed buffers of reading the
-    /// archive, garbage the GC has not returned, show in the peak. Fitted to `quanta cluster` at n = 40,000–120,000, K = 64
-    /// (b = 79; 318–536 MiB measured, 2026-12-03).
+    /// place), and while Householder QR runs its input, LAPACK's column-major copy and Q; row chunks on top. Beside them the
+    /// block solver's phase counts the reading phase's bytes as well: the solver is lean enough that the managed buffers of
+    /// reading the archive, garbage the GC has not returned, show in the peak. Fitted to `quanta cluster` at n = 40,000–120,000,
+    /// K = 64 (b = 79; 315–576 MiB measured) and n = 30,000, K = 1,000 (b = 1,198; 919 MiB) (2026-12-03).
     /// </summary>
-    public const double BlockSolverBlocks = 2;
+    public const double BlockSolverBlocks = 3;
+
+    /// <summary>
+    /// <see cref="IterativeSolver"/> takes the block solver while its blocks need at most this times the windowed solver's
+    /// locked vectors and blocks: a quarter more memory for an eigensolver that projects against no locked vectors (at K = 1,000
+    /// the block solver needs 1.14 times the memory and is two orders of magnitude faster).
+    /// </summary>
+    public const double BlockMemoryAllowance = 1.25;
 
     /// <summary>Outer iterations of the block solver assumed by the time estimate (planted clusters converge in a few; a rough figure).</summary>
     private const double BlockIterations = 8;
@@ -49,11 +56,12 @@ public static class ClusterEstimate
     private const double SweepsPerWindow = 60;
 
     /// <summary>
-    /// The iterative eigensolver for K eigenvectors of n samples: <see cref="EigenSolver.Block"/> unless its two n × (K + K/5)
-    /// blocks need more memory than the windowed solver's locked vectors and blocks, else <see cref="EigenSolver.Subspace"/>.
+    /// The iterative eigensolver for K eigenvectors of n samples: <see cref="EigenSolver.Block"/> unless its n × (K + K/5)
+    /// blocks need more than <see cref="BlockMemoryAllowance"/> times the windowed solver's locked vectors and blocks, else
+    /// <see cref="EigenSolver.Subspace"/>.
     /// </summary>
     public static EigenSolver IterativeSolver(long n, int clusters) =>
-        BlockSolverBytes(n, clusters) <= WindowedSolverBytes(n, clusters) ? EigenSolver.Block : EigenSolver.Subspace;
+        BlockSolverBytes(n, clusters) <= BlockMemoryAllowance * WindowedSolverBytes(n, clusters) ? EigenSolver.Block : EigenSolver.Subspace;
 
     private static long BlockColumns(long n, int clusters) => BlockEigensolver.Columns(n, Math.Max(1, clusters - 1));
 

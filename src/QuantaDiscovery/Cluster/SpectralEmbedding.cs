@@ -1,3 +1,4 @@
+using System.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 using static QuantaDiscovery.Common.Scalars;
@@ -8,8 +9,8 @@ namespace QuantaDiscovery.Cluster;
 public enum EigenSolver
 {
     /// <summary>
-    /// <see cref="Dense"/> for small matrices (or when most eigenvectors are wanted), else <see cref="Block"/> where it needs no more
-    /// memory than <see cref="Subspace"/> (<see cref="ClusterEstimate.IterativeSolver"/>), else <see cref="Subspace"/>.
+    /// <see cref="Dense"/> for small matrices (or when most eigenvectors are wanted), else <see cref="Block"/> where it needs at most
+    /// a quarter more memory than <see cref="Subspace"/> (<see cref="ClusterEstimate.IterativeSolver"/>), else <see cref="Subspace"/>.
     /// </summary>
     Auto,
 
@@ -25,7 +26,7 @@ public enum EigenSolver
 
     /// <summary>
     /// Chebyshev-filtered subspace iteration on all K + K/5 columns at once with soft locking (<see cref="BlockEigensolver"/>):
-    /// no projection against locked vectors, two n × (K + K/5) float32 blocks.
+    /// no projection against locked vectors, two n × (K + K/5) float32 blocks (three while Householder QR runs).
     /// </summary>
     Block,
 }
@@ -159,7 +160,12 @@ public sealed class SpectralEmbedding
         TorchThreads.SingleThreaded(() =>
         {
             using var scope = NewDisposeScope();
-            return ComputeSingleThreaded(normalise(), components, options ?? new SpectralEmbeddingOptions());
+            var normalised = normalise();
+            // Reading the affinity left managed buffers behind (the archive's arrays): collected now, they stay out of the
+            // eigensolver's peak instead of lingering beside its blocks until the GC gets round to them.
+            GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+            GC.Collect();
+            return ComputeSingleThreaded(normalised, components, options ?? new SpectralEmbeddingOptions());
         });
 
     private static SpectralEmbedding ComputeSingleThreaded(NormalisedAffinity normalised, int components, SpectralEmbeddingOptions options)

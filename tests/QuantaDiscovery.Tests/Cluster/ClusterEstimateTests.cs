@@ -76,7 +76,7 @@ public class ClusterEstimateTests(ITestOutputHelper output)
         var labelsPath = Path.Combine(folder, "labels.npy");
         var (peak, error) = ChildProcessPeak.Quanta("cluster", "--affinity", path, "--clusters", $"{clusters}", "--n-init", "2",
             "--assign-labels", assignLabels, "--eigen-solver", solver.ToString().ToLowerInvariant(), "--output", labelsPath);
-        // K = 64: Auto picks the block solver (2 blocks of n × 79 columns against 64 locked columns and 7 blocks of n × 80).
+        // K = 64: Auto picks the block solver (3 blocks of n × 79 columns against 64 locked columns and 7 blocks of n × 80).
         Assert.Contains($"estimate: spectral clustering (sparse affinity, {(solver == EigenSolver.Auto ? "block subspace" : "subspace")} eigensolver", error);
         AssertWithin25Percent(ClusterEstimate.Estimate(n, graph.Entries, sparse: true, clusters, assignLabels, solver), peak);
         var labels = Npy.Read<int>(labelsPath).Data;
