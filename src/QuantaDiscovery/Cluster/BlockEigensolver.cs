@@ -54,7 +54,17 @@ internal sealed class BlockEigensolver(NormalisedAffinity matrix, int wanted, Sp
             while (converged < need && residuals[converged] <= tolerance) converged++;
             (best, stalled) = converged > best ? (converged, 0) : (best, stalled + 1);
             bool done = converged == need || stalled >= options.MaxIterations;
-            double upper = theta[^1];
+            // Ritz values below the Lanczos bound mean the bound missed the bottom of the spectrum (40 steps from one random vector
+            // can): left there, those eigenvectors are amplified like wanted ones, enter the block and leave it again at the next
+            // filter (seen at 100,000 samples, K = 1,000). From then on the bound is −1, which holds for every M, and the damped
+            // interval's top is the smallest Ritz value not below the old bound.
+            int last = theta.Length - 1;
+            if (theta[last] < lower)
+            {
+                while (last > need && theta[last] < lower) last--;
+                lower = -1;
+            }
+            double upper = theta[last];
             // The damped interval [bottom, upper] must not be empty; its floor is relative to the unresolved width.
             double bottom = Math.Min(lower, upper - 1e-2 * Math.Max(theta[0] - lower, 1e-12));
             int degree = done ? 0 : SubspaceEigensolver.Degree(bottom, upper, theta[converged], theta[need - 1]);
