@@ -55,9 +55,8 @@ internal sealed class BlockEigensolver(NormalisedAffinity matrix, int wanted, Sp
             (best, stalled) = converged > best ? (converged, 0) : (best, stalled + 1);
             bool done = converged == need || stalled >= options.MaxIterations;
             // Ritz values below the Lanczos bound mean the bound missed the bottom of the spectrum (40 steps from one random vector
-            // can): left there, those eigenvectors are amplified like wanted ones, enter the block and leave it again at the next
-            // filter (seen at 100,000 samples, K = 1,000). From then on the bound is −1, which holds for every M, and the damped
-            // interval's top is the smallest Ritz value not below the old bound.
+            // can): left there, those eigenvectors would be amplified like wanted ones. From then on the bound is −1, which holds
+            // for every M, and the damped interval's top is the smallest Ritz value not below the old bound.
             int last = theta.Length - 1;
             if (theta[last] < lower)
             {
