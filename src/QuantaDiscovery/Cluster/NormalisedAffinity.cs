@@ -1,4 +1,5 @@
 using System.Numerics;
+using QuantaDiscovery.Common;
 using TorchSharp;
 using static TorchSharp.torch;
 using static QuantaDiscovery.Common.Scalars;
@@ -98,12 +99,12 @@ internal abstract class NormalisedAffinity
             using var x = block.contiguous();
             int width = (int)x.shape[1];
             var y = zeros(size, width, ScalarType.Float32);
-            int chunks = Math.Min(size, 16 * Environment.ProcessorCount);
+            int chunks = Math.Min(size, 16 * TorchThreads.Width);
             // libtorch owns the memory (nothing to pin); the addresses let the row chunks run on .NET threads.
             fixed (byte* xBytes = x.bytes, yBytes = y.bytes)
             {
                 nint xAddress = (nint)xBytes, yAddress = (nint)yBytes;
-                Parallel.For(0, chunks, chunk =>
+                TorchThreads.For(chunks, chunk =>
                 {
                     float* xs = (float*)xAddress, ys = (float*)yAddress;
                     for (int i = (int)((long)chunk * size / chunks); i < (int)((long)(chunk + 1) * size / chunks); i++)
