@@ -42,7 +42,7 @@ internal static class RunCommand
             }
             var options = new PipelineRunOptions
             {
-                WorkFolder = parse.GetValue(work), Force = parse.GetValue(force) ?? [], Shard = selected, SetTorchThreads = threads => TorchThreadCount.Set(threads),
+                WorkFolder = parse.GetValue(work), Force = parse.GetValue(force) ?? [], Shard = selected,
             };
 
             var reporter = ProgressReporter.For(parse, parse.Err(), parse.Out(), ReferenceEquals(parse.Err(), Console.Error) && !Console.IsErrorRedirected);

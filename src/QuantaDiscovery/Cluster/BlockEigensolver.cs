@@ -1,3 +1,4 @@
+using QuantaDiscovery.Common;
 using TorchSharp;
 using static TorchSharp.torch;
 using static QuantaDiscovery.Common.Scalars;
@@ -116,12 +117,12 @@ internal sealed class BlockEigensolver(NormalisedAffinity matrix, int wanted, Sp
         return values.flip(0).data<double>().ToArray();
     }
 
-    /// <summary>X ← X·R, a row chunk at a time (each row's result needs only that row), chunks on .NET threads.</summary>
+    /// <summary>X ← X·R, a row chunk at a time (each row's result needs only that row), chunks on the caller's count of .NET threads.</summary>
     private static void RotateInPlace(Tensor x, Tensor rotation)
     {
         long n = x.shape[0];
         int chunks = (int)((n + SubspaceEigensolver.RowChunk - 1) / SubspaceEigensolver.RowChunk);
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, chunk =>
+        TorchThreads.For(chunks, chunk =>
         {
             long start = (long)chunk * SubspaceEigensolver.RowChunk;
             using var rows = x.narrow(0, start, Math.Min(SubspaceEigensolver.RowChunk, n - start));

@@ -1,3 +1,4 @@
+using QuantaDiscovery.Common;
 using TorchSharp;
 using static TorchSharp.torch;
 

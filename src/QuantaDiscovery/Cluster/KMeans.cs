@@ -1,3 +1,4 @@
+using QuantaDiscovery.Common;
 using TorchSharp;
 using static TorchSharp.torch;
 using static QuantaDiscovery.Common.Scalars;
@@ -58,7 +59,7 @@ public static class KMeans
     }
 
     /// <summary>
-    /// Restarts run in parallel on .NET threads (at most one per core), each with one libtorch thread; the best is chosen in
+    /// Restarts run in parallel on .NET threads (as many as the caller's libtorch thread count), each with one libtorch thread; the best is chosen in
     /// seed order. Every n-row pass goes a few thousand rows at a time, so no restart holds an n × k temporary.
     /// </summary>
     private static KMeansResult FitSingleThreaded(Tensor x, int clusters, KMeansOptions options)
@@ -78,7 +79,7 @@ public static class KMeans
         var random = new Random(options.Seed);
         var seeds = Enumerable.Range(0, options.Restarts).Select(_ => random.Next()).ToArray();
         var runs = new Run[seeds.Length];
-        Parallel.For(0, seeds.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, r =>
+        TorchThreads.For(seeds.Length, r =>
         {
             using var restart = NewDisposeScope();
             var centers = PlusPlus(x, squaredNorms, clusters, new Random(seeds[r]));

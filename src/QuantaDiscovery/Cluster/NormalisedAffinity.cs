@@ -1,4 +1,5 @@
 using System.Numerics;
+using QuantaDiscovery.Common;
 using TorchSharp;
 using static TorchSharp.torch;
 using static QuantaDiscovery.Common.Scalars;
@@ -111,12 +112,12 @@ internal abstract class NormalisedAffinity
             using var x = block.contiguous();
             int width = (int)x.shape[1];
             var y = zeros(size, width, ScalarType.Float32);
-            int chunks = Math.Min(size, 16 * Environment.ProcessorCount);
+            int chunks = Math.Min(size, 16 * TorchThreads.Width);
             // libtorch owns the memory (nothing to pin); the addresses let the row chunks run on .NET threads.
             fixed (byte* xBytes = x.bytes, yBytes = y.bytes)
             {
                 nint xAddress = (nint)xBytes, yAddress = (nint)yBytes;
-                Parallel.For(0, chunks, chunk =>
+                TorchThreads.For(chunks, chunk =>
                 {
                     float* xs = (float*)xAddress, ys = (float*)yAddress;
                     for (int i = (int)((long)chunk * size / chunks); i < (int)((long)(chunk + 1) * size / chunks); i++)
@@ -136,13 +137,14 @@ internal abstract class NormalisedAffinity
             using var x = current.contiguous();
             if (!previous.is_contiguous()) throw new ArgumentException("the block written in place must be contiguous", nameof(previous));
             int width = (int)x.shape[1];
-            int chunks = Math.Min(size, 16 * Environment.ProcessorCount);
+            int chunks = Math.Min(size, 16 * TorchThreads.Width);
             fixed (byte* xBytes = x.bytes, yBytes = previous.bytes)
             {
                 nint xAddress = (nint)xBytes, yAddress = (nint)yBytes;
-                Parallel.For(0, chunks, () => new float[width], (chunk, _, sum) =>
+                TorchThreads.For(chunks, chunk =>
                 {
                     float* xs = (float*)xAddress, ys = (float*)yAddress;
+                    var sum = new float[width];
                     for (int i = (int)((long)chunk * size / chunks); i < (int)((long)(chunk + 1) * size / chunks); i++)
                     {
                         Array.Clear(sum);
@@ -150,8 +152,7 @@ internal abstract class NormalisedAffinity
                             MultiplyAdd(values[p], new ReadOnlySpan<float>(xs + (long)columns[p] * width, width), sum);
                         Combine(sum, new ReadOnlySpan<float>(xs + (long)i * width, width), new Span<float>(ys + (long)i * width, width), centre, scale);
                     }
-                    return sum;
-                }, _ => { });
+                });
             }
         }
 

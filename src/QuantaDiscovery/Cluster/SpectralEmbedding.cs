@@ -1,4 +1,5 @@
 using System.Runtime;
+using QuantaDiscovery.Common;
 using TorchSharp;
 using static TorchSharp.torch;
 using static QuantaDiscovery.Common.Scalars;

@@ -39,12 +39,6 @@ public sealed record PipelineRunOptions
     public Shard? Shard { get; init; }
 
     public StageCatalog Catalog { get; init; } = StageCatalog.Default;
-
-    /// <summary>
-    /// Sets the process's libtorch threads before each stage: to its <c>threads:</c> setting, or 0 for the caller's
-    /// default. The library never sets process-wide state itself; the caller that owns the process (the CLI) passes this.
-    /// </summary>
-    public Action<int>? SetTorchThreads { get; init; }
 }
 
 /// <param name="BadInput">the stage failed on bad input (an <see cref="InputException"/>), not on a bug</param>
@@ -188,7 +182,6 @@ public static class PipelineRunner
             }
             Log($"{stage.Name}: running {stage.Kind}{(shard is { } r ? $" shard {r}" : "")} → {output}");
             _progress?.Report(new StageProgress(stage.Name, "starting"));
-            _options.SetTorchThreads?.Invoke(ThreadsSetting(settings));
             await AtomicFolder.WriteAsync(output, partial => kind.RunAsync(
                 new StageContext(stage.Name, settings, partial, shard, _progress, Log, Work, forced), _cancellationToken), replace: forced);
             return StageStatus.Done;
@@ -240,11 +233,6 @@ public static class PipelineRunner
         }
         return downstream;
     }
-
-    /// <summary>A stage's <c>threads:</c> setting (a stage kind that declares one), or 0: the caller's default.</summary>
-    private static int ThreadsSetting(IReadOnlyDictionary<string, ResolvedSetting> settings) =>
-        settings.TryGetValue("threads", out var threads) && threads.Values.Count == 1
-            ? int.Parse(threads.Values[0], NumberStyles.Integer, CultureInfo.InvariantCulture) : 0;
 
     private static Dictionary<string, ResolvedSetting> Resolve(PipelineDefinition definition, StageDefinition stage, PipelineStage kind,
         IReadOnlyDictionary<string, string> outputs)

@@ -199,8 +199,8 @@ public static class GradientSimilarity
             using var g = frombuffer(unit, ScalarType.Float32).reshape(n, d);
             using var gt = g.t();
             int blocks = (n + NeighbourBlockRows - 1) / NeighbourBlockRows;
-            // At most one block per core: the thread pool adds threads on a loaded machine, and each block holds 256 × n cosines.
-            Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, block =>
+            // At most one block per thread of the caller's count (the thread pool adds threads on a loaded machine; each block holds 256 × n cosines).
+            TorchThreads.For(blocks, block =>
             {
                 using var scope = NewDisposeScope();
                 int start = block * NeighbourBlockRows, rows = Math.Min(NeighbourBlockRows, n - start);

@@ -15,6 +15,7 @@ public sealed record SuiteMember(string Name, IModelConfig Config, TrainingResul
 /// </summary>
 public static class SuiteTrainer
 {
+    /// <param name="threads">threads to encode the corpus with and libtorch's count for the training (0 or less: all cores to encode, the calling thread's libtorch count to train)</param>
     public static async Task<IReadOnlyList<SuiteMember>> RunAsync(ModelSuiteDefinition suite, string corpusPath, string tokenizerPath, string outputDirectory,
         int threads, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default,
         IReadOnlyCollection<string>? onlySizes = null)
@@ -28,6 +29,7 @@ public static class SuiteTrainer
         var unknown = onlySizes?.Except(suite.Sizes.Select(suite.Name)).ToList();
         if (unknown is { Count: > 0 })
             throw new InputException($"the suite has no size named {string.Join(", ", unknown)} (it has {string.Join(", ", suite.Sizes.Select(suite.Name))})");
+        using var libtorchThreads = TorchThreads.OnThisThread(threads); // the training below runs on this thread
         foreach (var size in suite.Sizes)
         {
             var name = suite.Name(size);

@@ -13,8 +13,8 @@ public sealed class TorchThreadCountSensitive;
 /// <summary>
 /// gradients.npy is streamed to disk with durable progress records: a run stopped part-way, whose unrecorded rows are
 /// then overwritten with garbage (what a kill mid-block leaves), resumes from the last record and ends byte-identical to
-/// an uninterrupted run. Byte-identical needs libtorch's intra-op thread count (process-wide, and changed by the
-/// commands and clustering tests that run beside it) to stay put during both runs: this class runs alone.
+/// an uninterrupted run. Equal floats need libtorch's intra-op thread count (set process-wide by the in-process commands
+/// that run beside it) to stay put during both runs: this class runs alone.
 /// </summary>
 [Collection(nameof(TorchThreadCountSensitive))]
 public class StreamedGradientsTests
@@ -83,8 +83,8 @@ public class StreamedGradientsTests
 
     /// <summary>
     /// The same header and every float within 1e-5 of the largest magnitude: rewritten garbage or a wrong row would differ wholesale, while
-    /// libtorch's thread count, which another test in the process may have changed on the thread a continuation runs on
-    /// (issue #16, item 5: Cluster/TorchThreads), can move the last bits of a reduction.
+    /// libtorch's thread count can move the last bits of a reduction: the count belongs to the thread a continuation runs on, and
+    /// in-process CLI tests (`quanta run` stages with `threads: 1`) set the process-wide count that new threads start from.
     /// </summary>
     private static void AssertSameGradients(byte[] expected, byte[] actual, string path)
     {

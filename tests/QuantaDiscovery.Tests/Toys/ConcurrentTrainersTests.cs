@@ -1,3 +1,4 @@
+using QuantaDiscovery.Common;
 using QuantaDiscovery.Toys.Grokking;
 using QuantaDiscovery.Toys.SparseParity;
 using static TorchSharp.torch;
@@ -26,10 +27,7 @@ public class ConcurrentTrainersTests
         {
             try
             {
-                // libtorch seeds a thread's OpenMP count from its last process-wide set_num_threads at the thread's first
-                // parallel call; making that call first (get_num_threads does) keeps another thread's later setting out
-                get_num_threads();
-                set_num_threads(threads);
+                using var scope = TorchThreads.OnThisThread(threads);
                 result.SetResult(work());
             }
             catch (Exception e)

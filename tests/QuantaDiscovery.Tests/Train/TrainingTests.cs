@@ -105,10 +105,10 @@ public class TrainingTests
     [Fact]
     public async Task Interrupted_and_resumed_run_ends_with_the_weights_of_an_uninterrupted_run()
     {
-        set_num_threads(1);
         var folder = TestPaths.NewTempFolder();
         var (corpus, tokenizer) = Fixture(folder);
         var stream = await TokenStream.LoadOrBuildAsync(corpus, tokenizer, folder);
+        using var oneThread = TorchThreads.OnThisThread(1); // the rest runs on this thread: both runs use one libtorch thread
         var options = TinyOptions(12, 6, 12);
         var config = TinyConfig(ByteLevelBpeTokenizer.Load(tokenizer).VocabularySize, hidden: 32, layers: 2);
         var batches = new SequenceBatches(stream, 16, 4, options.Seed);
@@ -135,10 +135,10 @@ public class TrainingTests
     [Fact]
     public async Task A_run_killed_between_checkpoints_resumes_from_its_last_state_save_and_each_session_has_a_timing_row()
     {
-        set_num_threads(1);
         var folder = TestPaths.NewTempFolder();
         var (corpus, tokenizer) = Fixture(folder);
         var stream = await TokenStream.LoadOrBuildAsync(corpus, tokenizer, folder);
+        using var oneThread = TorchThreads.OnThisThread(1); // the rest runs on this thread: both runs use one libtorch thread
         var options = TinyOptions(12, 12) with { StateEvery = 4 };
         var config = TinyConfig(ByteLevelBpeTokenizer.Load(tokenizer).VocabularySize, hidden: 32, layers: 1);
         var batches = new SequenceBatches(stream, 16, 4, options.Seed);

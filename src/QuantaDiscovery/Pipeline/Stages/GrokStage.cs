@@ -1,3 +1,4 @@
+using QuantaDiscovery.Common;
 using QuantaDiscovery.Toys.Grokking;
 
 namespace QuantaDiscovery.Pipeline.Stages;
@@ -22,6 +23,7 @@ public sealed class GrokStage : PipelineStage
             WeightDecay = context.Has("weight-decay") ? context.Number("weight-decay") : preset.WeightDecay,
             Seed = context.Has("seed") ? context.Integer("seed") : preset.Seed,
         };
+        using var threads = TorchThreads.OnThisThread(context.Has("threads") ? context.Integer("threads") : 0);
         var run = GrokkingTrainer.Train(options, step =>
         {
             cancellationToken.ThrowIfCancellationRequested();

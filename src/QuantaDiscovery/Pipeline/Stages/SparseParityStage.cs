@@ -1,3 +1,4 @@
+using QuantaDiscovery.Common;
 using System.Globalization;
 using QuantaDiscovery.Toys.SparseParity;
 
@@ -36,6 +37,7 @@ public sealed class SparseParityStage : PipelineStage
             ConvergenceLoss = Number("convergence-loss", preset.ConvergenceLoss),
             Seed = context.Integer("seed"),
         };
+        using var threads = TorchThreads.OnThisThread(context.Has("threads") ? context.Integer("threads") : 0);
         var run = SparseParityTrainer.Train(options, evaluation =>
         {
             cancellationToken.ThrowIfCancellationRequested();
