@@ -96,7 +96,11 @@ switch (args[0])
     case "profile":
     {
         var folder = ModelFolder.Open(Path.Combine(args[1], args[3]));
-        var documents = ReadDocuments(Path.Combine(folder.Directory, MixedFile)).Where(d => d.Length >= 2).OrderByDescending(d => d.Length).ToList();
+        var shapes = args[4..].Where(a => a.Contains('x')).Select(a => a.Split('x').Select(int.Parse).ToArray()).ToList();
+        var documents = (shapes.Count > 0
+                ? shapes.SelectMany(s => RandomDocuments(folder.Config.VocabSize, Enumerable.Repeat(s[1], s[0]).ToArray(), seed: 7))
+                : ReadDocuments(Path.Combine(folder.Directory, MixedFile)))
+            .Where(d => d.Length >= 2).OrderByDescending(d => d.Length).ToList();
         var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(folder.OnnxPath));
         OnnxLossHead.Append(model, folder.OnnxPath);
         using var options = new SessionOptions
@@ -136,8 +140,56 @@ switch (args[0])
         Console.WriteLine($"  loss head (/loss_head/ nodes) {nodes.Where(n => n.Name.StartsWith("/loss_head/") || n.Name.StartsWith(OnnxLossHead.OutputName)).Sum(n => n.Ms),9:0} ms");
         break;
     }
+    case "warm":
+    {
+        // User CPU milliseconds per token of whole passes over a documents file after one pass of warm-up (fastest of three).
+        var folder = ModelFolder.Open(Path.Combine(args[1], args[4]));
+        var documents = ReadDocuments(Path.Combine(folder.Directory, args[3]));
+        using var scorer = new OnnxLossScorer(folder, new OnnxScorerOptions { IntraOpThreads = int.Parse(args[2]) });
+        var process = Process.GetCurrentProcess();
+        double first = 0, cpu = double.MaxValue;
+        for (int repeat = 0; repeat < 4; repeat++)
+        {
+            process.Refresh();
+            var before = process.UserProcessorTime;
+            scorer.ScoreBatch(documents);
+            process.Refresh();
+            double ms = (process.UserProcessorTime - before).TotalMilliseconds;
+            if (repeat == 0) first = ms; else cpu = Math.Min(cpu, ms);
+        }
+        long tokens = documents.Sum(d => (long)d.Length);
+        Console.WriteLine($"{args[3]}: {tokens} tokens, first pass {first / tokens:0.000} user ms/token, warm {cpu / tokens:0.000}");
+        break;
+    }
+    case "shapes":
+    {
+        // CPU milliseconds per token of the scorer's passes at fixed shapes (documents x length), fastest of three.
+        var folder = ModelFolder.Open(Path.Combine(args[1], args[3]));
+        using var scorer = new OnnxLossScorer(folder, new OnnxScorerOptions { IntraOpThreads = int.Parse(args[2]) });
+        scorer.ScoreBatch(RandomDocuments(folder.Config.VocabSize, [64], seed: 6));
+        var process = Process.GetCurrentProcess();
+        foreach (var shape in args[4..])
+        {
+            var parts = shape.Split('x');
+            int count = int.Parse(parts[0]), length = int.Parse(parts[1]);
+            var documents = RandomDocuments(folder.Config.VocabSize, Enumerable.Repeat(length, count).ToArray(), seed: 7);
+            double cpu = double.MaxValue, wall = double.MaxValue;
+            for (int repeat = 0; repeat < 3; repeat++)
+            {
+                process.Refresh();
+                var before = process.UserProcessorTime;
+                var clock = Stopwatch.StartNew();
+                scorer.ScoreBatch(documents);
+                wall = Math.Min(wall, clock.Elapsed.TotalMilliseconds);
+                process.Refresh();
+                cpu = Math.Min(cpu, (process.UserProcessorTime - before).TotalMilliseconds);
+            }
+            Console.WriteLine($"{shape,10} user {cpu,8:0} ms {cpu / (count * length),7:0.000} ms/token   wall {wall,8:0} ms {wall / (count * length),7:0.000} ms/token");
+        }
+        break;
+    }
     default:
-        throw new ArgumentException($"unknown mode '{args[0]}' (full, prepare-mixed, score, load or profile)");
+        throw new ArgumentException($"unknown mode '{args[0]}' (full, prepare-mixed, score, load, profile or shapes)");
 }
 
 static (ModelFolder Folder, int Documents) Prepare(string work, string spec)

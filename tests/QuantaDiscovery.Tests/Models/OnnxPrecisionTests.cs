@@ -132,12 +132,12 @@ public class OnnxPrecisionTests(ITestOutputHelper output)
         var path = OnnxExporter.Export(folder, Path.Combine(folder.Directory, "f16.onnx"), precision: OnnxPrecision.Float16);
         var model = Load(path);
         var toFloat32 = model.Graph.Node.Where(n => n.OpType == "Cast" && n.Attribute.Single().I == (long)DataType.Float).Select(n => n.Output[0]).ToHashSet();
-        // Each Softmax and each ReduceMean (RMSNorm's mean square) reads values cast to float32 (directly or after Mul/Where).
+        // Each Softmax and each ReduceMean (RMSNorm's mean square) reads values cast to float32 (directly or after Mul/Add).
         bool ReadsFloat32(string value, int depth = 3) => toFloat32.Contains(value) || depth > 0 &&
-            model.Graph.Node.Where(n => n.Output.Contains(value) && n.OpType is "Mul" or "Where").Any(n => n.Input.Any(i => ReadsFloat32(i, depth - 1)));
+            model.Graph.Node.Where(n => n.Output.Contains(value) && n.OpType is "Mul" or "Add").Any(n => n.Input.Any(i => ReadsFloat32(i, depth - 1)));
         Assert.All(model.Graph.Node.Where(n => n.OpType is "Softmax" or "ReduceMean"), n => Assert.True(ReadsFloat32(n.Input[0]), $"{n.Name} reads {n.Input[0]}"));
-        // 2 layers: 2 attention softmaxes; 2 RMSNorms per layer and the final one.
-        Assert.Equal((2, 5), (model.Graph.Node.Count(n => n.OpType == "Softmax"), model.Graph.Node.Count(n => n.OpType == "ReduceMean")));
+        // 2 layers: 2 × 4 attention softmaxes (one per query block); 2 RMSNorms per layer and the final one.
+        Assert.Equal((8, 5), (model.Graph.Node.Count(n => n.OpType == "Softmax"), model.Graph.Node.Count(n => n.OpType == "ReduceMean")));
 
         OnnxLossHead.Append(model, path);
         var head = model.Graph.Node.Where(n => n.Name.StartsWith("/loss_head/")).ToList();

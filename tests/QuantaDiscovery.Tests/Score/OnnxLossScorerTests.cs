@@ -148,6 +148,21 @@ public class OnnxLossScorerTests
         Assert.Contains("--batch-size '0'", Assert.Throws<InputException>(() => OnnxScorerOptions.ParseBatchSize("0", "--batch-size")).Message);
     }
 
+    /// <summary>
+    /// Each reference document alone, unpadded: a 2-token sequence leaves some of the attention's query blocks empty
+    /// (OnnxTensorOps.QueryBlocks), and llama-gqa takes the grouped-query path through them.
+    /// </summary>
+    [Theory]
+    [InlineData("tiny-parallel")]
+    [InlineData("llama-gqa")]
+    public void Documents_scored_one_at_a_time_match_the_PyTorch_reference(string name)
+    {
+        var expected = ReferenceFixtures.Load(name);
+        using var scorer = new OnnxLossScorer(Exported(name), new OnnxScorerOptions { MaxBatchSize = 1, IntraOpThreads = 1 });
+        for (int d = 0; d < expected.Documents.Length; d++)
+            Assert.True(ReferenceFixtures.MaxAbsDifference(expected.Losses[d], scorer.ScoreBatch([expected.Documents[d]])[0]) < 1e-4, $"document {d}");
+    }
+
     [Fact]
     public void Batched_scores_equal_one_document_at_a_time()
     {
