@@ -11,10 +11,15 @@
 //   LossBench load <work> <threads> <name>...
 //       start-up alone: the fastest of three OnnxLossScorer constructions (read model.onnx, append the loss head, create
 //       the ONNX Runtime session)
-//   LossBench profile <work> <threads> <name> [memory-pattern]
-//       where the time of a pass over mixed.npy goes: the scorer's graph (model.onnx + OnnxLossHead) in a session like
-//       the scorer's with ONNX Runtime's profiler on, the scorer's batches; prints milliseconds per operator type and
-//       for the loss head's nodes. memory-pattern: ONNX Runtime's memory pattern on (the scorer turns it off).
+//   LossBench profile <work> <threads> <name> [memory-pattern] [BxT...]
+//       where the time of a pass over mixed.npy (or random documents of the shapes BxT: B documents of T tokens) goes: the
+//       scorer's graph (model.onnx + OnnxLossHead) in a session like the scorer's with ONNX Runtime's profiler on, the
+//       scorer's batches; prints milliseconds per operator type and for the loss head's nodes. memory-pattern: ONNX
+//       Runtime's memory pattern on (the scorer turns it off).
+//   LossBench warm <work> <threads> <documents .npy> <name>
+//       user CPU milliseconds per token of the first pass and of the fastest of three later passes
+//   LossBench shapes <work> <threads> <name> BxT...
+//       user CPU milliseconds per token of passes at fixed batch shapes (fastest of three each)
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
