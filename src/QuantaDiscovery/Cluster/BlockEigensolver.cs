@@ -140,7 +140,6 @@ internal sealed class BlockEigensolver(NormalisedAffinity matrix, int wanted, Sp
     {
         float e = (float)((upper - bottom) / 2), c = (float)((upper + bottom) / 2);
         using Scalar minusCentre = -c, inverseHalfWidth = 1 / e;
-        using Scalar tiny = 1e-30f;
         var previous = x;
         var current = mx.add_(x, minusCentre).mul_(inverseHalfWidth);
         for (int j = 2; j <= degree; j++)
@@ -148,12 +147,7 @@ internal sealed class BlockEigensolver(NormalisedAffinity matrix, int wanted, Sp
             matrix.ChebyshevStep(current, previous, c, 2 / e);
             var next = previous;
             SubspaceEigensolver.ProjectOut(next, top);
-            using (NewDisposeScope())
-            {
-                var scale = SubspaceEigensolver.ColumnNorms(next).clamp_min_(tiny).reciprocal_();
-                current.mul_(scale);
-                next.mul_(scale);
-            }
+            SubspaceEigensolver.ScaleByColumnNormsOf(next, current);
             previous = current;
             current = next;
         }

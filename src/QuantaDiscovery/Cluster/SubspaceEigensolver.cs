@@ -187,7 +187,6 @@ internal sealed class SubspaceEigensolver(NormalisedAffinity matrix, int wanted,
     {
         float e = (float)((upper - bottom) / 2), c = (float)((upper + bottom) / 2);
         using Scalar minusCentre = -c, inverseHalfWidth = 1 / e, twiceInverseHalfWidth = 2 / e;
-        using Scalar tiny = 1e-30f;
         var previous = x;
         var current = mx.add_(x, minusCentre).mul_(inverseHalfWidth);
         for (int j = 2; j <= degree; j++)
@@ -196,17 +195,23 @@ internal sealed class SubspaceEigensolver(NormalisedAffinity matrix, int wanted,
             next.add_(current, minusCentre).mul_(twiceInverseHalfWidth).sub_(previous);
             previous.Dispose();
             ProjectOut(next, locked);
-            using (var step = NewDisposeScope())
-            {
-                var scale = ColumnNorms(next).clamp_min_(tiny).reciprocal_();
-                current.mul_(scale);
-                next.mul_(scale);
-            }
+            ScaleByColumnNormsOf(next, current);
             previous = current;
             current = next;
         }
         previous.Dispose();
         return current;
+    }
+
+    /// <summary>Divides the columns of <paramref name="next"/> and <paramref name="current"/> by those of <paramref name="next"/>'s
+    /// norms (both blocks alike, so the three-term recurrence stays a recurrence) to keep the filter within float32's range.</summary>
+    internal static void ScaleByColumnNormsOf(Tensor next, Tensor current)
+    {
+        using var scope = NewDisposeScope();
+        using Scalar tiny = 1e-30f;
+        var scale = ColumnNorms(next).clamp_min_(tiny).reciprocal_();
+        current.mul_(scale);
+        next.mul_(scale);
     }
 
     internal static Tensor ColumnNorms(Tensor block)

@@ -83,31 +83,15 @@ public class TorchThreadsTests
         var points = Enumerable.Range(0, 2000 * 8).Select(_ => (float)random.NextDouble()).ToArray();
         KMeansResult Fit() => KMeans.Fit(points, 2000, 8, 12, new KMeansOptions { Restarts = 6, Seed = 2 });
 
-        var oneAlone = await OnThreadWith(1, Fit);
-        var twoAlone = await OnThreadWith(2, Fit);
-        var one = OnThreadWith(1, Fit);
-        var two = OnThreadWith(2, Fit);
+        var oneAlone = await TestThreads.OnThreadWith(1, Fit);
+        var twoAlone = await TestThreads.OnThreadWith(2, Fit);
+        var one = TestThreads.OnThreadWith(1, Fit);
+        var two = TestThreads.OnThreadWith(2, Fit);
         await Task.WhenAll(one, two);
 
         Assert.Equal(oneAlone.Labels, (await one).Labels);
         Assert.Equal(oneAlone.Centers, (await one).Centers);
         Assert.Equal(twoAlone.Labels, (await two).Labels);
         Assert.Equal(twoAlone.Centers, (await two).Centers);
-    }
-
-    private static Task<T> OnThreadWith<T>(int threads, Func<T> work)
-    {
-        var result = new TaskCompletionSource<T>();
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                using var scope = TorchThreads.OnThisThread(threads);
-                result.SetResult(work());
-            }
-            catch (Exception e) { result.SetException(e); }
-        });
-        thread.Start();
-        return result.Task;
     }
 }

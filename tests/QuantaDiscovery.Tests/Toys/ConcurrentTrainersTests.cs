@@ -1,4 +1,5 @@
 using QuantaDiscovery.Common;
+using QuantaDiscovery.Tests.Common;
 using QuantaDiscovery.Toys.Grokking;
 using QuantaDiscovery.Toys.SparseParity;
 using static TorchSharp.torch;
@@ -19,26 +20,6 @@ public class ConcurrentTrainersTests
         Tasks = 4, Bits = 8, SubsetSize = 2, Width = 64, BatchSize = 256, Steps = 60, EvalEvery = 20, EvalSamplesPerTask = 64, Seed = 2,
     };
 
-    /// <summary>Runs <paramref name="work"/> on a new OS thread whose libtorch calls use <paramref name="threads"/> threads.</summary>
-    private static Task<T> OnThreadWith<T>(int threads, Func<T> work)
-    {
-        var result = new TaskCompletionSource<T>();
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                using var scope = TorchThreads.OnThisThread(threads);
-                result.SetResult(work());
-            }
-            catch (Exception e)
-            {
-                result.SetException(e);
-            }
-        });
-        thread.Start();
-        return result.Task;
-    }
-
     private static double[] Trace(GrokkingRun run) => [.. run.Metrics.SelectMany(m => new[] { m.TrainLoss, m.ValidationLoss, m.WeightNorm })];
 
     private static double[] Trace(SparseParityRun run) => [.. run.Evaluations.SelectMany(e => e.TaskLosses.Append(e.TrainLoss).Append(e.TestLoss))];
@@ -46,20 +27,20 @@ public class ConcurrentTrainersTests
     [Fact]
     public async Task TwoTrainersAtOnceWithDifferentThreadCountsMatchTheirSingleRuns()
     {
-        var grokAlone = Trace(await OnThreadWith(1, () => GrokkingTrainer.Train(Grok)));
-        var parityAlone = Trace(await OnThreadWith(2, () => SparseParityTrainer.Train(Parity)));
+        var grokAlone = Trace(await TestThreads.OnThreadWith(1, () => GrokkingTrainer.Train(Grok)));
+        var parityAlone = Trace(await TestThreads.OnThreadWith(2, () => SparseParityTrainer.Train(Parity)));
 
-        var grokTogether = OnThreadWith(1, () => GrokkingTrainer.Train(Grok));
-        var parityTogether = OnThreadWith(2, () => SparseParityTrainer.Train(Parity));
+        var grokTogether = TestThreads.OnThreadWith(1, () => GrokkingTrainer.Train(Grok));
+        var parityTogether = TestThreads.OnThreadWith(2, () => SparseParityTrainer.Train(Parity));
         await Task.WhenAll(grokTogether, parityTogether);
 
         Assert.Equal(grokAlone, Trace(await grokTogether));
         Assert.Equal(parityAlone, Trace(await parityTogether));
 
         // the same trainer at once with two thread counts, each against its own single run
-        var grokTwoAlone = Trace(await OnThreadWith(2, () => GrokkingTrainer.Train(Grok)));
-        var one = OnThreadWith(1, () => GrokkingTrainer.Train(Grok));
-        var two = OnThreadWith(2, () => GrokkingTrainer.Train(Grok));
+        var grokTwoAlone = Trace(await TestThreads.OnThreadWith(2, () => GrokkingTrainer.Train(Grok)));
+        var one = TestThreads.OnThreadWith(1, () => GrokkingTrainer.Train(Grok));
+        var two = TestThreads.OnThreadWith(2, () => GrokkingTrainer.Train(Grok));
         await Task.WhenAll(one, two);
         Assert.Equal(grokAlone, Trace(await one));
         Assert.Equal(grokTwoAlone, Trace(await two));
