@@ -5,8 +5,9 @@ namespace QuantaDiscovery.Cli;
 
 /// <summary>
 /// The `quanta` command: a thin shell over the library. One file per subcommand in Commands/.
-/// This is the single place errors become exit codes: bad input (a parse error or an <see cref="InputException"/>)
-/// prints one line and exits 2; anything else is a bug, printed with its stack trace, exit 1.
+/// This is the single place errors become exit codes: bad input (a parse error or an <see cref="InputException"/>) and
+/// machine faults (<see cref="MachineFault"/>: a full disk) print one line and exit 2; anything else is a bug, printed with
+/// its stack trace, exit 1.
 /// </summary>
 public static class QuantaCli
 {
@@ -37,16 +38,16 @@ public static class QuantaCli
             var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = output, Error = error };
             return await parse.InvokeAsync(invocation, cancellation);
         }
-        catch (Exception e) when (e is InputException or FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception e) when (e is InputException or FileNotFoundException or DirectoryNotFoundException || MachineFault.Describe(e) is not null)
         {
-            // a missing file or folder is one the user named (.NET's message names the path)
+            // a missing file or folder is one the user named (.NET's message names the path); a full disk is the user's to free
             // bad input leaves nothing behind: an --output that did not exist before this command is removed again
             if (newOutput is not null)
             {
                 if (Directory.Exists(newOutput)) Directory.Delete(newOutput, recursive: true);
                 else if (File.Exists(newOutput)) File.Delete(newOutput);
             }
-            await error.WriteLineAsync($"error: {OneLine(e.Message)}");
+            await error.WriteLineAsync($"error: {OneLine(MachineFault.Describe(e) ?? e.Message)}");
             return InputErrorExitCode;
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)

@@ -21,6 +21,13 @@ internal sealed class BlockEigensolver(NormalisedAffinity matrix, int wanted, Sp
 {
     private readonly int _n = matrix.Size;
 
+    /// <summary>
+    /// Iterations in a row that add no converged pair before the block is taken as it is and marked unconverged. Every
+    /// iteration works on all pairs at once, so a count that does not rise for this long has met a floor (float32's, on
+    /// graphs whose leading eigenvalues crowd within 10⁻⁴ of each other), not a slow pair.
+    /// </summary>
+    private const int StalledIterations = 8;
+
     /// <summary>Columns b of the block for <paramref name="wanted"/> eigenpairs of an n × n matrix (the known top one excluded).</summary>
     public static int Columns(long n, int wanted) =>
         (int)Math.Min(wanted + SubspaceEigensolver.GuardColumns(wanted), Math.Max(1, n - 1));
@@ -40,7 +47,7 @@ internal sealed class BlockEigensolver(NormalisedAffinity matrix, int wanted, Sp
         Tensor block;
         using (NewDisposeScope())
             block = RowMajor(SubspaceEigensolver.Orthonormalise(SubspaceEigensolver.RandomBlock(_n, columns, random), top)).MoveToOuterDisposeScope();
-        double? tolerance = null;
+        double spectrumTop = double.NegativeInfinity, lowerAtStart = lower;
         int best = 0, stalled = 0;
         for (int iteration = 1; ; iteration++)
         {
@@ -49,12 +56,13 @@ internal sealed class BlockEigensolver(NormalisedAffinity matrix, int wanted, Sp
             var product = matrix.Multiply(block);
             var theta = RayleighRitz(block, product);
             var residuals = SubspaceEigensolver.ResidualNorms(block, product, theta);
-            // The tolerance is relative to the width of the spectrum below the known top eigenvalue, fixed at the first iteration.
-            tolerance ??= options.Tolerance * Math.Max(theta[0] - lower, 1e-12);
-            int converged = 0;
-            while (converged < need && residuals[converged] <= tolerance) converged++;
+            spectrumTop = Math.Max(spectrumTop, theta[0]);
+            double tolerance = SubspaceEigensolver.ResidualTolerance(options, spectrumTop, lowerAtStart);
+            // Soft locking: every wanted pair is counted, wherever it sits; the filter aims at the first one still open.
+            int converged = residuals.Take(need).Count(r => r <= tolerance);
+            int open = Array.FindIndex(residuals, 0, need, r => r > tolerance);
             (best, stalled) = converged > best ? (converged, 0) : (best, stalled + 1);
-            bool done = converged == need || stalled >= options.MaxIterations;
+            bool done = converged == need || stalled >= Math.Min(options.MaxIterations, StalledIterations);
             // Ritz values below the Lanczos bound mean the bound missed the bottom of the spectrum (40 steps from one random vector
             // can): left there, those eigenvectors would be amplified like wanted ones. From then on the bound is −1, which holds
             // for every M, and the damped interval's top is the smallest Ritz value not below the old bound.
@@ -67,7 +75,7 @@ internal sealed class BlockEigensolver(NormalisedAffinity matrix, int wanted, Sp
             double upper = theta[last];
             // The damped interval [bottom, upper] must not be empty; its floor is relative to the unresolved width.
             double bottom = Math.Min(lower, upper - 1e-2 * Math.Max(theta[0] - lower, 1e-12));
-            int degree = done ? 0 : SubspaceEigensolver.Degree(bottom, upper, theta[converged], theta[need - 1]);
+            int degree = done ? 0 : SubspaceEigensolver.Degree(bottom, upper, theta[Math.Max(open, 0)], theta[need - 1]);
             options.Progress?.Report(new EigenProgress(iteration, known + converged, wanted, degree));
             if (done)
             {

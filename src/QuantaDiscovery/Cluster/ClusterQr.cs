@@ -53,7 +53,7 @@ public static class ClusterQr
         var pivots = new long[k];
         double threshold = Math.Sqrt(Math.Pow(2, -52));
         int chunkRows = RowChunk(k);
-        var projections = new double[chunkRows];
+        var projections = new double[n];
         for (int j = 0; j < k; j++)
         {
             using var step = NewDisposeScope();
@@ -70,17 +70,13 @@ public static class ClusterQr
             if (length > 0) direction = direction.div(length);   // else the rows taken span every row: nothing is left to remove
             basis.select(1, j).copy_(direction);
             var recompute = new List<long>();
-            ForChunks(vectors, n, (start, rows) =>
+            Project(vectors, direction, projections);
+            for (int row = 0; row < n; row++)
             {
-                mv(rows, direction).data<double>().CopyTo(projections);
-                for (int i = 0; i < rows.shape[0]; i++)
-                {
-                    long row = start + i;
-                    if (taken[row]) continue;
-                    residual[row] = Math.Max(0, residual[row] - projections[i] * projections[i]);
-                    if (residual[row] <= threshold * exact[row]) recompute.Add(row);
-                }
-            });
+                if (taken[row]) continue;
+                residual[row] = Math.Max(0, residual[row] - projections[row] * projections[row]);
+                if (residual[row] <= threshold * exact[row]) recompute.Add(row);
+            }
             var through = basis.narrow(1, 0, j + 1);
             for (int first = 0; first < recompute.Count; first += chunkRows)
             {
@@ -93,6 +89,32 @@ public static class ClusterQr
             }
         }
         return pivots;
+    }
+
+    /// <summary>
+    /// V·q for every row into <paramref name="projections"/>, in V's own precision: one pass over V per pivot is the pivot
+    /// search's whole cost (k passes over n × k), so a float32 embedding is read as it is, on the caller's count of threads,
+    /// rather than copied to float64 first. Rounding can reorder only pivots whose residuals tie within float32's precision.
+    /// </summary>
+    private static void Project(Tensor vectors, Tensor direction, double[] projections)
+    {
+        using var scope = NewDisposeScope();
+        long n = vectors.shape[0];
+        var q = direction.to_type(vectors.dtype);
+        var result = empty(n, vectors.dtype);
+        int parts = (int)Math.Min(4L * TorchThreads.Width, Math.Max(1, n / 1024));
+        long step = (n + parts - 1) / parts;
+        TorchThreads.For(parts, part =>
+        {
+            long start = part * step, rows = Math.Min(step, n - start);
+            if (rows <= 0) return;
+            using var target = result.narrow(0, start, rows);
+            using var rowsOfV = vectors.narrow(0, start, rows);
+            using var product = mv(rowsOfV, q);
+            target.copy_(product);
+        });
+        using var wide = result.to_type(ScalarType.Float64);
+        wide.data<double>().CopyTo(projections);
     }
 
     /// <summary>Rows of <paramref name="vectors"/> as float64, a few thousand at a time (through one reused buffer).</summary>

@@ -52,7 +52,8 @@ public sealed record SpectralEmbeddingOptions
 
     /// <summary>
     /// Subspace solver: the most filter-and-Rayleigh–Ritz sweeps in a row that lock nothing; then the window's current Ritz pairs
-    /// are accepted as they are and the result is marked unconverged.
+    /// are accepted as they are and the result is marked unconverged. The block solver stops likewise after at most 8
+    /// iterations in a row that add no converged pair.
     /// </summary>
     public int MaxIterations { get; init; } = 200;
 

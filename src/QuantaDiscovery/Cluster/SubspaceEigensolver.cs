@@ -56,7 +56,7 @@ internal sealed class SubspaceEigensolver(NormalisedAffinity matrix, int wanted,
         double lower = LowerSpectrumBound(matrix, random, Locked());
         double maxResidual = 0;
         bool allConverged = true;
-        double? tolerance = null;
+        double spectrumTop = double.NegativeInfinity, lowerAtStart = lower;
         var block = Orthonormalise(RandomBlock(_n, Width(wanted - lockedCount, guard, lockedCount), random), Locked());
         int sweepsWithoutLocking = 0;
         for (int iteration = 1; ; iteration++)
@@ -67,8 +67,8 @@ internal sealed class SubspaceEigensolver(NormalisedAffinity matrix, int wanted,
             var residuals = ResidualNorms(ritzVectors, ritzProducts, theta);
 
             int need = wanted - lockedCount;
-            // The tolerance is relative to the width of the spectrum below the known top eigenvalue, fixed at the first sweep.
-            tolerance ??= options.Tolerance * Math.Max(theta[0] - lower, 1e-12);
+            if (lockedCount == (knownTop is null ? 0 : 1)) spectrumTop = Math.Max(spectrumTop, theta[0]);
+            double tolerance = ResidualTolerance(options, spectrumTop, lowerAtStart);
             int converged = 0;
             while (converged < need && converged < theta.Length && residuals[converged] <= tolerance)
                 converged++;
@@ -230,6 +230,14 @@ internal sealed class SubspaceEigensolver(NormalisedAffinity matrix, int wanted,
     /// The largest degree m ≤ 12 for which T_m at the top wanted Ritz value exceeds T_m at the last wanted
     /// one by at most 10³ (T_m(t) ≈ cosh(m·arccosh t) for t &gt; 1).
     /// </summary>
+    /// <summary>
+    /// The residual below which a pair is accepted: <see cref="SpectralEmbeddingOptions.Tolerance"/> × (μ₂ − λ_min), with μ₂
+    /// estimated by the largest leading Ritz value seen so far (Ritz values bound eigenvalues from below, so this estimate
+    /// only rises towards μ₂; the first Rayleigh–Ritz, on a random block, gives a value near 0) and λ_min by the Lanczos bound.
+    /// </summary>
+    internal static double ResidualTolerance(SpectralEmbeddingOptions options, double spectrumTop, double lower) =>
+        options.Tolerance * Math.Max(spectrumTop - lower, 1e-12);
+
     internal static int Degree(double bottom, double upper, double top, double lastWanted)
     {
         double e = (upper - bottom) / 2, c = (upper + bottom) / 2;

@@ -41,7 +41,7 @@ public sealed record PipelineRunOptions
     public StageCatalog Catalog { get; init; } = StageCatalog.Default;
 }
 
-/// <param name="BadInput">the stage failed on bad input (an <see cref="InputException"/>), not on a bug</param>
+/// <param name="BadInput">the stage failed on bad input (an <see cref="InputException"/>) or a full disk (<see cref="MachineFault"/>), not on a bug</param>
 public sealed record StageOutcome(string Name, string Kind, StageStatus Status, TimeSpan Elapsed, string? Output, string? Error = null,
     bool BadInput = false);
 
@@ -158,12 +158,14 @@ public static class PipelineRunner
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                bool badInput = e is InputException;
-                Manifest.Record(key, new ManifestEntry(stage.Kind, fingerprint ?? "", StageStatus.Failed, output, stopwatch.Elapsed.TotalSeconds, DateTime.UtcNow, e.Message));
-                // bad input is the user's to fix: its message names the fault; anything else is a bug, logged with its trace
-                Log(badInput ? $"{stage.Name}: failed on bad input: {e.Message}" : $"{stage.Name}: failed: {e}");
-                _progress?.Report(new StageProgress(stage.Name, e.Message, null, StageStatus.Failed));
-                return new StageOutcome(stage.Name, stage.Kind, StageStatus.Failed, stopwatch.Elapsed, output, e.Message, badInput);
+                var machineFault = MachineFault.Describe(e);
+                bool badInput = e is InputException || machineFault is not null;
+                var message = machineFault ?? e.Message;
+                Manifest.Record(key, new ManifestEntry(stage.Kind, fingerprint ?? "", StageStatus.Failed, output, stopwatch.Elapsed.TotalSeconds, DateTime.UtcNow, message));
+                // bad input and a full disk are the user's to fix: the message names the fault; anything else is a bug, logged with its trace
+                Log(badInput ? $"{stage.Name}: failed on bad input: {message}" : $"{stage.Name}: failed: {e}");
+                _progress?.Report(new StageProgress(stage.Name, message, null, StageStatus.Failed));
+                return new StageOutcome(stage.Name, stage.Kind, StageStatus.Failed, stopwatch.Elapsed, output, message, badInput);
             }
         }
 

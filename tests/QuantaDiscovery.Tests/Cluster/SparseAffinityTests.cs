@@ -72,6 +72,20 @@ public class SparseAffinityTests
         Assert.True(SpectralClusteringTests.SmallestPrincipalCosine(dense.Maps(k), block.Maps(k), graph.Size, k) > 0.999);
     }
 
+    [Fact]
+    public void BlockSolver_BelowFloat32sFloor_StopsSoonAndSaysUnconverged()
+    {
+        // A residual of 1e-12 is out of float32's reach: the count of converged pairs stops rising, and the solver must stop
+        // within its stall limit (not the 200 iterations of MaxIterations), flag the result, and still hand back good vectors.
+        const int k = 12;
+        var graph = Graph("gradients_hard", 10);
+        var dense = SpectralEmbedding.Compute(graph, k, new SpectralEmbeddingOptions { Solver = EigenSolver.Dense });
+        var block = SpectralEmbedding.Compute(graph, k, new SpectralEmbeddingOptions { Solver = EigenSolver.Block, Tolerance = 1e-12 });
+        Assert.False(block.Converged);
+        Assert.InRange(block.Iterations, 8, 40);
+        Assert.True(SpectralClusteringTests.SmallestPrincipalCosine(dense.Maps(k), block.Maps(k), graph.Size, k) > 0.999);
+    }
+
     [Theory]
     [InlineData(LabelAssignment.KMeansLabels)]
     [InlineData(LabelAssignment.ClusterQrLabels)]
