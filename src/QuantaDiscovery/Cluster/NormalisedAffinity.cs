@@ -114,20 +114,17 @@ internal abstract class NormalisedAffinity
             var y = zeros(size, width, ScalarType.Float32);
             int chunks = Math.Min(size, 16 * TorchThreads.Width);
             // libtorch owns the memory (nothing to pin); the addresses let the row chunks run on .NET threads.
-            fixed (byte* xBytes = x.bytes, yBytes = y.bytes)
+            nint xAddress = TensorAddress.Of(x), yAddress = TensorAddress.Of(y);
+            TorchThreads.For(chunks, chunk =>
             {
-                nint xAddress = (nint)xBytes, yAddress = (nint)yBytes;
-                TorchThreads.For(chunks, chunk =>
+                float* xs = (float*)xAddress, ys = (float*)yAddress;
+                for (int i = (int)((long)chunk * size / chunks); i < (int)((long)(chunk + 1) * size / chunks); i++)
                 {
-                    float* xs = (float*)xAddress, ys = (float*)yAddress;
-                    for (int i = (int)((long)chunk * size / chunks); i < (int)((long)(chunk + 1) * size / chunks); i++)
-                    {
-                        var row = new Span<float>(ys + (long)i * width, width);
-                        for (int p = rowStarts[i]; p < rowStarts[i + 1]; p++)
-                            MultiplyAdd(values[p], new ReadOnlySpan<float>(xs + (long)columns[p] * width, width), row);
-                    }
-                });
-            }
+                    var row = new Span<float>(ys + (long)i * width, width);
+                    for (int p = rowStarts[i]; p < rowStarts[i + 1]; p++)
+                        MultiplyAdd(values[p], new ReadOnlySpan<float>(xs + (long)columns[p] * width, width), row);
+                }
+            });
             return y;
         }
 
@@ -138,22 +135,19 @@ internal abstract class NormalisedAffinity
             if (!previous.is_contiguous()) throw new ArgumentException("the block written in place must be contiguous", nameof(previous));
             int width = (int)x.shape[1];
             int chunks = Math.Min(size, 16 * TorchThreads.Width);
-            fixed (byte* xBytes = x.bytes, yBytes = previous.bytes)
+            nint xAddress = TensorAddress.Of(x), yAddress = TensorAddress.Of(previous);
+            TorchThreads.For(chunks, chunk =>
             {
-                nint xAddress = (nint)xBytes, yAddress = (nint)yBytes;
-                TorchThreads.For(chunks, chunk =>
+                float* xs = (float*)xAddress, ys = (float*)yAddress;
+                var sum = new float[width];
+                for (int i = (int)((long)chunk * size / chunks); i < (int)((long)(chunk + 1) * size / chunks); i++)
                 {
-                    float* xs = (float*)xAddress, ys = (float*)yAddress;
-                    var sum = new float[width];
-                    for (int i = (int)((long)chunk * size / chunks); i < (int)((long)(chunk + 1) * size / chunks); i++)
-                    {
-                        Array.Clear(sum);
-                        for (int p = rowStarts[i]; p < rowStarts[i + 1]; p++)
-                            MultiplyAdd(values[p], new ReadOnlySpan<float>(xs + (long)columns[p] * width, width), sum);
-                        Combine(sum, new ReadOnlySpan<float>(xs + (long)i * width, width), new Span<float>(ys + (long)i * width, width), centre, scale);
-                    }
-                });
-            }
+                    Array.Clear(sum);
+                    for (int p = rowStarts[i]; p < rowStarts[i + 1]; p++)
+                        MultiplyAdd(values[p], new ReadOnlySpan<float>(xs + (long)columns[p] * width, width), sum);
+                    Combine(sum, new ReadOnlySpan<float>(xs + (long)i * width, width), new Span<float>(ys + (long)i * width, width), centre, scale);
+                }
+            });
         }
 
         /// <summary>y ← scale·(s − centre·x) − y.</summary>
