@@ -39,6 +39,7 @@ internal static class LossesCommand
             var result = await CorpusScoring.RunAsync(parse.GetValue(models)!, parse.GetValue(input)!, parse.GetValue(output)!, options,
                 reporter.For<ScoringProgress>(p => new("scoring", p.TotalDocuments is long total && total > 0 ? (double)p.Documents / total : null,
                     $"{p.Documents:N0} documents, {p.PredictedTokens:N0} tokens", p.PredictedTokens, "tokens")), cancellation);
+            foreach (var line in result.Exported) reporter.Note(line);
             reporter.Note(Common.TokenContext.Describe(result.Context, parse.GetValue(context)));
             foreach (var line in result.BatchSizes.Distinct()) reporter.Note(line);
             reporter.Note(result.Report.Summary() +

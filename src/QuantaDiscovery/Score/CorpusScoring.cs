@@ -66,6 +66,9 @@ public sealed record CorpusScoringResult(
 {
     /// <summary>How each model's batch size was chosen (<see cref="OnnxLossScorer.BatchSizeDescription"/>), one per model.</summary>
     public IReadOnlyList<string> BatchSizes { get; init; } = [];
+
+    /// <summary>The model.onnx files this run exported because a model folder had weights but no model.onnx, one line each.</summary>
+    public IReadOnlyList<string> Exported { get; init; } = [];
 }
 
 /// <summary>
@@ -87,11 +90,13 @@ public static class CorpusScoring
         var tables = new LossTables(outputDirectory, suite.Names);
         var report = new CorpusReadReport();
         var scorers = new List<OnnxLossScorer>();
+        var exported = new List<string>();
         IReadOnlyList<string> batchSizes = [];
         try
         {
             var scorerOptions = options.Scorer with { MemoryShare = options.Scorer.MemoryShare / suite.Folders.Count };
-            scorers.AddRange(suite.Folders.Select(f => new OnnxLossScorer(f, scorerOptions)));
+            for (int i = 0; i < suite.Folders.Count; i++)
+                scorers.Add(new OnnxLossScorer(suite.Folders[i], OnnxFor(suite.Folders[i], suite.Names[i], outputDirectory, exported), scorerOptions));
             var stopwatch = Stopwatch.StartNew();
             await foreach (var chunk in ChunksAsync(corpusPath, options, report, cancellationToken))
             {
@@ -121,7 +126,21 @@ public static class CorpusScoring
         // models.csv last: it marks a finished scoring run (quanta scaling reads it beside the tables)
         var modelsCsv = WriteModelsCsv(outputDirectory, modelDirectories, suite);
         return new CorpusScoringResult(suite.Context, suite.Names, tables.ModelTablePaths, tables.MatrixPath, matrixNpy, modelsCsv,
-            tables.Documents, tables.DocumentsWithoutPredictions, tables.PredictedTokens, report) { BatchSizes = batchSizes };
+            tables.Documents, tables.DocumentsWithoutPredictions, tables.PredictedTokens, report) { BatchSizes = batchSizes, Exported = exported };
+    }
+
+    /// <summary>
+    /// The folder's model.onnx, or, when it has weights but no model.onnx (a Hugging Face folder as published, or the pico
+    /// suite as shipped), one exported for this run into &lt;output&gt;/onnx/&lt;name&gt;/ (the model folder itself is left untouched).
+    /// </summary>
+    private static string OnnxFor(ModelFolder folder, string name, string outputDirectory, List<string> exported)
+    {
+        if (File.Exists(folder.OnnxPath)) return folder.OnnxPath;
+        var target = Path.Combine(outputDirectory, "onnx", name, ModelFolder.OnnxFileName);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        Models.Onnx.OnnxExporter.Export(folder, target);
+        exported.Add($"{folder.Directory} has no {ModelFolder.OnnxFileName}: exported one to {target}");
+        return target;
     }
 
     /// <summary>The models to score, their names, the tokenizer and the context, each checked against the others.</summary>

@@ -85,7 +85,13 @@ public sealed class OnnxLossScorer : IDisposable
 
     /// <summary>Scores with the folder's model.onnx; token ids and lengths are checked against its config.json.</summary>
     public OnnxLossScorer(ModelFolder folder, OnnxScorerOptions? options = null)
-        : this(folder.RequireOnnx(), options, folder.ConfigPath, folder.Config.VocabSize, folder.Config.MaxPositionEmbeddings, folder.Config.Dimensions)
+        : this(folder, folder.RequireOnnx(), options)
+    {
+    }
+
+    /// <summary>Scores with <paramref name="onnxPath"/>, an export of the folder's model; token ids and lengths are checked against its config.json.</summary>
+    public OnnxLossScorer(ModelFolder folder, string onnxPath, OnnxScorerOptions? options = null)
+        : this(onnxPath, options, folder.ConfigPath, folder.Config.VocabSize, folder.Config.MaxPositionEmbeddings, folder.Config.Dimensions)
     {
     }
 

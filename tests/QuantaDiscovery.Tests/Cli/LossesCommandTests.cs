@@ -41,6 +41,31 @@ public class LossesCommandTests
             extraVocabulary: 3, exportOnnx: true).Directory;
 
     [Fact]
+    public async Task AFolderWithWeightsButNoOnnx_IsExportedIntoTheOutput_AndScoresAsTheExportedOne()
+    {
+        // As the pico suite ships (config.json, model.safetensors, tokenizer.json): `quanta losses --model <folder>` must run.
+        var folder = TestPaths.NewTempFolder();
+        var corpus = Corpus(folder);
+        var exported = Model(Path.Combine(folder, "with"), "m", 1, true, 3);
+        var bare = TinyModels.Create(Path.Combine(folder, "bare", "m"), 3, hidden: 32, layers: 1, heads: 4, parallelResidual: true,
+            extraVocabulary: 3, exportOnnx: false).Directory;
+        Assert.False(File.Exists(Path.Combine(bare, ModelFolder.OnnxFileName)));
+
+        var error = new StringWriter();
+        int code = await QuantaCli.RunAsync(["losses", "--model", bare, "--corpus", corpus, "--output", Path.Combine(folder, "out-bare")],
+            new StringWriter(), error);
+        Assert.Equal(0, code);
+        Assert.Contains("exported one to", error.ToString());
+        Assert.True(File.Exists(Path.Combine(folder, "out-bare", "onnx", "m", ModelFolder.OnnxFileName)));
+        Assert.False(File.Exists(Path.Combine(bare, ModelFolder.OnnxFileName)));
+
+        Assert.Equal(0, await CliRun.Quiet(["losses", "--model", exported, "--corpus", corpus, "--output", Path.Combine(folder, "out-with")]));
+        var fromBare = await TokenTable.ReadAsync(Path.Combine(folder, "out-bare", "losses", "m.parquet"));
+        var fromExported = await TokenTable.ReadAsync(Path.Combine(folder, "out-with", "losses", "m.parquet"));
+        Assert.Equal(fromExported.Loss("loss"), fromBare.Loss("loss"));
+    }
+
+    [Fact]
     public async Task SuiteOfTwoModelsGivesTablesMatrixAndParameterCounts()
     {
         var folder = TestPaths.NewTempFolder();
