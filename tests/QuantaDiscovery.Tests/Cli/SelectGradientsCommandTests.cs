@@ -42,15 +42,17 @@ public class SelectGradientsCommandTests
         var losses = Path.Combine(folder, "losses.parquet");
         var documents = Texts.Select(t => tokenizer.Encode(t).Take(Context).ToArray()).ToArray();
         await using (var writer = await TokenTableWriter.CreateAsync(losses, TokenTableSchema.SingleModel()))
-        using (no_grad())
         {
-            for (int d = 0; d < documents.Length; d++)
-            {
-                if (documents[d].Length < 2) continue;
-                using var input = tensor(documents[d].Select(t => (long)t).ToArray(), [1, documents[d].Length]);
-                var values = model.TokenLosses(input).data<float>().ToArray();
-                for (int j = 1; j < documents[d].Length; j++) writer.Append(d, j, documents[d][j], values[j - 1]);
-            }
+            // no_grad is a per-thread setting: its scope must not span an await, or it is restored on another thread and
+            // this one (an xunit worker that runs other tests next) is left without autograd
+            using (no_grad())
+                for (int d = 0; d < documents.Length; d++)
+                {
+                    if (documents[d].Length < 2) continue;
+                    using var input = tensor(documents[d].Select(t => (long)t).ToArray(), [1, documents[d].Length]);
+                    var values = model.TokenLosses(input).data<float>().ToArray();
+                    for (int j = 1; j < documents[d].Length; j++) writer.Append(d, j, documents[d][j], values[j - 1]);
+                }
             await writer.CompleteAsync();
         }
 
