@@ -93,28 +93,14 @@ public static class ClusterQr
 
     /// <summary>
     /// V·q for every row into <paramref name="projections"/>, in V's own precision: one pass over V per pivot is the pivot
-    /// search's whole cost (k passes over n × k), so a float32 embedding is read as it is, on the caller's count of threads,
-    /// rather than copied to float64 first. Rounding can reorder only pivots whose residuals tie within float32's precision.
+    /// search's whole cost (k passes over n × k), so a float32 embedding is read as it is, its rows split over the caller's threads
+    /// (<see cref="TorchThreads.MatMul"/>), rather than copied to float64 first. Rounding can reorder only pivots whose residuals tie within float32's precision.
     /// </summary>
     private static void Project(Tensor vectors, Tensor direction, double[] projections)
     {
         using var scope = NewDisposeScope();
-        long n = vectors.shape[0];
-        var q = direction.to_type(vectors.dtype);
-        var result = empty(n, vectors.dtype);
-        int parts = (int)Math.Min(4L * TorchThreads.Width, Math.Max(1, n / 1024));
-        long step = (n + parts - 1) / parts;
-        TorchThreads.For(parts, part =>
-        {
-            long start = part * step, rows = Math.Min(step, n - start);
-            if (rows <= 0) return;
-            using var target = result.narrow(0, start, rows);
-            using var rowsOfV = vectors.narrow(0, start, rows);
-            using var product = mv(rowsOfV, q);
-            target.copy_(product);
-        });
-        using var wide = result.to_type(ScalarType.Float64);
-        wide.data<double>().CopyTo(projections);
+        var q = direction.to_type(vectors.dtype).unsqueeze(1);
+        TorchThreads.MatMul(vectors, q).squeeze(1).to_type(ScalarType.Float64).data<double>().CopyTo(projections);
     }
 
     /// <summary>Rows of <paramref name="vectors"/> as float64, a few thousand at a time (through one reused buffer).</summary>

@@ -56,7 +56,7 @@ internal sealed class SubspaceEigensolver(NormalisedAffinity matrix, int wanted,
         double lower = LowerSpectrumBound(matrix, random, Locked());
         double maxResidual = 0;
         bool allConverged = true;
-        double spectrumTop = double.NegativeInfinity, lowerAtStart = lower;
+        double spectrumTop = double.NegativeInfinity;
         var block = Orthonormalise(RandomBlock(_n, Width(wanted - lockedCount, guard, lockedCount), random), Locked());
         int sweepsWithoutLocking = 0;
         for (int iteration = 1; ; iteration++)
@@ -68,7 +68,7 @@ internal sealed class SubspaceEigensolver(NormalisedAffinity matrix, int wanted,
 
             int need = wanted - lockedCount;
             if (lockedCount == (knownTop is null ? 0 : 1)) spectrumTop = Math.Max(spectrumTop, theta[0]);
-            double tolerance = ResidualTolerance(options, spectrumTop, lowerAtStart);
+            double tolerance = ResidualTolerance(options, spectrumTop, lower);
             int converged = 0;
             while (converged < need && converged < theta.Length && residuals[converged] <= tolerance)
                 converged++;

@@ -15,13 +15,10 @@ public static class MachineFault
     /// <summary>The one-line description of <paramref name="error"/> (or of an exception inside it) when it is a machine fault; else null.</summary>
     public static string? Describe(Exception error)
     {
+        // an AggregateException's InnerException is its first inner exception
         for (Exception? e = error; e is not null; e = e.InnerException)
-        {
-            if (e is AggregateException { InnerExceptions.Count: > 0 } aggregate && Describe(aggregate.InnerExceptions[0]) is { } inner)
-                return inner;
             if (IsDiskFull(e))
-                return $"the disk is full ({OneLine(e.Message)}): free some space and run again";
-        }
+                return $"the disk is full ({e.Message}): free some space and run again";
         return null;
     }
 
@@ -30,6 +27,4 @@ public static class MachineFault
         // libtorch and other native writers report the C library's message, not an errno
         || e.Message.Contains("No space left on device", StringComparison.Ordinal)
         || e.Message.Contains("Disk quota exceeded", StringComparison.Ordinal);
-
-    private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim();
 }
