@@ -45,7 +45,6 @@ public static class AffinityClustering
             ["clusters"] = clusterCounts,
             ["labels_shape"] = sweep ? new[] { clusterCounts.Count, n } : [n],
             ["method"] = method.Name,
-            ["n_init"] = options.Restarts,
             ["seed"] = options.Seed,
         };
         foreach (var (key, value) in result.Details) summary[key] = value;

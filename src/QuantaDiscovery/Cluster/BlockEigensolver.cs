@@ -9,8 +9,8 @@ namespace QuantaDiscovery.Cluster;
 /// The <paramref name="wanted"/> largest eigenpairs of a symmetric float32 matrix M whose spectrum lies in [−1, 1], by
 /// Chebyshev-filtered subspace iteration on the whole block at once (Zhou &amp; Saad 2007; Saad, "Numerical Methods for Large
 /// Eigenvalue Problems", 2nd ed., §7.4): b = K′ + guard columns, K′ the pairs wanted besides the known top one. Each outer
-/// iteration runs one Rayleigh–Ritz on the whole block, one Chebyshev filter over all its columns and one Householder QR,
-/// with soft locking: converged Ritz pairs stay in the block and are only counted, so no filter step projects against
+/// iteration runs one Rayleigh–Ritz on the whole block, one Chebyshev filter over all its columns, one Householder QR and
+/// one Cholesky-QR step that restores orthonormality after the known top vector is projected out, with soft locking: converged Ritz pairs stay in the block and are only counted, so no filter step projects against
 /// locked vectors (the windowed <see cref="SubspaceEigensolver"/> does, at 4·n·K·b flops a step). Only the known top
 /// eigenvector (μ = 1) is projected out, one column. Memory: two n × b float32 blocks, three while LAPACK's QR runs (the
 /// recurrence runs in place, <see cref="NormalisedAffinity.ChebyshevStep"/>; rotations and residuals go a few thousand rows at a time).
@@ -23,8 +23,8 @@ internal sealed class BlockEigensolver(NormalisedAffinity matrix, int wanted, Sp
 
     /// <summary>
     /// Iterations in a row that add no converged pair before the block is taken as it is and marked unconverged. Every
-    /// iteration works on all pairs at once, so a count that does not rise for this long has met a floor (float32's, on
-    /// graphs whose leading eigenvalues crowd within 10⁻⁴ of each other), not a slow pair.
+    /// iteration works on all pairs at once, so a count that does not rise for this long has met a floor (float32's: a
+    /// tolerance below what float32 blocks can resolve), not a slow pair.
     /// </summary>
     private const int StalledIterations = 8;
 
@@ -92,11 +92,17 @@ internal sealed class BlockEigensolver(NormalisedAffinity matrix, int wanted, Sp
             }
             var filtered = ChebyshevFilter(block, product, top, degree, bottom, upper);
             SubspaceEigensolver.ProjectOut(filtered, top);
-            var (q, r) = linalg.qr(filtered);
+            // Householder QR has no row split of ours: LAPACK runs it on the caller's threads (on one, it was half of each
+            // outer iteration at n = 1,000,000).
+            Tensor q, r;
+            using (TorchThreads.OnThisThread(TorchThreads.Width))
+                (q, r) = linalg.qr(filtered);
             r.Dispose();
             filtered.Dispose();
             SubspaceEigensolver.ProjectOut(q, top);
-            block = RowMajor(q).MoveToOuterDisposeScope();
+            var rows = RowMajor(q);
+            RestoreOrthonormality(rows);
+            block = rows.MoveToOuterDisposeScope();
         }
     }
 
@@ -116,13 +122,27 @@ internal sealed class BlockEigensolver(NormalisedAffinity matrix, int wanted, Sp
     private static double[] RayleighRitz(Tensor block, Tensor product)
     {
         using var scope = NewDisposeScope();
-        var projected = TorchThreads.MatMul(block.t(), product).to_type(ScalarType.Float64);
-        projected = projected.add(projected.t(), One).mul_(OneHalf);
-        var (values, vectors) = linalg.eigh(projected);
+        var (values, vectors) = linalg.eigh(SubspaceEigensolver.Projection(block, product));
         var rotation = vectors.flip(1).to_type(ScalarType.Float32).contiguous();
         RotateInPlace(block, rotation);
         RotateInPlace(product, rotation);
         return values.flip(0).data<double>().ToArray();
+    }
+
+    /// <summary>
+    /// Q ← Q·R⁻¹ with QᵀQ = RᵀR (one Cholesky-QR step, Gram matrix summed in float64). The filter leaves the guard columns as
+    /// the block's small remainders, so QR turns float32 residue along the known top vector into large components of theirs;
+    /// projecting those out after QR took the block that far from orthonormal (QᵀQ − I ≈ 10⁻⁴ at n = 300,000), which
+    /// Rayleigh–Ritz read as Ritz values up to 1.0003 for eigenvalue 1, and as residuals |1 − θ| that kept exact
+    /// eigenvectors from converging. On a block this close to orthonormal one step restores it to float32 precision.
+    /// </summary>
+    private static void RestoreOrthonormality(Tensor q)
+    {
+        using var scope = NewDisposeScope();
+        var gram = SubspaceEigensolver.Projection(q, q);
+        var upper = linalg.cholesky(gram).t();
+        var inverse = linalg.solve_triangular(upper, eye(upper.shape[0], dtype: ScalarType.Float64), upper: true);
+        RotateInPlace(q, inverse.to_type(ScalarType.Float32).contiguous());
     }
 
     /// <summary>X ← X·R, a row chunk at a time (each row's result needs only that row), chunks on the caller's count of .NET threads.</summary>

@@ -9,7 +9,8 @@ namespace QuantaDiscovery.Cluster;
 /// <item>reading the affinity: dense, the matrix and its normalised tensor [8 n²]; sparse, the archive's buffers, the
 /// validated CSR and the normalised copy [<see cref="SparseLoadBytesPerEntry"/> per entry];</item>
 /// <item>the eigensolver: dense (n ≤ 1,000 or 3K ≥ n), float64 eigh with its workspace [24 n²]; block
-/// (<see cref="BlockEigensolver"/>), <see cref="BlockSolverBlocks"/> blocks of n × (K + K/5) float32; windowed subspace, the
+/// (<see cref="BlockEigensolver"/>), <see cref="BlockSolverBlocks"/> blocks of n × (K + K/5) float32 and
+/// <see cref="BlockSolverSquareMatrices"/> (K + K/5)² float64 matrices; windowed subspace, the
 /// n × K float32 locked vectors and <see cref="SubspaceBlocks"/> blocks of n × b float32, b = min(K, 256) + guard vectors (the
 /// sliding window of <see cref="SubspaceEigensolver"/>); <see cref="IterativeSolver"/> picks the block solver unless it needs
 /// more memory than the windowed one;</item>
@@ -29,12 +30,21 @@ public static class ClusterEstimate
 
     /// <summary>
     /// Resident n × b float32 blocks at the block solver's peak: the block and its product (the Chebyshev recurrence runs in
-    /// place), and while Householder QR runs its input, LAPACK's column-major copy and Q; row chunks on top. Beside them the
-    /// block solver's phase counts the reading phase's bytes as well: the solver is lean enough that the managed buffers of
-    /// reading the archive, garbage the GC has not returned, show in the peak. Fitted to `quanta cluster` at n = 40,000–120,000,
-    /// K = 64 (b = 79; 315–576 MiB measured) and n = 30,000, K = 1,000 (b = 1,198; 919 MiB) (2026-12-03).
+    /// place), and while Householder QR runs its input, LAPACK's column-major copy and Q, not all of them at full size at once;
+    /// row chunks on top. Beside them the block solver's phase counts the reading phase's bytes as well: the solver is lean
+    /// enough that the managed buffers of reading the archive, garbage the GC has not returned, show in the peak. Fitted with
+    /// <see cref="BlockSolverSquareMatrices"/> to `quanta cluster` with K = 1,000 (b = 1,198) at n = 8,000, 18,000, 30,000,
+    /// 100,000, 300,000 and 1,000,000 (499 MiB … 13.8 GiB measured, every one within 10%), and K = 500 at 8,000 (2026-12-03);
+    /// K = 64 (b = 79) at n = 40,000–120,000 is in the estimate tests.
     /// </summary>
-    public const double BlockSolverBlocks = 3;
+    public const double BlockSolverBlocks = 2.4;
+
+    /// <summary>
+    /// b × b float64 matrices the block solver holds besides its blocks (Rayleigh–Ritz's projection, its eigenvectors and
+    /// LAPACK's workspace, the rotation, row chunks' temporaries that scale with b): a fitted count, as it is the only term
+    /// that grows with K alone (123 MiB at n = 8,000, K = 1,000, where the blocks are 110 MiB).
+    /// </summary>
+    public const double BlockSolverSquareMatrices = 16;
 
     /// <summary>
     /// <see cref="IterativeSolver"/> takes the block solver while its blocks need at most this times the windowed solver's
@@ -43,8 +53,15 @@ public static class ClusterEstimate
     /// </summary>
     public const double BlockMemoryAllowance = 1.25;
 
-    /// <summary>Outer iterations of the block solver assumed by the time estimate (planted clusters converge in a few; a rough figure).</summary>
-    private const double BlockIterations = 8;
+    /// <summary>Outer iterations of the block solver assumed by the time estimate (planted clusters converged in 3–4 at 100k–1M; a rough figure).</summary>
+    private const double BlockIterations = 4;
+
+    /// <summary>
+    /// How much faster than <see cref="MemoryBudget.FlopsPerSecond"/> the block solver's work runs: its flops are large
+    /// float32 matrix products and Householder QR on the whole block, measured at ≈ 2.5·10¹⁰ flop/s at n = 100,000–1,000,000,
+    /// K = 1,000 on this project's two cores (2026-12-03), against the 4·10⁹ the other estimates assume.
+    /// </summary>
+    private const double BlockSolverSpeedup = 6;
 
     /// <summary>Bytes per stored entry while a sparse affinity is read (archive, validated CSR, normalised copy).</summary>
     public const long SparseLoadBytesPerEntry = 40;
@@ -57,15 +74,22 @@ public static class ClusterEstimate
 
     /// <summary>
     /// The iterative eigensolver for K eigenvectors of n samples: <see cref="EigenSolver.Block"/> unless its n × (K + K/5)
-    /// blocks need more than <see cref="BlockMemoryAllowance"/> times the windowed solver's locked vectors and blocks, else
+    /// blocks (its (K + K/5)² matrices aside, which matter only where n is small and both solvers fit easily) need more than <see cref="BlockMemoryAllowance"/> times the windowed solver's locked vectors and blocks, else
     /// <see cref="EigenSolver.Subspace"/>.
     /// </summary>
     public static EigenSolver IterativeSolver(long n, int clusters) =>
-        BlockSolverBytes(n, clusters) <= BlockMemoryAllowance * WindowedSolverBytes(n, clusters) ? EigenSolver.Block : EigenSolver.Subspace;
+        BlockSolverBlockBytes(n, clusters) <= BlockMemoryAllowance * WindowedSolverBytes(n, clusters) ? EigenSolver.Block : EigenSolver.Subspace;
 
     private static long BlockColumns(long n, int clusters) => BlockEigensolver.Columns(n, Math.Max(1, clusters - 1));
 
-    private static long BlockSolverBytes(long n, int clusters) => (long)(BlockSolverBlocks * 4 * n * BlockColumns(n, clusters));
+    /// <summary>The block solver's n × b blocks alone: the part that grows with n, which the choice of solver weighs.</summary>
+    private static long BlockSolverBlockBytes(long n, int clusters) => (long)(BlockSolverBlocks * 4 * n * BlockColumns(n, clusters));
+
+    private static long BlockSolverBytes(long n, int clusters)
+    {
+        long b = BlockColumns(n, clusters);
+        return BlockSolverBlockBytes(n, clusters) + (long)(BlockSolverSquareMatrices * 8 * b * b);
+    }
 
     private static long WindowColumns(int clusters)
     {
@@ -102,7 +126,7 @@ public static class ClusterEstimate
         double flops = solver switch
         {
             EigenSolver.Dense => 10.0 * n * n * n,
-            EigenSolver.Block => BlockIterations * (12 * productFlops + 10.0 * n * b * b),
+            EigenSolver.Block => BlockIterations * (12 * productFlops + 10.0 * n * b * b) / BlockSolverSpeedup,
             _ => windows * SweepsPerWindow * (12 * (productFlops + 4.0 * n * (k / 2.0) * b) + 8.0 * n * b * b),
         };
         flops += assignLabels == LabelAssignment.ClusterQrLabels ? 4.0 * n * k * k : 30 * 50 * 2.0 * n * k * k;

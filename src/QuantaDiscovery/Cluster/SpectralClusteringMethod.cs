@@ -29,6 +29,8 @@ public sealed class SpectralClusteringMethod : IClusteringMethod
             ["eigen_max_residual"] = embedding.MaxResidual,
             ["laplacian_eigenvalues"] = embedding.LaplacianEigenvalues,
         };
+        if (options.AssignLabels == LabelAssignment.KMeansLabels)
+            details["n_init"] = options.Restarts; // cluster_qr has no restarts
         IReadOnlyList<string> warnings = embedding.Converged ? [] :
             [string.Create(CultureInfo.InvariantCulture, $"eigensolver stopped after {embedding.Iterations} sweeps with residual {embedding.MaxResidual:G3}")];
         return new ClusteringResult(labels, details, warnings);

@@ -11,11 +11,17 @@ public sealed record ResourceEstimate(string Step, long PeakBytes, double Second
     public override string ToString() =>
         $"{Step}: about {MemoryBudget.Format(PeakBytes)} peak memory, {MemoryBudget.FormatSeconds(Seconds)}";
 
-    /// <summary>The larger peak and the summed time of steps that run one after another in one process.</summary>
+    /// <summary>
+    /// Steps that run one after another in one process: the summed time, and as the peak the process's base plus every
+    /// step's own increment over it. The process keeps most of what an earlier step took (the GC's heap and the native
+    /// allocator's arenas are seldom handed back): qdg of 17,954 tokens peaked at 1.35 GB where its largest step's
+    /// estimate was 556 MiB (2026-12-03).
+    /// </summary>
     public static ResourceEstimate Sequence(string step, IEnumerable<ResourceEstimate> steps)
     {
         var list = steps.ToList();
-        return new ResourceEstimate(step, list.Max(s => s.PeakBytes), list.Sum(s => s.Seconds));
+        long increments = list.Sum(s => Math.Max(0, s.PeakBytes - MemoryBudget.ProcessBaseBytes));
+        return new ResourceEstimate(step, MemoryBudget.ProcessBaseBytes + increments, list.Sum(s => s.Seconds));
     }
 }
 

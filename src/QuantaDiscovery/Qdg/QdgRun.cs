@@ -154,7 +154,8 @@ public static class QdgRun
 
     /// <summary>
     /// Peak memory and time of the run's steps for n tokens: the gradients (the model and a few rows), the similarity
-    /// (dense or the m-NN graph) and the clustering with the largest K; the peak is the largest step's.
+    /// (dense or the m-NN graph) and the clustering with the largest K; the peak adds up the steps' increments
+    /// (<see cref="ResourceEstimate.Sequence"/>).
     /// </summary>
     public static ResourceEstimate Estimate(string modelDirectory, int samples, int? neighbours, int clusters, QdgOptions options)
     {

@@ -89,6 +89,8 @@ public static class LanguageModelTrainer
     public static TrainingResult Train(IModelConfig config, SequenceBatches batches, string runDirectory, string tokenizerPath,
         LmTrainingOptions options, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        // Autograd is a per-thread libtorch setting: a caller's no_grad scope must not reach the training steps.
+        using var autograd = enable_grad();
         config.Validate();
         options.Validate();
         if (batches.Context != options.Context || batches.BatchSize != options.BatchSize)

@@ -30,6 +30,19 @@ public class GrokkingTrainerTests
     }
 
     [Fact]
+    public void Trains_inside_a_callers_no_grad_scope()
+    {
+        // no_grad is per thread and sticky: a caller (or an earlier test on this xunit worker) can leave it on.
+        GrokkingRun run;
+        using (TorchSharp.torch.no_grad())
+        {
+            run = GrokkingTrainer.Train(Tiny with { Steps = 40 });
+            Assert.False(TorchSharp.torch.is_grad_enabled()); // the caller's setting is back
+        }
+        Assert.True(run.Metrics[^1].TrainLoss < run.Metrics[0].TrainLoss);
+    }
+
+    [Fact]
     public void Init_scale_multiplies_the_initial_weight_norm()
     {
         double one = GrokkingTrainer.Train(Tiny with { Steps = 1 }).Metrics[0].WeightNorm;

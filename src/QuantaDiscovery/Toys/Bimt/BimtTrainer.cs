@@ -36,6 +36,8 @@ public static class BimtTrainer
     /// <param name="progress">called at every recorded step</param>
     public static BimtRun Train(BimtOptions options, Action<BimtStep>? progress = null)
     {
+        // Autograd is a per-thread libtorch setting: a caller's no_grad scope must not reach the training steps.
+        using var autograd = enable_grad();
         options.Validate();
         var table = BinaryOperations.Table(options.Operation, options.ResolvedModulus);
         var split = GrokkingSplit.Create(table, options.TrainFraction, options.Seed);

@@ -37,6 +37,8 @@ public static class GrokkingTrainer
     /// <param name="progress">called after every step with the metrics of the model before that step's update</param>
     public static GrokkingRun Train(GrokkingOptions options, Action<GrokkingStep>? progress = null)
     {
+        // Autograd is a per-thread libtorch setting: a caller's no_grad scope must not reach the training steps.
+        using var autograd = enable_grad();
         options.Validate();
         var table = BinaryOperations.Table(options.Operation, options.ResolvedModulus);
         var split = GrokkingSplit.Create(table, options.TrainFraction, options.Seed);

@@ -51,6 +51,8 @@ public static class SparseParityTrainer
     /// <param name="progress">called after every evaluation</param>
     public static SparseParityRun Train(SparseParityOptions options, Action<SparseParityEvaluation>? progress = null)
     {
+        // Autograd is a per-thread libtorch setting: a caller's no_grad scope must not reach the training steps.
+        using var autograd = enable_grad();
         options.Validate();
         var task = new SparseParityTask(options.Tasks, options.Bits, options.SubsetSize, options.Alpha, options.Seed, options.DistinctSubsets);
         var dtype = options.Precision == Precision.Float64 ? ScalarType.Float64 : ScalarType.Float32;
