@@ -161,10 +161,9 @@ internal sealed class SubspaceEigensolver(NormalisedAffinity matrix, int wanted,
     }
 
     /// <summary>
-    /// The symmetrised float64 Rayleigh–Ritz matrix Xᵀ(MX): float32 products of row chunks, summed in float64. One float32
-    /// product over all n rows sums n terms per entry in float32, and its error grows with n: at n = 300,000 the Ritz values
-    /// of eigenvalue 1 came out up to 1.0003, and as the residual ‖Mv − θv‖ of an exact eigenvector is |1 − θ|, they never
-    /// reached the tolerance (at 1,000,000 most pairs stalled there). Summed by chunks, each partial sum covers RowChunk rows.
+    /// The symmetrised float64 Rayleigh–Ritz matrix Xᵀ(MX) (or the Gram matrix XᵀX): float32 products of row chunks, summed
+    /// in float64, so that no float32 sum runs over more than RowChunk of the n rows and the error does not grow with n.
+    /// Ritz values enter every residual ‖Mv − θv‖, and the tolerance is near 10⁻⁴.
     /// </summary>
     internal static Tensor Projection(Tensor block, Tensor product)
     {
