@@ -1,5 +1,6 @@
 using System.Globalization;
 using QuantaDiscovery.Cli;
+using QuantaDiscovery.Common;
 
 // Files this tool writes (CSV, JSON, logs) use invariant number formats whatever the user's locale.
 // (ICU stays on: the tokenizer's NFC normalisation needs it.)

@@ -38,7 +38,6 @@ internal static class ClusterCommand
             var estimate = ClusterEstimate.Estimate(n, entries, sparse, counts.Max(), options.AssignLabels, options.Solver);
             parse.Err().WriteLine($"estimate: {estimate}");
             MemoryBudget.Check(estimate, budget, ClusterEstimate.LargestFitting(n, entries, sparse, budget, options.AssignLabels), affinityPath);
-            NativeHeap.ReturnLargeBlocks();
             var reporter = ProgressReporter.For(parse, parse.Err(), parse.Out(), ReferenceEquals(parse.Err(), Console.Error) && !Console.IsErrorRedirected);
             options = options with
             {

@@ -23,6 +23,8 @@ public static class AffinityClustering
         CancellationToken cancellationToken = default)
     {
         options.Validate();
+        // The eigensolver's n × b blocks, then the embedding: a working set that changes shape, so large blocks go back.
+        using var heap = NativeHeap.ReturnLargeBlocksWhile();
         var method = ClusteringMethods.Get(options.Method);
         var folder = Path.GetDirectoryName(Path.GetFullPath(outputPath))!;
         if (!Directory.Exists(folder)) throw new InputException($"the output's folder {folder} does not exist", outputPath);
