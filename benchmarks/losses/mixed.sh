@@ -3,7 +3,8 @@
 # 1,024 tokens; about 20k tokens), pythia-70m-shaped random model, 2 threads: our OnnxLossScorer (LossBench mixed) vs
 # plain onnxruntime-node (full logits, batch 1, loss in JS) vs PyTorch eager (batch 1). Each side is one process that
 # loads the model and scores every document once; /usr/bin/time gives its whole-process wall and user CPU. Our side
-# also scores full.npy (as many tokens in documents of 1,024) for the cost per token of full-length documents.
+# also scores full.npy (as many tokens in documents of 1,024) for the cost per token of full-length documents, and
+# mixed-1024.npy, the mix cut to each document's first 1,024 tokens as the paper scores the Pile.
 # Env: QUANTA_ONLY=1 runs our side only; SKIP_TORCH=1 leaves PyTorch out; QUANTA_BEFORE=<path of a LossBench.dll built
 # from older code> adds that build as a side "quanta (before)", run first, for before-and-after figures in one run.
 # Re-run: benchmarks/losses/mixed.sh (the model and mixed.npy are cached in work/)
@@ -34,6 +35,7 @@ echo "uptime before: $(uptime)" >&2
   if [ -n "${QUANTA_BEFORE:-}" ]; then side "quanta (before)" dotnet "$QUANTA_BEFORE" score "$WORK" $THREADS mixed.npy "$MODEL"; fi
   side quanta dotnet LossBench/bin/Release/net10.0/LossBench.dll score "$WORK" $THREADS mixed.npy "$MODEL"
   side "quanta, full-length" dotnet LossBench/bin/Release/net10.0/LossBench.dll score "$WORK" $THREADS full.npy "$MODEL"
+  side "quanta, mix cut at 1,024" dotnet LossBench/bin/Release/net10.0/LossBench.dll score "$WORK" $THREADS mixed-1024.npy "$MODEL"
   if [ -z "${QUANTA_ONLY:-}" ]; then
     side "onnxruntime-node, batch 1" node bench_ort_node.mjs "$WORK" $THREADS 1 mixed.npy cold "$MODEL"
     if [ -z "${SKIP_TORCH:-}" ]; then
@@ -57,7 +59,7 @@ for r in rows:
     print(f"{r['side']:28} {r['tokens']:6} {r['wall']:7.1f} {r['user']:7.1f} {r['seconds']:9.1f} {load} {r['tokens'] / r['wall']:12.0f} "
           f"{1000 * r['user'] / r['tokens']:11.2f} {r['max_rss_mib']:6.0f} {r['mean_loss']:9.5f}")
 ours = next(r for r in rows if r["side"] == "quanta")
-for other in (r for r in rows if r is not ours and r["side"] != "quanta, full-length"):
+for other in (r for r in rows if r is not ours and not r["side"].startswith("quanta, ")):
     print(f"quanta against {other['side']}: {other['wall'] / ours['wall']:.2f}x on wall, {other['user'] / ours['user']:.2f}x on user CPU, "
           f"{other['seconds'] / ours['seconds']:.2f}x on scoring alone")
 PY

@@ -63,6 +63,8 @@ switch (args[0])
             var (folder, count) = Prepare(args[1], spec);
             var documents = RandomDocuments(folder.Config.VocabSize, MixedLengths(count, folder.Config.MaxPositionEmbeddings, seed: 3), seed: 4);
             WriteDocuments(Path.Combine(folder.Directory, MixedFile), documents, padding: -1);
+            // The same mix cut to each document's first 1,024 tokens, as the paper scores the Pile.
+            WriteDocuments(Path.Combine(folder.Directory, "mixed-1024.npy"), [.. documents.Select(d => d.Length > 1024 ? d[..1024] : d)], padding: -1);
             int fullLength = Math.Min(1024, folder.Config.MaxPositionEmbeddings);
             var full = RandomDocuments(folder.Config.VocabSize, Enumerable.Repeat(fullLength, (int)Math.Round(documents.Sum(d => d.Length) / (double)fullLength)).ToArray(), seed: 5);
             WriteDocuments(Path.Combine(folder.Directory, "full.npy"), full, padding: -1);
