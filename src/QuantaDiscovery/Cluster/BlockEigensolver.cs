@@ -10,8 +10,8 @@ namespace QuantaDiscovery.Cluster;
 /// Chebyshev-filtered subspace iteration on the whole block at once (Zhou &amp; Saad 2007; Saad, "Numerical Methods for Large
 /// Eigenvalue Problems", 2nd ed., §7.4): b = K′ + guard columns, K′ the pairs wanted besides the known top one. Each outer
 /// iteration runs one Rayleigh–Ritz on the whole block, one Chebyshev filter over all its columns, one Householder QR and
-/// one Cholesky-QR step that restores orthonormality after the known top vector is projected out, with soft locking: converged Ritz pairs stay in the block and are only counted, so no filter step projects against
-/// locked vectors (the windowed <see cref="SubspaceEigensolver"/> does, at 4·n·K·b flops a step). Only the known top
+/// one Cholesky-QR step that restores orthonormality after the known top vector is projected out, with soft locking:
+/// converged Ritz pairs stay in the block and are only counted, so no filter step projects against locked vectors (the windowed <see cref="SubspaceEigensolver"/> does, at 4·n·K·b flops a step). Only the known top
 /// eigenvector (μ = 1) is projected out, one column. Memory: two n × b float32 blocks, three while LAPACK's QR runs (the
 /// recurrence runs in place, <see cref="NormalisedAffinity.ChebyshevStep"/>; rotations and residuals go a few thousand rows at a time).
 /// The degree and the damped interval follow the windowed solver (<see cref="SubspaceEigensolver.Degree"/>).

@@ -34,7 +34,7 @@ public static class ClusterEstimate
     /// row chunks on top. Beside them the block solver's phase counts the reading phase's bytes as well: the solver is lean
     /// enough that the managed buffers of reading the archive, garbage the GC has not returned, show in the peak. Fitted with
     /// <see cref="BlockSolverSquareMatrices"/> to `quanta cluster` with K = 1,000 (b = 1,198) at n = 8,000, 18,000, 30,000,
-    /// 100,000, 300,000 and 1,000,000 (499 MiB … 13.8 GiB measured, every one within 10%), and K = 500 at 8,000 (2026-12-03);
+    /// 100,000, 300,000 and 1,000,000 (499 MiB … 14.25 GiB measured; estimates 0.90–1.06 of them) and K = 500 at 8,000 (2026-12-03);
     /// K = 64 (b = 79) at n = 40,000–120,000 is in the estimate tests.
     /// </summary>
     public const double BlockSolverBlocks = 2.4;
@@ -74,7 +74,8 @@ public static class ClusterEstimate
 
     /// <summary>
     /// The iterative eigensolver for K eigenvectors of n samples: <see cref="EigenSolver.Block"/> unless its n × (K + K/5)
-    /// blocks (its (K + K/5)² matrices aside, which matter only where n is small and both solvers fit easily) need more than <see cref="BlockMemoryAllowance"/> times the windowed solver's locked vectors and blocks, else
+    /// blocks (its (K + K/5)² matrices aside, which matter only where n is small and both solvers fit easily) need more
+    /// than <see cref="BlockMemoryAllowance"/> times the windowed solver's locked vectors and blocks, else
     /// <see cref="EigenSolver.Subspace"/>.
     /// </summary>
     public static EigenSolver IterativeSolver(long n, int clusters) =>
