@@ -164,6 +164,8 @@ public static class ClusterEstimate
     public static string LargestFitting(long n, long entries, bool sparse, long budget, string assignLabels = LabelAssignment.KMeansLabels)
     {
         var k = MemoryBudget.LargestFitting(2, (int)Math.Min(n, 100_000), budget, c => Estimate(n, entries, sparse, c, assignLabels).PeakBytes);
-        return k is { } fits ? $"the largest K that fits is {fits:N0}" : $"no K fits: the affinity of {n:N0} samples alone is too large";
+        return k is { } fits ? $"the largest K that fits is {fits:N0}"
+            : $"no K fits: K = 2 already needs about {MemoryBudget.Format(Estimate(n, entries, sparse, 2, assignLabels).PeakBytes)} " +
+              $"(the process itself and the affinity of {n:N0} samples)";
     }
 }

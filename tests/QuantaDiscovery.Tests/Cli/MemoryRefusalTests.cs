@@ -52,6 +52,12 @@ public class MemoryRefusalTests
         Assert.InRange(largest, 2, 149);
         Assert.True(ClusterEstimate.Estimate(n, SparseEntries(graph), sparse: true, largest).PeakBytes <= MemoryBudget.Parse("257M"));
         Assert.True(ClusterEstimate.Estimate(n, SparseEntries(graph), sparse: true, largest + 1).PeakBytes > MemoryBudget.Parse("257M"));
+
+        // Below the process's own base no K fits, and the line says what K = 2 would need.
+        (code, error) = await Run("cluster", "--affinity", graph, "--clusters", "150", "--output", Path.Combine(folder, "labels.npy"), "--max-memory", "100M");
+        Assert.Equal(2, code);
+        Assert.Contains("no K fits: K = 2 already needs about ", error);
+        Assert.False(File.Exists(Path.Combine(folder, "labels.npy")));
     }
 
     private static long SparseEntries(string path) => SparseAffinity.PeekShape(path).Entries;
