@@ -3,13 +3,13 @@ using System.Runtime.InteropServices;
 namespace QuantaDiscovery.Common;
 
 /// <summary>
-/// Keeps freed native memory in the process for reuse, a process-wide setting owned by the CLI like the thread count.
+/// Keeps freed native memory in the process for reuse, a process-wide setting the CLI makes at start like the thread count.
 /// glibc serves every block above 32 MiB (a logits tensor of 2,048 positions × 4,268 tokens is 35 MB) with a fresh
 /// mmap and unmaps it on free, so libtorch touches new pages for every such tensor; on virtual machines a first touch
 /// costs ~15 µs per 4 KiB page, which made a training update of the smallest pico model 27× slower (0.63 s instead of
 /// 0.023 s; benchmarks/RESULTS.md, "train-lm"). With mmap off and trimming off, freed blocks return to glibc's heap
-/// and are reused. Peak memory is unchanged; the process keeps its peak until it exits. The CLI sets this at start; the
-/// clustering stage switches to <see cref="ReturnLargeBlocks"/> for its own duration (<see cref="ReturnLargeBlocksWhile"/>).
+/// and are reused. Peak memory is unchanged; the process keeps its peak until it exits. The clustering stage returns large
+/// blocks instead for its own duration (<see cref="ReturnLargeBlocksWhile"/>).
 /// </summary>
 public static partial class NativeHeap
 {
@@ -19,7 +19,7 @@ public static partial class NativeHeap
     private const int GlibcMmapMax = 65536;     // glibc's default M_MMAP_MAX
     private const int LargeBlockBytes = 8 << 20;  // M_MMAP_THRESHOLD and M_TRIM_THRESHOLD of ReturnLargeBlocks
 
-    /// <summary>Whether <see cref="KeepFreedPages"/> is in force (and <see cref="ReturnLargeBlocksWhile"/> must restore it).</summary>
+    /// <summary>Whether <see cref="KeepFreedPages"/> was called (read when the first <see cref="ReturnLargeBlocksWhile"/> scope opens).</summary>
     private static bool keepingFreedPages;
 
     public static void KeepFreedPages()
@@ -45,10 +45,9 @@ public static partial class NativeHeap
     /// set growing by about a block per filter step, 0.95–1.3 GB at its peak from run to run; with 8 MiB it was 443 MiB in
     /// each run (2026-12-03). The n-row passes work in chunks of about 4 MB, which stay in the heap and are reused.
     /// </summary>
-    public static void ReturnLargeBlocks()
+    private static void ReturnLargeBlocks()
     {
         if (!OperatingSystem.IsLinux()) return;
-        keepingFreedPages = false;
         try
         {
             Mallopt(MallocMmapMax, GlibcMmapMax);
@@ -63,8 +62,8 @@ public static partial class NativeHeap
     }
 
     /// <summary>
-    /// <see cref="ReturnLargeBlocks"/> until disposed, then <see cref="KeepFreedPages"/> again if it was in force. The
-    /// clustering stage runs in it wherever it runs (<c>quanta cluster</c>, <c>quanta qdg</c>, a pipeline's qdg stage):
+    /// Large blocks returned (<see cref="ReturnLargeBlocks"/>) until disposed, then <see cref="KeepFreedPages"/> again if it
+    /// was in force. The clustering stage runs in it wherever it runs (<c>quanta cluster</c>, <c>quanta qdg</c>, a pipeline's qdg stage):
     /// inside <c>quanta qdg</c>, where the CLI keeps freed pages, clustering 17,954 tokens into K = 1,000 took the process
     /// from 549 MiB to 1.38 GiB, where <c>quanta cluster</c> alone needs 725 MiB in all (2026-12-03).
     /// </summary>

@@ -136,8 +136,8 @@ public static class CorpusScoring
     private static string OnnxFor(ModelFolder folder, string name, string outputDirectory, List<string> exported)
     {
         if (File.Exists(folder.OnnxPath)) return folder.OnnxPath;
-        // One folder per model directly under onnx/: a suite name such as pico-100k/step6000 becomes pico-100k-step6000.
-        var target = Path.Combine(outputDirectory, "onnx", name.Replace('/', '-').Replace('\\', '-'), ModelFolder.OnnxFileName);
+        // One folder per model directly under onnx/, named as the model's loss table (pico-100k/step6000 → pico-100k_step6000).
+        var target = Path.Combine(outputDirectory, "onnx", FileStem(name), ModelFolder.OnnxFileName);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         Models.Onnx.OnnxExporter.Export(folder, target);
         exported.Add($"{folder.Directory} has no {ModelFolder.OnnxFileName}: exported one to {target}");
